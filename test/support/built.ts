@@ -1,0 +1,23 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+
+/** The project's root: the nearest folder above this file that holds package.json (works from test/ and build/). */
+export const projectRoot: string = (() => {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, "package.json")) || path.basename(dir) === "build") dir = path.dirname(dir);
+  return dir;
+})();
+
+const nativeRequire = createRequire(path.join(projectRoot, "package.json"));
+
+/**
+ * Loads a module of the project from its tsc output in build/ through Node's own require, the way Pulumi's
+ * nodejs runtime loads the program. vitest's transform must not touch code whose closures Pulumi serializes.
+ * `npm test` builds first; `source` is the path of the TypeScript file, e.g. "components/dokku/provider.ts".
+ */
+export function requireBuilt<T>(source: string): T {
+  const compiled = path.join(projectRoot, "build", source.replace(/\.ts$/, ".js"));
+  if (!existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run build\` before the tests`);
+  return nativeRequire(compiled) as T;
+}
