@@ -1,0 +1,38 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+export interface AppSecretsArgs {
+  /** Also make a password for HTTP basic auth (previews are closed to the public). Default: false. */
+  basicAuth?: boolean;
+}
+
+/**
+ * The secrets an environment generates for itself: Laravel's APP_KEY, the database password and, for previews, the
+ * basic-auth password. Every output is a Pulumi secret, whatever the random provider marks.
+ */
+export class AppSecrets extends pulumi.ComponentResource {
+  /** Laravel APP_KEY: `base64:` and 32 random bytes. */
+  readonly appKey: pulumi.Output<string>;
+  readonly databasePassword: pulumi.Output<string>;
+  /** Set only when basic auth was asked for. */
+  readonly basicAuthPassword: pulumi.Output<string> | undefined;
+
+  constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("restant:secrets:AppSecrets", name, {}, opts);
+    this.appKey = this.createAppKey(name);
+    this.databasePassword = this.createPassword(`${name}-database-password`, 32);
+    this.basicAuthPassword = args.basicAuth ? this.createPassword(`${name}-basic-auth-password`, 24) : undefined;
+    this.registerOutputs({});
+  }
+
+  private createAppKey(name: string): pulumi.Output<string> {
+    const bytes = new random.RandomBytes(`${name}-app-key`, { length: 32 }, { parent: this });
+    return pulumi.secret(pulumi.interpolate`base64:${bytes.base64}`);
+  }
+
+  /** Letters and digits only: the value travels through URLs (DATABASE_URL) and basic-auth headers unescaped. */
+  private createPassword(name: string, length: number): pulumi.Output<string> {
+    const password = new random.RandomPassword(name, { length, special: false }, { parent: this });
+    return pulumi.secret(password.result);
+  }
+}

@@ -1,0 +1,21 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformSpec } from "../infra/spec";
+
+export interface PlatformArgs {
+  /** The platform stack's spec (infra/spec.ts). */
+  spec: PlatformSpec;
+}
+
+/**
+ * What every environment shares: the shared Redis service, the master snapshot service and its refresh, Grafana's
+ * folder and contact points, the wildcard certificate. Environment stacks read it through a StackReference.
+ */
+export class Platform extends pulumi.ComponentResource {
+  readonly previewLimit: number;
+
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("restant:platform:Platform", name, { spec: args.spec }, opts);
+    this.previewLimit = args.spec.previewLimit;
+    this.registerOutputs({ previewLimit: this.previewLimit });
+  }
+}

@@ -1,0 +1,49 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EnvironmentSpec } from "../infra/spec";
+import { AppSecrets } from "./app-secrets";
+import { HostRecords } from "./host-records";
+
+export interface TenantEnvironmentArgs {
+  /** The environment, every name already derived (infra/spec.ts). Components read names from it, never make them. */
+  spec: EnvironmentSpec;
+}
+
+/**
+ * One Restant environment — production, staging, a branch or a PR preview — as one component: its secrets, DNS and
+ * (as they land) runtime, database, Redis slot, certificate, Sentry, Flagsmith, Grafana and GitHub parts as children.
+ * The spec is registered as the component's inputs so policies can check resources against the names it derived.
+ */
+export class TenantEnvironment extends pulumi.ComponentResource {
+  readonly spec: EnvironmentSpec;
+  readonly secrets: AppSecrets;
+  readonly dns: HostRecords;
+
+  constructor(name: string, args: TenantEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("restant:environment:TenantEnvironment", name, { spec: args.spec }, opts);
+    this.spec = args.spec;
+    this.secrets = this.createSecrets(name);
+    this.dns = this.createDns(name);
+    this.registerOutputs({ url: args.spec.url });
+  }
+
+  private createSecrets(name: string): AppSecrets {
+    return new AppSecrets(`${name}-secrets`, { basicAuth: this.spec.basicAuth }, { parent: this });
+  }
+
+  private createDns(name: string): HostRecords {
+    const { spec } = this;
+    return new HostRecords(
+      `${name}-dns`,
+      {
+        zoneId: spec.zoneId,
+        hostname: spec.hostname,
+        ipv4: spec.dns.ipv4,
+        ...(spec.dns.ipv6 ? { ipv6: spec.dns.ipv6 } : {}),
+        proxied: spec.dns.proxied,
+        ttl: spec.dns.ttl,
+        comment: `restant ${spec.kind} ${spec.names.slug} (pulumi stack ${spec.stack})`,
+      },
+      { parent: this },
+    );
+  }
+}

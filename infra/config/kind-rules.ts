@@ -1,0 +1,116 @@
+import { hostnameFor, slugForBranch, slugForPullRequest } from "../names";
+import type { ConfigProblem } from "./problems";
+import type { StackConfig } from "./schema";
+
+/** The branch each fixed stack runs when its file does not say. */
+export const DEFAULT_BRANCH: Partial<Record<StackConfig["kind"], string>> = { production: "main", staging: "staging" };
+
+/**
+ * The rules that tie keys together: what each kind needs, what it must not have, and that the stack's name is the one
+ * its kind and branch make, so a preview can never be pointed at production's names by a stray file.
+ */
+export function kindRuleProblems(config: StackConfig, stack: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const need = (key: string, message: string) => problems.push({ key: `restant:${key}`, message });
+
+  if (config.kind === "preview") {
+    if (config.pr === undefined) need("pr", "is required for a preview stack: the pull request number, e.g. 7");
+    if (config.branch === undefined) need("branch", "is required for a preview stack: the pull request's head branch");
+  } else if (config.pr !== undefined) {
+    need("pr", `is only for preview stacks; remove it from this ${config.kind} stack`);
+  }
+  if (config.kind === "branch" && config.branch === undefined) {
+    need("branch", "is required for a branch stack: the long-lived git branch it runs");
+  }
+  if (config.kind === "branch" && (config.branch === "main" || config.branch === "staging")) {
+    need("branch", `"${config.branch}" runs in the ${config.branch === "main" ? "production" : "staging"} stack; a branch stack is for other long-lived branches`);
+  }
+  if (config.kind === "platform" && config.branch !== undefined) {
+    need("branch", "has no meaning for the platform stack, which runs no app; remove it");
+  }
+
+  const expected = expectedStackName(config);
+  if (expected !== undefined && expected !== stack) {
+    need(
+      "kind",
+      `a ${config.kind} stack${config.kind === "preview" || config.kind === "branch" ? " for this " + (config.kind === "preview" ? "pr" : "branch") : ""} ` +
+        `must be named "${expected}", but this stack is "${stack}"; rename the stack or fix restant:kind` +
+        (config.kind === "preview" ? "/restant:pr" : config.kind === "branch" ? "/restant:branch" : ""),
+    );
+  }
+
+  if (config.runtime === "dokku" && config.dokku === undefined) {
+    need("dokku", "is required when restant:runtime is dokku: { host, port, user, hostKey, ipv4 }");
+  }
+  if (config.runtime === "forge" && config.forge === undefined && config.kind !== "platform") {
+    need("forge", "is required when restant:runtime is forge: { organization, serverId, ipv4 }");
+  }
+
+  if (config.kind === "production") {
+    if (config.app.debug === true) need("app.debug", "must be false in production: APP_DEBUG shows stack traces and secrets");
+    if (config.app.scale?.web === 0) need("app.scale.web", "must be at least 1 in production, or the site is down");
+  }
+
+  const slug = slugOf(config);
+  if (slug !== undefined) problems.push(...hostnameProblems(config, slug));
+  return problems;
+}
+
+/** The slug of the environment a config describes, when it has enough to say. */
+export function slugOf(config: StackConfig): string | undefined {
+  switch (config.kind) {
+    case "platform":
+      return undefined;
+    case "preview":
+      return config.pr === undefined ? undefined : slugForPullRequest(config.pr);
+    case "production":
+    case "staging": {
+      const branch = config.branch ?? DEFAULT_BRANCH[config.kind];
+      return branch === undefined ? undefined : slugForBranch(branch);
+    }
+    case "branch":
+      return config.branch === undefined ? undefined : slugForBranch(config.branch);
+  }
+}
+
+/** The name a stack of this config must have. */
+export function expectedStackName(config: StackConfig): string | undefined {
+  switch (config.kind) {
+    case "platform":
+    case "production":
+    case "staging":
+      return config.kind;
+    case "preview":
+    case "branch":
+      return slugOf(config);
+  }
+}
+
+export function hostnameTemplateOf(config: StackConfig): string {
+  return config.kind === "preview" && config.previewHostnameTemplate ? config.previewHostnameTemplate : config.hostnameTemplate;
+}
+
+function hostnameProblems(config: StackConfig, slug: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const templateKey = config.kind === "preview" && config.previewHostnameTemplate ? "previewHostnameTemplate" : "hostnameTemplate";
+  const hostname = hostnameFor(hostnameTemplateOf(config), slug, config.zone);
+  const labels = hostname.split(".");
+  if (hostname.length > 253 || labels.some((l) => l.length === 0 || l.length > 63) || !/^[a-z0-9.-]+$/.test(hostname)) {
+    problems.push({
+      key: `restant:${templateKey}`,
+      message: `makes "${hostname}", not a valid hostname (labels of 1–63 characters [a-z0-9-], at most 253 in all); shorten the template`,
+    });
+  }
+  const depth = labels.length - config.zone.split(".").length;
+  if (config.dns.proxied && depth > 1 && !config.dns.advancedCertificate) {
+    problems.push({
+      key: "restant:dns.proxied",
+      message:
+        `cannot be true for "${hostname}": it is ${depth} labels below ${config.zone}, and Cloudflare's Universal SSL ` +
+        `covers only one level, so the proxied host would have no edge certificate. Set restant:dns.proxied to false, ` +
+        `use a one-level template such as "restant-{slug}.{zone}", or declare an Advanced Certificate with ` +
+        `restant:dns.advancedCertificate: true`,
+    });
+  }
+  return problems;
+}

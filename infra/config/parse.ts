@@ -1,0 +1,77 @@
+import type { z } from "zod";
+import { configKey, type ConfigProblem, type ConfigSource, StackConfigError } from "./problems";
+import { type StackConfig, stackConfigSchema } from "./schema";
+import { kindRuleProblems } from "./kind-rules";
+
+const NAMESPACE = "restant:";
+
+/**
+ * Turns a stack's raw Pulumi config (every key → string, objects as JSON text, as the engine hands it to the program)
+ * into a checked StackConfig, or throws a StackConfigError listing every problem. Keys of other namespaces
+ * (`cloudflare:apiToken`, …) belong to their providers and are left alone.
+ */
+export function parseStackConfig(raw: Record<string, string>, source: ConfigSource): StackConfig {
+  const problems: ConfigProblem[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(raw)) {
+    if (!fullKey.startsWith(NAMESPACE)) continue;
+    const key = fullKey.slice(NAMESPACE.length);
+    const looksStructured = /^\s*[[{]/.test(text);
+    if (!looksStructured) {
+      values[key] = text;
+      continue;
+    }
+    try {
+      values[key] = JSON.parse(text);
+    } catch {
+      problems.push({ key: fullKey, message: "is not valid JSON; write it as a YAML mapping in the stack file" });
+    }
+  }
+
+  const parsed = stackConfigSchema.safeParse(values, { reportInput: true });
+  if (!parsed.success) problems.push(...parsed.error.issues.flatMap(problemsOfIssue));
+  else problems.push(...kindRuleProblems(parsed.data, source.stack));
+  if (problems.length > 0 || !parsed.success) throw new StackConfigError(source, problems);
+  return parsed.data;
+}
+
+function problemsOfIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((k) => ({
+      key: configKey([...issue.path, k]),
+      message: `is not a setting of this program; check its spelling (known keys: ${knownKeys(issue.path)})`,
+    }));
+  }
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return [{ key: configKey(issue.path), message: `is required: ${issue.message}` }];
+  }
+  return [{ key: configKey(issue.path), message: `${issue.message}; got ${shown(issue.input)}` }];
+}
+
+/** The offending value, short. `restant:*` config holds no secrets (credentials come from the environment). */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function knownKeys(path: readonly PropertyKey[]): string {
+  let shape: z.ZodType = stackConfigSchema;
+  for (const segment of path) {
+    const inner = unwrap(shape);
+    const child = "shape" in inner ? (inner.shape as Record<string, z.ZodType>)[String(segment)] : undefined;
+    if (!child) return "";
+    shape = child;
+  }
+  const inner = unwrap(shape);
+  return "shape" in inner ? Object.keys(inner.shape as object).join(", ") : "";
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current = schema as z.ZodType & { unwrap?: () => z.ZodType; def?: { innerType?: z.ZodType } };
+  for (let i = 0; i < 5; i++) {
+    const inner = current.def?.innerType;
+    if (!inner) break;
+    current = inner as typeof current;
+  }
+  return current;
+}

@@ -1,0 +1,138 @@
+import { z } from "zod";
+
+/**
+ * The schema of every stack's `restant:*` config, one for all kinds. Each field's message says what is allowed, so
+ * the error a user sees names the key, the problem and the fix. Values arrive as Pulumi config strings; objects as
+ * JSON text (parsed before this schema runs).
+ */
+
+const KINDS = ["platform", "production", "staging", "branch", "preview"] as const;
+export type StackKind = (typeof KINDS)[number];
+export type EnvironmentKind = Exclude<StackKind, "platform">;
+
+const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const HOST_KEY = /^(ssh-ed25519|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|ssh-rsa) [A-Za-z0-9+/]+={0,3}$/;
+
+/** Accepts `true`/`false` as Pulumi config strings or booleans from JSON objects. */
+const flag = (what: string) =>
+  z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")], {
+    error: `must be true or false (${what})`,
+  });
+
+/** Accepts whole numbers as config strings ("7") or JSON numbers. */
+const wholeNumber = (min: number, max: number, what: string) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+    z.number({ error: `must be a whole number from ${min} to ${max} (${what})` })
+      .int({ error: `must be a whole number from ${min} to ${max} (${what})` })
+      .min(min, { error: `must be at least ${min} (${what})` })
+      .max(max, { error: `must be at most ${max} (${what})` }),
+  );
+
+const dnsName = (what: string) =>
+  z.string({ error: `must be a lower-case DNS name such as example.com (${what})` }).regex(DNS_NAME, {
+    error: `must be a lower-case DNS name such as example.com, at most 253 characters (${what})`,
+  });
+
+const ipv4 = (what: string) =>
+  z.string({ error: `must be an IPv4 address such as 203.0.113.10 (${what})` }).regex(IPV4, {
+    error: `must be an IPv4 address such as 203.0.113.10 (${what})`,
+  });
+
+const ipv6 = (what: string) =>
+  z.string().refine((v) => v.includes(":") && /^[0-9a-fA-F:.]+$/.test(v), {
+    error: `must be an IPv6 address such as 2001:db8::10 (${what})`,
+  });
+
+const processScale = z.strictObject(
+  {
+    web: wholeNumber(0, 20, "web processes"),
+    worker: wholeNumber(0, 20, "Laravel queue:work processes"),
+  },
+  { error: "must be an object { web, worker } of whole numbers" },
+);
+
+export const dokkuSchema = z.strictObject(
+  {
+    host: z.union([dnsName("the Dokku server's SSH host"), ipv4("the Dokku server's SSH host")], {
+      error: "must be the Dokku server's DNS name or IPv4 address",
+    }),
+    port: wholeNumber(1, 65535, "the SSH port").default(22),
+    user: z.enum(["dokku", "root"], { error: 'must be "dokku" (Dokku\'s forced command) or "root"' }).default("dokku"),
+    hostKey: z.string({ error: "must be the server's SSH public host key" }).regex(HOST_KEY, {
+      error: 'must be the server\'s public host key as `ssh-keyscan` prints it, e.g. "ssh-ed25519 AAAA…" (no host name)',
+    }),
+    ipv4: ipv4("the address the DNS record points at"),
+    ipv6: ipv6("the AAAA record, optional").optional(),
+  },
+  { error: "must be an object { host, port, user, hostKey, ipv4, ipv6? }" },
+);
+
+export const forgeSchema = z.strictObject(
+  {
+    organization: z.string().regex(/^[a-z0-9-]+$/, { error: "must be the Forge organization slug" }),
+    serverId: wholeNumber(1, Number.MAX_SAFE_INTEGER, "the Forge server id"),
+    ipv4: ipv4("the server's public address"),
+    ipv6: ipv6("the AAAA record, optional").optional(),
+  },
+  { error: "must be an object { organization, serverId, ipv4, ipv6? }" },
+);
+
+export const dnsSchema = z.strictObject(
+  {
+    proxied: flag("proxy through Cloudflare").default(false),
+    ttl: z.union([z.literal(1), wholeNumber(60, 86400, "seconds")], {
+      error: "must be 1 (automatic) or 60–86400 seconds",
+    }).default(1),
+    advancedCertificate: flag("an Advanced Certificate covers hostnames deeper than one level below the zone").default(false),
+  },
+  { error: "must be an object { proxied, ttl, advancedCertificate }" },
+);
+
+export const appSchema = z.strictObject(
+  {
+    scale: processScale.optional(),
+    debug: flag("APP_DEBUG").optional(),
+    logChannel: z.string().regex(/^[a-z_]+$/, { error: "must be a Laravel log channel name such as stderr" }).optional(),
+  },
+  { error: "must be an object { scale?, debug?, logChannel? }" },
+);
+
+/** Every `restant:*` key a stack may set, its type and what it accepts. */
+export const stackConfigSchema = z.strictObject({
+  kind: z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` }),
+  branch: z
+    .string({ error: "must be the git branch the environment runs" })
+    .min(1, { error: "must not be empty (the git branch the environment runs)" })
+    .max(255, { error: "must be at most 255 characters (git's limit for a branch name)" })
+    .refine((b) => !b.includes("\0"), { error: "must not contain a NUL character" })
+    .optional(),
+  pr: wholeNumber(1, 999_999_999, "the pull request number").optional(),
+  zone: dnsName("the Cloudflare zone"),
+  zoneId: z
+    .string({ error: "must be the Cloudflare zone id" })
+    .regex(/^[0-9a-f]{32}$/, { error: "must be the Cloudflare zone id: 32 lower-case hex characters" }),
+  hostnameTemplate: z
+    .string()
+    .refine((t) => t.includes("{slug}") && t.endsWith(".{zone}"), {
+      error: 'must contain {slug} and end with ".{zone}", e.g. "restant.{slug}.{zone}"',
+    })
+    .default("restant.{slug}.{zone}"),
+  previewHostnameTemplate: z
+    .string()
+    .refine((t) => t.includes("{slug}") && t.endsWith(".{zone}"), {
+      error: 'must contain {slug} and end with ".{zone}", e.g. "restant-{slug}.{zone}"',
+    })
+    .optional(),
+  runtime: z.enum(["dokku", "forge"], { error: 'must be "dokku" or "forge"' }).default("dokku"),
+  dokku: dokkuSchema.optional(),
+  forge: forgeSchema.optional(),
+  dns: dnsSchema.default({ proxied: false, ttl: 1, advancedCertificate: false }),
+  app: appSchema.default({}),
+  previewLimit: wholeNumber(1, 15, "previews that may run at once").default(3),
+});
+
+export type StackConfig = z.infer<typeof stackConfigSchema>;
+export type DokkuSettings = z.infer<typeof dokkuSchema>;
+export type ForgeSettings = z.infer<typeof forgeSchema>;

@@ -1,0 +1,89 @@
+import { createHash } from "node:crypto";
+
+/**
+ * Every name an environment uses on the outside, derived once from its slug. Each is valid for the system that holds
+ * it, and two different slugs never share a name: whenever sanitizing or truncating changes a name, a hash of the
+ * original is appended, and a name that was kept as it is never ends like a hashed one.
+ */
+export interface EnvironmentNames {
+  /** DNS label and the environment's short name: `main`, `staging`, `feature-checkout-v2-1a2b3c4d`, `pr-7`. */
+  slug: string;
+  /** Dokku app (`^[a-z0-9][a-z0-9.-]*$`): `restant-<slug>`. */
+  dokkuApp: string;
+  /** dokku-mysql service: `restant-<slug>`, at most 63 characters. */
+  mysqlService: string;
+  /** MySQL database, at most 64 characters of `[a-z0-9_]`. */
+  mysqlDatabase: string;
+  /** MySQL user, at most 32 characters of `[a-z0-9_]`. */
+  mysqlUser: string;
+  /** Prefix of every Redis key the app writes: `restant:<slug>:`. */
+  redisKeyPrefix: string;
+  /** Sentry environment: at most 64 characters, no `/`, no spaces. */
+  sentryEnvironment: string;
+  /** Flagsmith environment name, unique in the project. */
+  flagsmithEnvironment: string;
+}
+
+/** Slugs are DNS labels, kept well under 63 so `restant-<slug>` and friends still fit their systems. */
+export const MAX_SLUG_LENGTH = 40;
+const HASH_LENGTH = 8;
+const HASHED_TAIL = new RegExp(`-[0-9a-f]{${HASH_LENGTH}}$`);
+const CLEAN_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** Slugs only stacks of other kinds may have: a branch called `production` or `pr-7` gets a hashed slug. */
+const RESERVED_SLUG = /^(?:production|platform|pr-\d+)$/;
+
+/** A short, stable fingerprint of the original text. */
+export function shortHash(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex").slice(0, HASH_LENGTH);
+}
+
+/**
+ * The slug of a branch: kept as it is when it already is a clean DNS label (`staging` → `staging`), otherwise
+ * lower-cased, every run of other characters made one `-`, trimmed, cut to fit, and suffixed with a hash of the
+ * branch name as given, so `Feature/X` and `feature-x` stay apart.
+ */
+export function slugForBranch(branch: string): string {
+  if (branch.length === 0) throw new Error("a branch name cannot be empty");
+  const isClean =
+    CLEAN_SLUG.test(branch) && branch.length <= MAX_SLUG_LENGTH && !HASHED_TAIL.test(branch) && !RESERVED_SLUG.test(branch);
+  if (isClean) return branch;
+  const stem = branch
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, MAX_SLUG_LENGTH - HASH_LENGTH - 1)
+    .replace(/^-+|-+$/g, "");
+  return stem.length > 0 ? `${stem}-${shortHash(branch)}` : `b-${shortHash(branch)}`;
+}
+
+/** The slug of a pull request's preview. */
+export function slugForPullRequest(pr: number): string {
+  if (!Number.isSafeInteger(pr) || pr < 1) throw new Error(`a pull request number must be a positive whole number, got ${pr}`);
+  return `pr-${pr}`;
+}
+
+/** `name` if it fits in `max` characters, else its head and a hash of the whole, joined by `separator`. */
+export function fitName(name: string, max: number, separator: "-" | "_"): string {
+  if (name.length <= max) return name;
+  const head = name.slice(0, max - HASH_LENGTH - 1).replace(/[-_.]+$/, "");
+  return `${head}${separator}${shortHash(name)}`;
+}
+
+export function namesForSlug(slug: string): EnvironmentNames {
+  const underscored = slug.replace(/-/g, "_");
+  return {
+    slug,
+    dokkuApp: `restant-${slug}`,
+    mysqlService: fitName(`restant-${slug}`, 63, "-"),
+    mysqlDatabase: fitName(`restant_${underscored}`, 64, "_"),
+    mysqlUser: fitName(`restant_${underscored}`, 32, "_"),
+    redisKeyPrefix: `restant:${slug}:`,
+    sentryEnvironment: slug,
+    flagsmithEnvironment: slug,
+  };
+}
+
+/** Fills a hostname template (`restant.{slug}.{zone}`). */
+export function hostnameFor(template: string, slug: string, zone: string): string {
+  return template.replace(/\{slug\}/g, slug).replace(/\{zone\}/g, zone);
+}

@@ -1,0 +1,54 @@
+// The offline plan: `npm run plan -- <stack> [--branch <name>] [--json]`. Evaluates the real program under Pulumi's
+// mocks for one stack's config and prints what it declares, secrets masked. Needs no credentials, CLI or network.
+// Exit codes: 0 planned, 2 bad stack config, 64 bad command line, 1 anything else.
+import { parseArgs } from "node:util";
+import { StackConfigError } from "../infra/config/problems";
+import { chooseStack, UsageError } from "./plan/choose-stack";
+import { evaluateStack } from "./plan/evaluate";
+import { planAsJson, planAsText } from "./plan/render";
+
+const USAGE = `usage: npm run plan -- <stack> [--json]            a stack with a file in stacks/ (production, staging, platform)
+       npm run plan -- pr-<n> --branch <name> [--json]  a PR preview, synthesized as CI makes it
+       npm run plan -- --branch <name> [--json]         the stack CI deploys that branch to`;
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { branch: { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean" } },
+    });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  if (args.values.help) return usage(undefined, 0);
+  if (args.positionals.length > 1) return usage(`one stack at a time, got ${args.positionals.join(" ")}`);
+  try {
+    const chosen = chooseStack({ stack: args.positionals[0], branch: args.values.branch });
+    const plan = await evaluateStack(chosen);
+    process.stdout.write((args.values.json ? planAsJson(plan) : planAsText(plan)) + "\n");
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) return usage(error.message);
+    if (error instanceof StackConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function usage(problem: string | undefined, code = 64): number {
+  if (problem) process.stderr.write(`plan: ${problem}\n`);
+  process.stderr.write(`${USAGE}\n`);
+  return code;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`plan failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
+import { program } from "../../infra/program";
+import { loadStackSpec, type StackSpec } from "../../infra/spec";
+import type { ChosenStack } from "./choose-stack";
+import { planMocks } from "./mock-state";
+import type { RecordedResource } from "./recorded-resource";
+import { RecordingMonitor } from "./recording-monitor";
+
+export interface StackOutput {
+  value: unknown;
+  secret: boolean;
+}
+
+export interface PlanResult {
+  stack: string;
+  origin: string;
+  spec: StackSpec;
+  resources: RecordedResource[];
+  outputs: Record<string, StackOutput>;
+}
+
+/** Internal to @pulumi/pulumi: resolves when every registration the program started has been answered. */
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+
+/**
+ * Runs the real program for one stack under Pulumi's mocks — no engine, no credentials, no network — and returns its
+ * spec, every resource it declared and its stack outputs. Bad config throws StackConfigError before any resource.
+ * Safe to call again for another stack in the same process: each call gets a fresh monitor and config.
+ */
+export async function evaluateStack(chosen: ChosenStack): Promise<PlanResult> {
+  const spec = loadStackSpec(chosen.config, { stack: chosen.stack, origin: chosen.origin });
+  const monitor = new RecordingMonitor(planMocks);
+  setMockOptions(monitor, "restant", chosen.stack, false);
+  pulumi.runtime.setAllConfig(chosen.config);
+  const declared = program({ configOrigin: chosen.origin });
+  const outputs: Record<string, StackOutput> = {};
+  for (const [key, value] of Object.entries(declared)) outputs[key] = await resolve(value);
+  await waitForRPCs();
+  return { stack: chosen.stack, origin: chosen.origin, spec, resources: monitor.recorded, outputs };
+}
+
+async function resolve(value: pulumi.Input<unknown>): Promise<StackOutput> {
+  const output: pulumi.Output<unknown> = pulumi.output(value) as pulumi.Output<unknown>;
+  const secret = await pulumi.isSecret(output);
+  const resolved = await new Promise<unknown>((done) => output.apply((v: unknown) => done(v)));
+  return { value: resolved, secret };
+}
