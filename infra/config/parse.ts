@@ -16,16 +16,7 @@ export function parseStackConfig(raw: Record<string, string>, source: ConfigSour
   for (const [fullKey, text] of Object.entries(raw)) {
     if (!fullKey.startsWith(NAMESPACE)) continue;
     const key = fullKey.slice(NAMESPACE.length);
-    const looksStructured = /^\s*[[{]/.test(text);
-    if (!looksStructured) {
-      values[key] = text;
-      continue;
-    }
-    try {
-      values[key] = JSON.parse(text);
-    } catch {
-      problems.push({ key: fullKey, message: "is not valid JSON; write it as a YAML mapping in the stack file" });
-    }
+    values[key] = /^\s*[[{]/.test(text) ? parsedJsonOr(text) : text;
   }
 
   const parsed = stackConfigSchema.safeParse(values, { reportInput: true });
@@ -35,6 +26,15 @@ export function parseStackConfig(raw: Record<string, string>, source: ConfigSour
   return parsed.data;
 }
 
+/** Objects arrive as JSON text; text that only looks like JSON (a template such as "{slug}.x") stays text. */
+function parsedJsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 function problemsOfIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((k) => ({
@@ -42,7 +42,7 @@ function problemsOfIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
       message: `is not a setting of this program; check its spelling (known keys: ${knownKeys(issue.path)})`,
     }));
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) {
+  if (issue.input === undefined) {
     return [{ key: configKey(issue.path), message: `is required: ${issue.message}` }];
   }
   return [{ key: configKey(issue.path), message: `${issue.message}; got ${shown(issue.input)}` }];

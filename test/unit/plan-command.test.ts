@@ -1,0 +1,65 @@
+import { spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { projectRoot } from "../support/built";
+
+/** `npm run plan -- …` exactly as README says, minus npm's own start-up. */
+function planCommand(...args: string[]) {
+  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", ...args], {
+    cwd: projectRoot,
+    encoding: "utf8",
+    env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" },
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe("npm run plan", () => {
+  it("prints a preview's JSON plan with names derived once and secrets masked", () => {
+    const run = planCommand("pr-7", "--branch", "feat/Ünïcode $(rm -rf /)", "--json");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const plan = JSON.parse(run.stdout) as {
+      stack: string;
+      spec: { names: { slug: string; dokkuApp: string } };
+      resources: { type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
+      outputs: Record<string, unknown>;
+    };
+    expect(plan.stack).toBe("pr-7");
+    expect(plan.spec.names).toMatchObject({ slug: "pr-7", dokkuApp: "restant-pr-7" });
+    expect(plan.outputs).toMatchObject({ appKey: "[secret]", databasePassword: "[secret]", basicAuthPassword: "[secret]" });
+    expect(plan.resources.find((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord")).toMatchObject({
+      parent: "restant-dns",
+      inputs: { name: "restant-pr-7.example.com" },
+    });
+    expect(run.stdout).not.toMatch(/base64:[A-Za-z0-9+/]{20,}/);
+  });
+
+  it("plans the stack CI makes for a long-lived branch", () => {
+    const run = planCommand("--branch", "Feature/Checkout-V2");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^stack feature-checkout-v2-[0-9a-f]{8} \(branch\)/);
+    expect(run.stdout).toContain("restant.feature-checkout-v2-");
+  });
+
+  it("exits 2 with the schema's messages naming key and file for a bad stack file", () => {
+    const stack = `test-bad-${process.pid}`;
+    const file = path.join(projectRoot, "stacks", `Pulumi.${stack}.yaml`);
+    writeFileSync(file, "config:\n  restant:kind: staging\n  restant:zoneId: nope\n  restant:pr: 3\n");
+    try {
+      const run = planCommand(stack);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toContain(`stacks/Pulumi.${stack}.yaml`);
+      expect(run.stderr).toMatch(/restant:zoneId: must be the Cloudflare zone id/);
+    } finally {
+      rmSync(file);
+    }
+  });
+
+  it("exits 64 with usage for a bad command line", () => {
+    expect(planCommand("pr-7").code).toBe(64);
+    expect(planCommand("no-such-stack").stderr).toMatch(/no stack file stacks\/Pulumi\.no-such-stack\.yaml/);
+    expect(planCommand("--nope").code).toBe(64);
+  });
+});

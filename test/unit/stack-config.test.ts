@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { StackConfigError } from "../../infra/config/problems";
+import { loadStackSpec } from "../../infra/spec";
+import { previewStack } from "../../infra/stacks";
+import { stackConfig } from "../../scripts/plan/stack-files";
+
+type Raw = Record<string, string>;
+const json = (value: unknown) => JSON.stringify(value);
+const dokku = (patch: Record<string, unknown>) => json({ ...JSON.parse(stackConfig("staging")["restant:dokku"]!), ...patch });
+
+function problemsOf(stack: string, raw: Raw): string[] {
+  try {
+    loadStackSpec(raw, { stack, origin: `stacks/Pulumi.${stack}.yaml` });
+  } catch (error) {
+    expect(error).toBeInstanceOf(StackConfigError);
+    expect((error as Error).message).toContain(`stacks/Pulumi.${stack}.yaml`);
+    return (error as StackConfigError).problems.map((p) => `${p.key}: ${p.message}`);
+  }
+  return [];
+}
+
+const staging = (patch: Raw): [string, Raw] => ["staging", { ...stackConfig("staging"), ...patch }];
+const preview = (patch: Raw): [string, Raw] => ["pr-7", { ...stackConfig("pr-7", previewStack(7, "feat/x").config), ...patch }];
+const production = (patch: Raw): [string, Raw] => ["production", { ...stackConfig("production"), ...patch }];
+
+/** [what is wrong, stack and config, the key the message must name, a phrase of the fix]. */
+const BAD: [string, [string, Raw], string, RegExp][] = [
+  ["unknown key (typo)", staging({ "restant:zonee": "example.org" }), "restant:zonee", /not a setting.*spelling/],
+  ["unknown kind", staging({ "restant:kind": "prod" }), "restant:kind", /one of platform, production, staging, branch, preview/],
+  ["missing kind", ["staging", Object.fromEntries(Object.entries(stackConfig("staging")).filter(([k]) => k !== "restant:kind"))], "restant:kind", /required/],
+  ["zone not a DNS name", staging({ "restant:zone": "Example_Com" }), "restant:zone", /DNS name/],
+  ["zone id not hex", staging({ "restant:zoneId": "xyz" }), "restant:zoneId", /32 lower-case hex/],
+  ["template without slug", staging({ "restant:hostnameTemplate": "restant.{zone}" }), "restant:hostnameTemplate", /\{slug\}/],
+  ["template outside the zone", staging({ "restant:hostnameTemplate": "{slug}.other.net" }), "restant:hostnameTemplate", /\.\{zone\}/],
+  ["unknown runtime", staging({ "restant:runtime": "heroku" }), "restant:runtime", /"dokku" or "forge"/],
+  ["forge without its settings", staging({ "restant:runtime": "forge" }), "restant:forge", /required when restant:runtime is forge/],
+  ["dokku port out of range", staging({ "restant:dokku": dokku({ port: 70000 }) }), "restant:dokku.port", /at most 65535/],
+  ["dokku user unknown", staging({ "restant:dokku": dokku({ user: "admin" }) }), "restant:dokku.user", /"dokku".*"root"/],
+  ["host key with a host name", staging({ "restant:dokku": dokku({ hostKey: "dokku.example.com ssh-ed25519 AAAA" }) }), "restant:dokku.hostKey", /ssh-keyscan/],
+  ["dokku address not IPv4", staging({ "restant:dokku": dokku({ ipv4: "10.0.0" }) }), "restant:dokku.ipv4", /IPv4/],
+  ["dokku IPv6 not an address", staging({ "restant:dokku": dokku({ ipv6: "nope" }) }), "restant:dokku.ipv6", /IPv6/],
+  ["dokku settings not JSON", staging({ "restant:dokku": "{host:" }), "restant:dokku", /must be an object \{ host, port/],
+  ["dns ttl out of range", staging({ "restant:dns": json({ ttl: 30 }) }), "restant:dns.ttl", /at least 60/],
+  ["proxied more than one level deep", staging({ "restant:dns": json({ proxied: true }) }), "restant:dns.proxied", /Universal SSL covers only one level/],
+  ["proxied flag not a boolean", staging({ "restant:dns": json({ proxied: "yes" }) }), "restant:dns.proxied", /true or false/],
+  ["pr is not a number", preview({ "restant:pr": "seven" }), "restant:pr", /whole number.*got "seven"/],
+  ["pr is negative", preview({ "restant:pr": "-3" }), "restant:pr", /at least 1/],
+  ["pr on a non-preview stack", staging({ "restant:pr": "7" }), "restant:pr", /only for preview stacks/],
+  ["preview without a pr", ["pr-7", { ...stackConfig("pr-7"), "restant:kind": "preview", "restant:branch": "x" }], "restant:pr", /required for a preview/],
+  ["preview without a branch", ["pr-7", { ...stackConfig("pr-7"), "restant:kind": "preview", "restant:pr": "7" }], "restant:branch", /required for a preview/],
+  ["preview stack name and pr disagree", preview({ "restant:pr": "8" }), "restant:kind", /must be named "pr-8"/],
+  ["staging file claims production", staging({ "restant:kind": "production" }), "restant:kind", /must be named "production"/],
+  ["branch stack for main", ["main", { ...stackConfig("main"), "restant:kind": "branch", "restant:branch": "main" }], "restant:branch", /production stack/],
+  ["debug in production", production({ "restant:app": json({ debug: true }) }), "restant:app.debug", /false in production/],
+  ["no web process in production", production({ "restant:app": json({ scale: { web: 0, worker: 1 } }) }), "restant:app.scale.web", /at least 1/],
+  ["scale not whole", staging({ "restant:app": json({ scale: { web: 1.5, worker: 0 } }) }), "restant:app.scale.web", /whole number/],
+  ["preview limit too high", staging({ "restant:previewLimit": "40" }), "restant:previewLimit", /at most 15/],
+  ["hostname label too long", ["main", { ...stackConfig("production"), "restant:kind": "production", "restant:hostnameTemplate": `${"x".repeat(60)}-{slug}.{zone}` }], "restant:hostnameTemplate", /not a valid hostname/],
+  ["empty branch", ["staging", { ...stackConfig("staging"), "restant:branch": "" }], "restant:branch", /must not be empty/],
+];
+
+describe("bad stack config", () => {
+  it.each(BAD)("%s: fails naming the key, the file and the fix", (_what, [stack, raw], key, fix) => {
+    const problems = problemsOf(stack, raw);
+    const mine = problems.filter((p) => p.startsWith(`${key}: `));
+    expect(problems, problems.join("\n")).not.toHaveLength(0);
+    expect(mine, problems.join("\n")).not.toHaveLength(0);
+    expect(mine.join("\n")).toMatch(fix);
+  });
+
+  it("lists every problem at once, one message each", () => {
+    const problems = problemsOf("staging", {
+      ...stackConfig("staging"),
+      "restant:zoneId": "x",
+      "restant:runtime": "heroku",
+      "restant:typo": "1",
+    });
+    expect(problems.map((p) => p.split(":")[0] + ":" + p.split(":")[1])).toEqual([
+      "restant:zoneId",
+      "restant:runtime",
+      "restant:typo",
+    ]);
+  });
+
+  it("accepts every shipped stack and synthesized previews and branches", () => {
+    for (const stack of ["production", "staging", "platform"]) expect(problemsOf(stack, stackConfig(stack))).toEqual([]);
+    expect(problemsOf("pr-7", stackConfig("pr-7", previewStack(7, "feat/Ünïcode $(rm -rf /)").config))).toEqual([]);
+  });
+
+  it("leaves other namespaces to their providers", () => {
+    expect(problemsOf("staging", { ...stackConfig("staging"), "cloudflare:apiToken": "x" })).toEqual([]);
+  });
+});
