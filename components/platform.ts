@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSpec } from "../infra/spec";
+import { PlatformAlerting } from "./platform-alerting";
 
 export interface PlatformArgs {
   /** The platform stack's spec (infra/spec.ts). */
@@ -16,6 +17,7 @@ export class Platform extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("restant:platform:Platform", name, { spec: args.spec }, opts);
     this.previewLimit = args.spec.previewLimit;
+    if (args.spec.grafana) new PlatformAlerting(`${name}-alerting`, { grafana: args.spec.grafana }, { parent: this });
     this.registerOutputs({ previewLimit: this.previewLimit });
   }
 }

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec } from "../infra/spec";
 import { AppSecrets } from "./app-secrets";
+import { DeploymentEnvironment } from "./deployment-environment";
+import { EnvironmentMonitoring } from "./environment-monitoring";
 import { HostRecords } from "./host-records";
+import { SentryClientKey } from "./sentry-client-key";
 
 export interface TenantEnvironmentArgs {
   /** The environment, every name already derived (infra/spec.ts). Components read names from it, never make them. */
@@ -17,12 +20,18 @@ export class TenantEnvironment extends pulumi.ComponentResource {
   readonly spec: EnvironmentSpec;
   readonly secrets: AppSecrets;
   readonly dns: HostRecords;
+  readonly sentry: SentryClientKey | undefined;
+  readonly monitoring: EnvironmentMonitoring | undefined;
+  readonly deploymentEnvironment: DeploymentEnvironment | undefined;
 
   constructor(name: string, args: TenantEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("restant:environment:TenantEnvironment", name, { spec: args.spec }, opts);
     this.spec = args.spec;
     this.secrets = this.createSecrets(name);
     this.dns = this.createDns(name);
+    this.sentry = this.createSentryKey(name);
+    this.monitoring = this.createMonitoring(name);
+    this.deploymentEnvironment = this.createDeploymentEnvironment(name);
     this.registerOutputs({ url: args.spec.url });
   }
 
@@ -46,4 +55,38 @@ export class TenantEnvironment extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+
+  private createSentryKey(name: string): SentryClientKey | undefined {
+    const { sentry } = this.spec;
+    if (!sentry) return undefined;
+    return new SentryClientKey(
+      `${name}-sentry`,
+      { organization: sentry.organization, project: sentry.project, keyName: sentry.keyName },
+      { parent: this },
+    );
+  }
+
+  private createMonitoring(name: string): EnvironmentMonitoring | undefined {
+    const { monitoring, names, kind } = this.spec;
+    if (!monitoring) return undefined;
+    const password = this.secrets.basicAuthPassword;
+    return new EnvironmentMonitoring(
+      `${name}-monitoring`,
+      {
+        monitoring,
+        labels: { environment: names.slug, kind, app: names.dokkuApp },
+        ...(password ? { basicAuth: { username: BASIC_AUTH_USER, password } } : {}),
+      },
+      { parent: this },
+    );
+  }
+
+  private createDeploymentEnvironment(name: string): DeploymentEnvironment | undefined {
+    const { github, url } = this.spec;
+    if (!github) return undefined;
+    return new DeploymentEnvironment(`${name}-github`, { github, url }, { parent: this });
+  }
 }
+
+/** The user name of a preview's basic auth; the password is generated per preview. */
+export const BASIC_AUTH_USER = "restant";

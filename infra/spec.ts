@@ -1,8 +1,8 @@
 import { DEFAULT_BRANCH, hostnameTemplateOf, slugOf } from "./config/kind-rules";
 import { parseStackConfig } from "./config/parse";
 import type { ConfigSource } from "./config/problems";
-import type { DokkuSettings, EnvironmentKind, ForgeSettings, StackConfig } from "./config/schema";
-import { type EnvironmentNames, hostnameFor, namesForSlug } from "./names";
+import type { DokkuSettings, EnvironmentKind, ForgeSettings, GrafanaSettings, StackConfig } from "./config/schema";
+import { type EnvironmentNames, hostnameFor, namesForSlug, slugForBranch } from "./names";
 
 /** Where the app runs: a Dokku app over SSH, or a Forge site. */
 export type RuntimeSpec = { kind: "dokku"; dokku: DokkuSettings } | { kind: "forge"; forge: ForgeSettings };
@@ -36,6 +36,33 @@ export interface EnvironmentSpec {
   };
   /** Previews are closed to the public behind HTTP basic auth. */
   basicAuth: boolean;
+  /** A Sentry client key (DSN) for the app. Absent when the stack configures no Sentry. */
+  sentry?: { organization: string; project: string; keyName: string; tracesSampleRate: number };
+  /** The environment's own Flagsmith environment; a preview's starts as a clone of staging's. */
+  flagsmith?: { project: number; apiUrl: string; environmentName: string; cloneFrom?: string };
+  /** Grafana alert rules and a synthetic check of /health; only production pages. */
+  monitoring?: {
+    folderUid: string;
+    datasourceUid: string;
+    ruleGroupName: string;
+    checkJob: string;
+    healthUrl: string;
+    probes: number[];
+    contactPoint: string;
+    pages: boolean;
+    errorRateQuery: string;
+    errorRateThreshold: number;
+    /** How long /health must fail before the alert fires. */
+    downFor: string;
+  };
+  /** A GitHub deployment environment named after the stack; production requires reviewers and deploys only from main. */
+  github?: {
+    repository: string;
+    environment: string;
+    reviewers: { users: number[]; teams: number[] };
+    /** Only this branch may deploy to the environment; none = any. */
+    deployBranch?: string;
+  };
 }
 
 /** What the platform stack shares with every environment. */
@@ -46,6 +73,8 @@ export interface PlatformSpec {
   zoneId: string;
   runtime: RuntimeSpec | undefined;
   previewLimit: number;
+  /** The shared Grafana folder and contact points. */
+  grafana?: GrafanaSettings;
 }
 
 export type StackSpec = EnvironmentSpec | PlatformSpec;
@@ -58,6 +87,9 @@ const APP_DEFAULTS: Record<EnvironmentKind, EnvironmentSpec["app"]> = {
   preview: { env: "preview", debug: true, logChannel: "stderr", scale: { web: 1, worker: 1 } },
 };
 
+/** SENTRY_TRACES_SAMPLE_RATE per kind, unless `restant:sentry.tracesSampleRate` says otherwise. */
+const TRACES_SAMPLE_RATE: Record<EnvironmentKind, number> = { production: 0.1, staging: 0.5, branch: 0.5, preview: 1 };
+
 /** Parses a stack's raw config (throws StackConfigError listing every problem) and derives its spec. */
 export function loadStackSpec(raw: Record<string, string>, source: ConfigSource): StackSpec {
   return specOf(parseStackConfig(raw, source), source.stack);
@@ -66,7 +98,15 @@ export function loadStackSpec(raw: Record<string, string>, source: ConfigSource)
 export function specOf(config: StackConfig, stack: string): StackSpec {
   const runtime = runtimeOf(config);
   if (config.kind === "platform") {
-    return { kind: "platform", stack, zone: config.zone, zoneId: config.zoneId, runtime, previewLimit: config.previewLimit };
+    return {
+      kind: "platform",
+      stack,
+      zone: config.zone,
+      zoneId: config.zoneId,
+      runtime,
+      previewLimit: config.previewLimit,
+      ...(config.grafana ? { grafana: config.grafana } : {}),
+    };
   }
   const slug = slugOf(config);
   const branch = config.branch ?? DEFAULT_BRANCH[config.kind];
@@ -76,12 +116,13 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
   const hostname = hostnameFor(hostnameTemplateOf(config), slug, config.zone);
   const host = runtime.kind === "dokku" ? runtime.dokku : runtime.forge;
   const defaults = APP_DEFAULTS[config.kind];
+  const names = namesForSlug(slug);
   return {
     kind: config.kind,
     stack,
     branch,
     ...(config.pr !== undefined ? { pr: config.pr } : {}),
-    names: namesForSlug(slug),
+    names,
     zone: config.zone,
     zoneId: config.zoneId,
     hostname,
@@ -95,6 +136,60 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       scale: config.app.scale ?? defaults.scale,
     },
     basicAuth: config.kind === "preview",
+    ...(config.sentry
+      ? {
+          sentry: {
+            organization: config.sentry.organization,
+            project: config.sentry.project,
+            keyName: names.dokkuApp,
+            tracesSampleRate: config.sentry.tracesSampleRate ?? TRACES_SAMPLE_RATE[config.kind],
+          },
+        }
+      : {}),
+    ...(config.flagsmith
+      ? {
+          flagsmith: {
+            project: config.flagsmith.project,
+            apiUrl: config.flagsmith.apiUrl,
+            environmentName: names.flagsmithEnvironment,
+            // Staging's Flagsmith name comes from the same derivation as staging's own stack.
+            ...(config.kind === "preview" ? { cloneFrom: namesForSlug(slugForBranch(DEFAULT_BRANCH.staging!)).flagsmithEnvironment } : {}),
+          },
+        }
+      : {}),
+    ...(config.grafana ? { monitoring: monitoringOf(config.grafana, config.kind, names, hostname) } : {}),
+    ...(config.github
+      ? {
+          github: {
+            repository: config.github.repository,
+            environment: stack,
+            reviewers: config.kind === "production" ? config.github.reviewers : { users: [], teams: [] },
+            ...(config.kind === "production" ? { deployBranch: branch } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+function monitoringOf(
+  grafana: GrafanaSettings,
+  kind: EnvironmentKind,
+  names: EnvironmentNames,
+  hostname: string,
+): NonNullable<EnvironmentSpec["monitoring"]> {
+  const pages = kind === "production";
+  return {
+    folderUid: grafana.folderUid,
+    datasourceUid: grafana.datasourceUid,
+    ruleGroupName: names.dokkuApp,
+    checkJob: `${names.dokkuApp}-health`,
+    healthUrl: `https://${hostname}/health`,
+    probes: grafana.probes,
+    contactPoint: pages ? grafana.oncallContactPoint : grafana.notifyContactPoint,
+    pages,
+    errorRateQuery: grafana.errorRateQuery.replace(/\{app\}/g, names.dokkuApp),
+    errorRateThreshold: grafana.errorRateThreshold,
+    downFor: pages ? "3m" : "15m",
   };
 }
 

@@ -99,6 +99,73 @@ export const appSchema = z.strictObject(
   { error: "must be an object { scale?, debug?, logChannel? }" },
 );
 
+const fraction = (what: string) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v)) ? Number(v) : v),
+    z.number({ error: `must be a number from 0 to 1 (${what})` })
+      .min(0, { error: `must be a number from 0 to 1 (${what})` })
+      .max(1, { error: `must be a number from 0 to 1 (${what})` }),
+  );
+
+const slugLike = (what: string) =>
+  z.string({ error: `must be ${what}` }).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+    error: `must be ${what}: letters, digits, ".", "_" or "-"`,
+  });
+
+export const sentrySchema = z.strictObject(
+  {
+    organization: slugLike("the Sentry organization slug"),
+    project: slugLike("the Sentry project slug"),
+    tracesSampleRate: fraction("SENTRY_TRACES_SAMPLE_RATE; default 0.1 in production, 0.5 elsewhere, 1 for previews").optional(),
+  },
+  { error: "must be an object { organization, project, tracesSampleRate? }" },
+);
+
+export const flagsmithSchema = z.strictObject(
+  {
+    project: wholeNumber(1, Number.MAX_SAFE_INTEGER, "the Flagsmith project id"),
+    apiUrl: z.url({ protocol: /^https?$/, error: "must be the Flagsmith API URL the app reads flags from, e.g. https://flags.example.com/api/v1/" }),
+  },
+  { error: "must be an object { project, apiUrl }" },
+);
+
+const emails = z.array(z.email({ error: "must be an e-mail address" }), { error: "must be a list of e-mail addresses" });
+
+export const grafanaSchema = z.strictObject(
+  {
+    folderUid: slugLike("the uid of the Grafana folder the platform stack creates"),
+    datasourceUid: slugLike("the uid of the Prometheus data source the rules query"),
+    oncallContactPoint: z.string().min(1).default("restant-oncall"),
+    notifyContactPoint: z.string().min(1).default("restant-notify"),
+    oncallEmails: emails.default([]),
+    notifyEmails: emails.default([]),
+    probes: z.array(wholeNumber(1, Number.MAX_SAFE_INTEGER, "a synthetic monitoring probe id"), {
+      error: "must be a list of synthetic monitoring probe ids",
+    }).min(1, { error: "must name at least one synthetic monitoring probe" }),
+    errorRateQuery: z
+      .string()
+      .refine((q) => q.includes("{app}"), { error: "must contain {app}, replaced by the environment's app name" })
+      .default(
+        'sum(rate(nginx_http_requests_total{app="{app}",status=~"5.."}[5m])) / clamp_min(sum(rate(nginx_http_requests_total{app="{app}"}[5m])), 1e-9)',
+      ),
+    errorRateThreshold: fraction("the 5xx share of requests that fires the alert").default(0.05),
+  },
+  { error: "must be an object { folderUid, datasourceUid, probes, … }" },
+);
+
+export const githubSchema = z.strictObject(
+  {
+    repository: slugLike("the GitHub repository name (without the owner)"),
+    reviewers: z
+      .strictObject({
+        users: z.array(wholeNumber(1, Number.MAX_SAFE_INTEGER, "a GitHub user id")).default([]),
+        teams: z.array(wholeNumber(1, Number.MAX_SAFE_INTEGER, "a GitHub team id")).default([]),
+      })
+      .default({ users: [], teams: [] }),
+  },
+  { error: "must be an object { repository, reviewers: { users, teams } }" },
+);
+
 /** Every `restant:*` key a stack may set, its type and what it accepts. */
 export const stackConfigSchema = z.strictObject({
   kind: z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` }),
@@ -131,8 +198,16 @@ export const stackConfigSchema = z.strictObject({
   dns: dnsSchema.default({ proxied: false, ttl: 1, advancedCertificate: false }),
   app: appSchema.default({}),
   previewLimit: wholeNumber(1, 15, "previews that may run at once").default(3),
+  sentry: sentrySchema.optional(),
+  flagsmith: flagsmithSchema.optional(),
+  grafana: grafanaSchema.optional(),
+  github: githubSchema.optional(),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 export type DokkuSettings = z.infer<typeof dokkuSchema>;
 export type ForgeSettings = z.infer<typeof forgeSchema>;
+export type SentrySettings = z.infer<typeof sentrySchema>;
+export type FlagsmithSettings = z.infer<typeof flagsmithSchema>;
+export type GrafanaSettings = z.infer<typeof grafanaSchema>;
+export type GithubSettings = z.infer<typeof githubSchema>;

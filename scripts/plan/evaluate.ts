@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import { program } from "../../infra/program";
 import { loadStackSpec, type StackSpec } from "../../infra/spec";
 import type { ChosenStack } from "./choose-stack";
@@ -22,6 +21,8 @@ export interface PlanResult {
 
 /** Internal to @pulumi/pulumi: resolves when every registration the program started has been answered. */
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+/** Internal to @pulumi/pulumi: the runtime's store, whose settings hold the monitor registrations go to. */
+const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore: () => { settings: { monitor?: unknown } } };
 
 /**
  * Runs the real program for one stack under Pulumi's mocks — no engine, no credentials, no network — and returns its
@@ -31,7 +32,10 @@ const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForR
 export async function evaluateStack(chosen: ChosenStack): Promise<PlanResult> {
   const spec = loadStackSpec(chosen.config, { stack: chosen.stack, origin: chosen.origin });
   const monitor = new RecordingMonitor(planMocks);
-  setMockOptions(monitor, "restant", chosen.stack, false);
+  // setMocks turns on the features the mock monitor supports (secrets among them); then our recording monitor,
+  // a MockMonitor too, takes its place.
+  await pulumi.runtime.setMocks(planMocks, "restant", chosen.stack, false);
+  getStore().settings.monitor = monitor;
   pulumi.runtime.setAllConfig(chosen.config);
   const declared = program({ configOrigin: chosen.origin });
   const outputs: Record<string, StackOutput> = {};

@@ -21,6 +21,11 @@ function madeUpOutputs(type: string, name: string): Record<string, unknown> {
       return { base64: digest.toString("base64"), hex: digest.toString("hex") };
     case "random:index/randomPassword:RandomPassword":
       return { result: `plan${digest.toString("hex").slice(0, 24)}` };
+    case "sentry:index/sentryKey:SentryKey": {
+      const [publicKey, secretKey] = [digest.toString("hex").slice(0, 32), digest.toString("hex").slice(32)];
+      const dsn = `https://${publicKey}@sentry.example.invalid/4242`;
+      return { public: publicKey, secret: secretKey, dsnPublic: dsn, dsnSecret: dsn.replace("@", `:${secretKey}@`), projectId: 4242 };
+    }
     default:
       return {};
   }
