@@ -45,6 +45,11 @@ export function kindRuleProblems(config: StackConfig, stack: string): ConfigProb
   if (config.runtime === "forge" && config.forge === undefined && config.kind !== "platform") {
     need("forge", "is required when restant:runtime is forge: { organization, serverId, ipv4 }");
   }
+  if (config.runtime === "forge" && config.forge !== undefined && config.kind !== "platform") {
+    // Accepted by the schema so stack files can be written ahead, refused here until the Forge provider exists:
+    // better a clear refusal than an environment with no runtime.
+    need("runtime", 'forge is not built yet (no Forge provider in components/); use "dokku" for now');
+  }
 
   if (config.kind === "production") {
     if (config.app.debug === true) need("app.debug", "must be false in production: APP_DEBUG shows stack traces and secrets");

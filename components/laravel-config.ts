@@ -1,0 +1,49 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EnvironmentSpec } from "../infra/spec";
+
+export interface LaravelConfigParts {
+  spec: EnvironmentSpec;
+  /** Laravel APP_KEY (secret). */
+  appKey: pulumi.Input<string>;
+  /** SENTRY_LARAVEL_DSN (secret). Default: no Sentry variables. */
+  sentryDsn?: pulumi.Input<string>;
+  /** FLAGSMITH_ENVIRONMENT_KEY, a server-side `ser.…` key (secret). Default: no Flagsmith variables. */
+  flagsmithServerKey?: pulumi.Input<string>;
+  /** Variables other parts add (database, Redis, …), by name. */
+  extra?: Record<string, pulumi.Input<string>>;
+}
+
+/** Variables whose value is a secret: always passed on as Pulumi secrets, whatever the caller handed in. */
+const SECRET_NAME = /(KEY|SECRET|PASSWORD|TOKEN|DSN)/;
+
+/**
+ * The environment variables the Laravel app reads, in one place for every runtime. Values of secret-looking names
+ * are wrapped as Pulumi secrets here, so no caller can forget.
+ */
+export function laravelConfig(parts: LaravelConfigParts): Record<string, pulumi.Input<string>> {
+  const { spec } = parts;
+  const vars: Record<string, pulumi.Input<string>> = {
+    APP_NAME: "Restant",
+    APP_ENV: spec.app.env,
+    APP_DEBUG: String(spec.app.debug),
+    APP_URL: spec.url,
+    APP_KEY: parts.appKey,
+    LOG_CHANNEL: spec.app.logChannel,
+    CACHE_PREFIX: spec.names.redisKeyPrefix,
+    REDIS_PREFIX: spec.names.redisKeyPrefix,
+  };
+  if (spec.sentry && parts.sentryDsn) {
+    vars.SENTRY_LARAVEL_DSN = parts.sentryDsn;
+    vars.SENTRY_ENVIRONMENT = spec.names.sentryEnvironment;
+    vars.SENTRY_TRACES_SAMPLE_RATE = String(spec.sentry.tracesSampleRate);
+  }
+  if (spec.flagsmith && parts.flagsmithServerKey) {
+    vars.FLAGSMITH_ENVIRONMENT_KEY = parts.flagsmithServerKey;
+    vars.FLAGSMITH_API_URL = spec.flagsmith.apiUrl;
+  }
+  Object.assign(vars, parts.extra ?? {});
+  for (const name of Object.keys(vars)) {
+    if (SECRET_NAME.test(name)) vars[name] = pulumi.secret(vars[name]!);
+  }
+  return vars;
+}
