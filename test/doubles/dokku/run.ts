@@ -1,0 +1,75 @@
+import { DokkuFailure } from "./cli/failure";
+import { Console } from "./cli/console";
+import { commands } from "./commands/registry";
+import { CommandLog } from "./state/command-log";
+import { StateStore } from "./state/store";
+
+export const DOKKU_VERSION = "0.38.27";
+
+export interface RunOptions {
+  stateDir: string;
+  console: Console;
+  stdin(): Promise<string>;
+  env: NodeJS.ProcessEnv;
+  /** Who runs the command, as Dokku's SSH_USER: "dokku" behind the forced command, "root" from a shell. */
+  user: string;
+}
+
+/**
+ * Runs one dokku command against the state in `stateDir` and returns its exit code. Every command, known or not, is
+ * appended to the command log with its exit code.
+ */
+export async function runDokku(argv: string[], options: RunOptions): Promise<number> {
+  const startedAt = Date.now();
+  const exitCode = await execute(argv, options);
+  new CommandLog(options.stateDir).append({
+    argv,
+    exitCode,
+    user: options.user,
+    startedAt,
+    durationMs: Date.now() - startedAt,
+  });
+  return exitCode;
+}
+
+async function execute(argv: string[], options: RunOptions): Promise<number> {
+  const args = [...argv];
+  const globalFlags: string[] = [];
+  let appFlag: string | undefined;
+  while (args.length > 0 && args[0].startsWith("--") && args[0] !== "--version") {
+    const flag = args.shift() as string;
+    if (flag === "--app") appFlag = args.shift();
+    else globalFlags.push(flag);
+  }
+  const [name = "", ...rest] = args;
+  if (name === "version" || name === "--version" || name === "-v") {
+    options.console.log(`dokku version ${DOKKU_VERSION}`);
+    return 0;
+  }
+  const handler = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
+  if (!handler) {
+    options.console.warn(`\`${args.join(" ")}\` is not a dokku command.`);
+    options.console.warn("See `dokku help` for a list of available commands.");
+    return 1;
+  }
+  // Leading flags (--quiet, --force, --no-restart…) are global, as in the `dokku` script; plugins read them back.
+  const env: NodeJS.ProcessEnv = { ...options.env, DOKKU_GLOBAL_FLAGS: globalFlags.join(" ") };
+  if (globalFlags.includes("--force")) env.DOKKU_APPS_FORCE_DELETE = "1";
+  try {
+    await handler({
+      name,
+      args: appFlag === undefined ? rest : [appFlag, ...rest],
+      store: new StateStore(options.stateDir),
+      console: options.console,
+      stdin: options.stdin,
+      env,
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof DokkuFailure) {
+      process.stderr.write(error.stderrText());
+      return error.exitCode;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+/** What the double knows about one Dokku app: the files Dokku keeps under $DOKKU_ROOT/<app> and its properties. */
+export interface AppState {
+  createdAt: number;
+  /** The app's ENV file. Dokku itself writes NO_VHOST here (domains plugin), so it shows in config:export. */
+  config: Record<string, string>;
+  /** The VHOST file, one domain a line. */
+  domains: string[];
+  /** The ps plugin's `scale` property: process type → quantity (web=1 after apps:create). */
+  scale: Record<string, number>;
+  /** Whether the app has a running release; restarts and scale deploys only happen when it has. */
+  deployed: boolean;
+  /** The last `git:sync` (repository and ref) and when it ran. */
+  source?: { repository: string; ref: string; at: number; built: boolean };
+  letsencrypt: {
+    properties: Record<string, string>;
+    certificate?: { domains: string[]; issuedAt: number; expiresAt: number };
+  };
+  httpAuth: {
+    enabled: boolean;
+    /** user → sha256 of the password: the double never keeps a password in clear, as htpasswd does not. */
+    users: Record<string, string>;
+    allowedIps: string[];
+  };
+}
+
+/** A dokku-mysql service, backed by a database and a user on the shared test MariaDB server. */
+export interface MysqlService {
+  createdAt: number;
+  /** Database on the test server (namespaced so two state folders never share one). */
+  database: string;
+  user: string;
+  password: string;
+  /** The LINKS file: apps linked to this service. */
+  links: string[];
+}
+
+/** A dokku-redis service, backed by the shared test Redis server (which accepts any password for `default`). */
+export interface RedisService {
+  createdAt: number;
+  password: string;
+  links: string[];
+}
+
+export interface DokkuState {
+  version: 1;
+  /** Random id of this server's state, prefixed to MariaDB names so concurrent doubles never collide. */
+  namespace: string;
+  apps: Record<string, AppState>;
+  /** $DOKKU_ROOT/VHOST: global domains (none by default, so a new app gets NO_VHOST=1). */
+  globalDomains: string[];
+  letsencryptGlobal: Record<string, string>;
+  /** Every certificate the double "issued", for Let's Encrypt's duplicate-certificate limit. */
+  certificateIssuances: { domains: string[]; at: number }[];
+  mysql: Record<string, MysqlService>;
+  redis: Record<string, RedisService>;
+  /** Restarts per app name, kept after the app is destroyed, reset by the harness. */
+  restarts: Record<string, number>;
+}
+
+export function emptyState(): DokkuState {
+  return {
+    version: 1,
+    namespace: "",
+    apps: {},
+    globalDomains: [],
+    letsencryptGlobal: {},
+    certificateIssuances: [],
+    mysql: {},
+    redis: {},
+    restarts: {},
+  };
+}
