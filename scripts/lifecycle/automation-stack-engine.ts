@@ -1,0 +1,146 @@
+import {
+  CommandError,
+  ConcurrentUpdateError,
+  LocalWorkspace,
+  Stack,
+  type ConfigMap,
+  type EngineEvent,
+  type PulumiCommand,
+} from "@pulumi/pulumi/automation";
+import type { StackPlan } from "../../infra/stacks";
+import { MINUTE, type Clock } from "./clock";
+import { classifyDriftPreview } from "./engine-events";
+import type { DriftOutcome, StackEngine, StackOutputs, StackSummary } from "./stack-engine";
+
+export interface AutomationStackEngineOptions {
+  /** The folder holding Pulumi.yaml (the repository root in CI). */
+  workDir: string;
+  /** Policy packs every `up` and `preview` runs with (`--policy-pack`). Default: `["policies"]`. */
+  policyPacks?: string[];
+  /** Extra environment for the CLI. Default: none (the CLI inherits the process environment). */
+  envVars?: Record<string, string>;
+  /** A specific CLI; default: `pulumi` from PATH. */
+  pulumiCommand?: PulumiCommand;
+  clock: Clock;
+  /** How long a stack locked by another update is waited for before giving up. Default: 30 minutes. */
+  lockWaitMs?: number;
+  /** Pause between attempts on a locked stack. Default: 15 seconds. */
+  lockPollMs?: number;
+  /** Where the CLI's own (secret-masked) output goes. Default: stderr, so CI logs show progress. */
+  log?: (text: string) => void;
+}
+
+/** The StackEngine over Pulumi's Automation API: every operation is a real `pulumi` CLI invocation. */
+export class AutomationStackEngine implements StackEngine {
+  private workspace: Promise<LocalWorkspace> | undefined;
+  private readonly policyPacks: string[];
+  private readonly lockWaitMs: number;
+  private readonly lockPollMs: number;
+  private readonly log: (text: string) => void;
+
+  constructor(private readonly options: AutomationStackEngineOptions) {
+    this.policyPacks = options.policyPacks ?? ["policies"];
+    this.lockWaitMs = options.lockWaitMs ?? 30 * MINUTE;
+    this.lockPollMs = options.lockPollMs ?? 15_000;
+    this.log = options.log ?? ((text) => process.stderr.write(text));
+  }
+
+  async listStacks(): Promise<StackSummary[]> {
+    const stacks = await (await this.ws()).listStacks();
+    // A DIY backend may qualify names as organization/project/stack; the lifecycle speaks bare stack names.
+    return stacks.map((s) => ({ name: s.name.split("/").pop() ?? s.name, resourceCount: s.resourceCount }));
+  }
+
+  async prepare(plan: StackPlan): Promise<void> {
+    const stack = await Stack.createOrSelect(plan.stack, await this.ws());
+    const config: ConfigMap = {};
+    for (const [key, value] of Object.entries(plan.config)) config[key] = { value, secret: false };
+    if (Object.keys(config).length > 0) await stack.setAllConfig(config);
+  }
+
+  async tags(stack: string): Promise<Record<string, string>> {
+    return { ...(await (await this.ws()).listTags(stack)) };
+  }
+
+  async setTags(stack: string, tags: Record<string, string>): Promise<void> {
+    const ws = await this.ws();
+    for (const [key, value] of Object.entries(tags)) await ws.setTag(stack, key, value);
+  }
+
+  async up(stack: string, message: string): Promise<StackOutputs> {
+    const selected = await this.select(stack);
+    const result = await this.waitingForLock(stack, () =>
+      selected.up({ message, policyPacks: this.policyPacks, onOutput: this.log }),
+    );
+    return result.outputs;
+  }
+
+  async checkDrift(stack: string): Promise<DriftOutcome> {
+    const selected = await this.select(stack);
+    const events: EngineEvent[] = [];
+    try {
+      await this.waitingForLock(stack, () => {
+        events.length = 0;
+        return selected.preview({
+          refresh: true,
+          expectNoChanges: true,
+          policyPacks: this.policyPacks,
+          onEvent: (event) => events.push(event),
+          onOutput: this.log,
+        });
+      });
+      return classifyDriftPreview(true, events);
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      return classifyDriftPreview(false, events, lastErrorLine(error));
+    }
+  }
+
+  async destroy(stack: string): Promise<void> {
+    const selected = await this.select(stack);
+    await this.waitingForLock(stack, () => selected.destroy({ onOutput: this.log }));
+  }
+
+  async remove(stack: string): Promise<void> {
+    const ws = await this.ws();
+    await this.waitingForLock(stack, () => ws.removeStack(stack));
+  }
+
+  async outputs(stack: string): Promise<StackOutputs> {
+    return (await this.ws()).stackOutputs(stack);
+  }
+
+  private ws(): Promise<LocalWorkspace> {
+    this.workspace ??= LocalWorkspace.create({
+      workDir: this.options.workDir,
+      ...(this.options.envVars ? { envVars: this.options.envVars } : {}),
+      ...(this.options.pulumiCommand ? { pulumiCommand: this.options.pulumiCommand } : {}),
+    });
+    return this.workspace;
+  }
+
+  private async select(stack: string): Promise<Stack> {
+    return Stack.select(stack, await this.ws());
+  }
+
+  /** Another update holds the stack (a cancelled run, a person at a terminal): wait for it rather than fail. */
+  private async waitingForLock<T>(stack: string, operation: () => Promise<T>): Promise<T> {
+    const started = this.options.clock.now().getTime();
+    for (;;) {
+      try {
+        return await operation();
+      } catch (error) {
+        const waited = this.options.clock.now().getTime() - started;
+        if (!(error instanceof ConcurrentUpdateError) || waited >= this.lockWaitMs) throw error;
+        this.log(`stack ${stack} is locked by another update; waiting ${Math.round(this.lockPollMs / 1000)}s\n`);
+        await this.options.clock.sleep(this.lockPollMs);
+      }
+    }
+  }
+}
+
+/** The CLI's last `error:` line: enough to say what failed without echoing its whole output. */
+function lastErrorLine(error: CommandError): string {
+  const lines = error.message.split("\n").filter((line) => /^\s*error:/i.test(line));
+  return lines.at(-1)?.trim() ?? "pulumi preview failed";
+}

@@ -1,0 +1,52 @@
+import { appendFileSync } from "node:fs";
+import { AutomationStackEngine } from "./automation-stack-engine";
+import { systemClock } from "./clock";
+import type { LifecycleDeps } from "./lifecycle-deps";
+import { OctokitGitHubApi } from "./octokit-github-api";
+import { SentryReleases, sentryTargetFromEnv } from "./sentry-releases";
+import { settingsFromEnv } from "./settings";
+
+/**
+ * The real dependencies of a CI script, from the environment GitHub Actions gives it: GITHUB_TOKEN (required),
+ * GITHUB_REPOSITORY, GITHUB_API_URL, the RESTANT_* settings, SENTRY_*; the Pulumi CLI reads its own
+ * (PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, PULUMI_ACCESS_TOKEN, provider credentials).
+ */
+export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
+  const workDir = env.RESTANT_WORK_DIR ?? process.cwd();
+  const settings = settingsFromEnv(env, workDir);
+  const token = env.GITHUB_TOKEN;
+  if (!token) throw new Error("GITHUB_TOKEN must be set (the workflow passes secrets.GITHUB_TOKEN)");
+  const log = (text: string) => process.stderr.write(text);
+  const sentryTarget = sentryTargetFromEnv(env);
+  return {
+    engine: new AutomationStackEngine({ workDir, policyPacks: settings.policyPacks, clock: systemClock, log }),
+    github: new OctokitGitHubApi({
+      token,
+      owner: settings.owner,
+      repo: settings.repo,
+      ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
+      log,
+    }),
+    clock: systemClock,
+    settings,
+    sentry: sentryTarget ? new SentryReleases(sentryTarget) : undefined,
+    log,
+  };
+}
+
+/** Adds Markdown to the run's summary page when GitHub gives one (GITHUB_STEP_SUMMARY), and always to stdout. */
+export function summarize(env: NodeJS.ProcessEnv, markdown: string): void {
+  process.stdout.write(`${markdown}\n`);
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
+}
+
+/** Runs a script's main and turns its result into the process's exit code; errors print without a stack of secrets. */
+export function runMain(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

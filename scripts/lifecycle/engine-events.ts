@@ -1,0 +1,60 @@
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { DriftedResource, DriftOutcome, FieldChange } from "./stack-engine";
+
+/** Steps that mean the live world differs from what the program declares. `same`, `read` and `refresh` do not. */
+const CHANGING_OPS = new Set(["create", "update", "delete", "replace", "create-replacement", "delete-replaced", "import"]);
+
+/** The resources a preview would change, from its engine events (never from its text output). */
+export function driftedResources(events: readonly EngineEvent[]): DriftedResource[] {
+  const byUrn = new Map<string, DriftedResource>();
+  for (const event of events) {
+    const step = event.resourcePreEvent?.metadata;
+    if (!step || !CHANGING_OPS.has(step.op) || step.logical === false) continue;
+    if (step.type === "pulumi:pulumi:Stack") continue;
+    const keys = step.detailedDiff ? Object.keys(step.detailedDiff) : (step.diffs ?? []);
+    const fields: FieldChange[] = keys.map((path) => ({
+      path,
+      actual: valueAt(step.old?.outputs ?? step.old?.inputs, path),
+      declared: valueAt(step.new?.inputs, path),
+    }));
+    const previous = byUrn.get(step.urn);
+    if (previous) previous.fields.push(...fields.filter((f) => !previous.fields.some((p) => p.path === f.path)));
+    else byUrn.set(step.urn, { urn: step.urn, type: step.type, op: step.op, fields });
+  }
+  return [...byUrn.values()];
+}
+
+/** Error diagnostics the engine raised: a preview that hit one cannot say whether the stack drifted. */
+export function engineErrors(events: readonly EngineEvent[]): string[] {
+  const errors: string[] = [];
+  for (const event of events) {
+    const diagnostic = event.diagnosticEvent;
+    if (diagnostic?.severity === "error") errors.push(diagnostic.message.trim());
+    const policy = event.policyEvent;
+    if (policy?.enforcementLevel === "mandatory") errors.push(`policy ${policy.policyPackName}/${policy.policyName}: ${policy.message.trim()}`);
+  }
+  return errors;
+}
+
+/**
+ * Classifies a `preview --refresh --expect-no-changes`. The CLI exits non-zero both when it finds changes and when it
+ * fails, with no reliable exit code between versions, so the events decide: changes and no error → drifted;
+ * any error diagnostic → error; success → clean.
+ */
+export function classifyDriftPreview(succeeded: boolean, events: readonly EngineEvent[], failure?: string): DriftOutcome {
+  const resources = driftedResources(events);
+  const errors = engineErrors(events);
+  if (errors.length > 0) return { kind: "error", message: errors.join("\n") };
+  if (resources.length > 0) return { kind: "drifted", resources };
+  if (succeeded) return { kind: "clean" };
+  return { kind: "error", message: failure ?? "the preview failed without reporting a change" };
+}
+
+function valueAt(source: Record<string, unknown> | undefined, path: string): unknown {
+  let current: unknown = source;
+  for (const part of path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== "")) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}

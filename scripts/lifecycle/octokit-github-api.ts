@@ -1,0 +1,166 @@
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { Octokit } from "@octokit/rest";
+import type { GitHubApi, Issue, IssueComment, Permission, PullRequest } from "./github-api";
+
+const LifecycleOctokit = Octokit.plugin(throttling, retry);
+type LifecycleOctokit = InstanceType<typeof LifecycleOctokit>;
+
+export interface OctokitGitHubApiOptions {
+  token: string;
+  owner: string;
+  repo: string;
+  /** GitHub's REST root; CI sets GITHUB_API_URL. Default: https://api.github.com. */
+  baseUrl?: string;
+  /** Retries after a primary or secondary rate limit before giving up. Default: 3. */
+  rateLimitRetries?: number;
+  log?: (text: string) => void;
+}
+
+const PERMISSIONS: readonly Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
+
+/** GitHubApi over Octokit, with GitHub's advice on rate limits followed by the throttling plugin. */
+export class OctokitGitHubApi implements GitHubApi {
+  private readonly octokit: LifecycleOctokit;
+  private readonly repository: { owner: string; repo: string };
+
+  constructor(options: OctokitGitHubApiOptions) {
+    const retries = options.rateLimitRetries ?? 3;
+    const log = options.log ?? ((text: string) => process.stderr.write(text));
+    this.repository = { owner: options.owner, repo: options.repo };
+    this.octokit = new LifecycleOctokit({
+      auth: options.token,
+      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+      userAgent: "restant-lifecycle",
+      log: { debug: () => {}, info: () => {}, warn: (m: string) => log(`${m}\n`), error: (m: string) => log(`${m}\n`) },
+      throttle: {
+        onRateLimit: (retryAfter: number, request: { method: string; url: string }, _o: unknown, count: number) => {
+          log(`GitHub rate limit on ${request.method} ${request.url}; retrying in ${retryAfter}s\n`);
+          return count < retries;
+        },
+        onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _o: unknown, count: number) => {
+          log(`GitHub secondary rate limit on ${request.method} ${request.url}; retrying in ${retryAfter}s\n`);
+          return count < retries;
+        },
+      },
+    });
+  }
+
+  async pullRequest(pr: number): Promise<PullRequest | undefined> {
+    try {
+      const { data } = await this.octokit.rest.pulls.get({ ...this.repository, pull_number: pr });
+      return toPullRequest(data);
+    } catch (error) {
+      if (status(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async openPullRequests(): Promise<PullRequest[]> {
+    const pulls = await this.octokit.paginate(this.octokit.rest.pulls.list, { ...this.repository, state: "open", per_page: 100 });
+    return pulls.map(toPullRequest);
+  }
+
+  async permission(user: string): Promise<Permission> {
+    try {
+      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.repository, username: user });
+      // `permission` folds maintain into write and triage into read; `role_name` keeps them apart.
+      const role = (data.role_name ?? data.permission) as Permission;
+      return PERMISSIONS.includes(role) ? role : "none";
+    } catch (error) {
+      if (status(error) === 404) return "none";
+      throw error;
+    }
+  }
+
+  async comments(issue: number): Promise<IssueComment[]> {
+    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+      ...this.repository,
+      issue_number: issue,
+      per_page: 100,
+    });
+    return comments.map((c) => ({ id: c.id, author: c.user?.login ?? "", body: c.body ?? "" }));
+  }
+
+  async createComment(issue: number, body: string): Promise<number> {
+    const { data } = await this.octokit.rest.issues.createComment({ ...this.repository, issue_number: issue, body });
+    return data.id;
+  }
+
+  async updateComment(commentId: number, body: string): Promise<void> {
+    await this.octokit.rest.issues.updateComment({ ...this.repository, comment_id: commentId, body });
+  }
+
+  async addLabel(issue: number, label: string): Promise<void> {
+    await this.octokit.rest.issues.addLabels({ ...this.repository, issue_number: issue, labels: [label] });
+  }
+
+  async removeLabel(issue: number, label: string): Promise<void> {
+    try {
+      await this.octokit.rest.issues.removeLabel({ ...this.repository, issue_number: issue, name: label });
+    } catch (error) {
+      if (status(error) !== 404) throw error;
+    }
+  }
+
+  async issuesWithLabel(label: string, state: "open" | "closed" | "all"): Promise<Issue[]> {
+    const issues = await this.octokit.paginate(this.octokit.rest.issues.listForRepo, {
+      ...this.repository,
+      labels: label,
+      state,
+      per_page: 100,
+    });
+    return issues
+      .filter((i) => !i.pull_request)
+      .map((i) => ({
+        number: i.number,
+        title: i.title,
+        state: i.state === "closed" ? "closed" : "open",
+        body: i.body ?? "",
+        labels: i.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+      }));
+  }
+
+  async createIssue(issue: { title: string; body: string; labels: string[] }): Promise<number> {
+    const { data } = await this.octokit.rest.issues.create({ ...this.repository, ...issue });
+    return data.number;
+  }
+
+  async updateIssue(issue: number, change: { body?: string; state?: "open" | "closed" }): Promise<void> {
+    await this.octokit.rest.issues.update({ ...this.repository, issue_number: issue, ...change });
+  }
+
+  async dispatchWorkflow(workflow: string, ref: string, inputs: Record<string, string>): Promise<void> {
+    await this.octokit.rest.actions.createWorkflowDispatch({ ...this.repository, workflow_id: workflow, ref, inputs });
+  }
+}
+
+interface PullsData {
+  number: number;
+  state: string;
+  merged_at: string | null;
+  head: { sha: string; ref: string; repo: { full_name: string } | null };
+  base: { repo: { full_name: string } };
+  user: { login: string } | null;
+  labels: Array<{ name?: string }>;
+}
+
+function toPullRequest(data: PullsData): PullRequest {
+  return {
+    number: data.number,
+    state: data.state === "open" ? "open" : "closed",
+    merged: data.merged_at !== null,
+    headSha: data.head.sha,
+    headRef: data.head.ref,
+    // A deleted fork leaves head.repo null: treat it as a fork, never as trusted.
+    fromFork: data.head.repo?.full_name !== data.base.repo.full_name,
+    author: data.user?.login ?? "",
+    labels: data.labels.map((l) => l.name ?? ""),
+  };
+}
+
+function status(error: unknown): number | undefined {
+  return typeof error === "object" && error !== null && "status" in error && typeof error.status === "number"
+    ? error.status
+    : undefined;
+}

@@ -1,0 +1,268 @@
+import { previewStack } from "../../infra/stacks";
+import { CircuitBreaker } from "./circuit-breaker";
+import type { PreviewCommand } from "./github-event";
+import { canCommand, type PullRequest } from "./github-api";
+import type { LifecycleDeps } from "./lifecycle-deps";
+import { PreviewComments } from "./preview-comments";
+import { PreviewQueue, mayTakePlace, placeHolders } from "./preview-queue";
+import type { PreviewStatus } from "./preview-status";
+import { SecretLeakError } from "./secret-guard";
+import { secretValues, type StackOutputs } from "./stack-engine";
+import { StackTeardown } from "./stack-teardown";
+import { QueuePickup } from "./queue-pickup";
+import { registerRelease } from "./register-release";
+
+export type PreviewOutcome =
+  | "ignored"
+  | "refused"
+  | "closed"
+  | "superseded"
+  | "queued"
+  | "paused"
+  | "deployed"
+  | "failed"
+  | "destroyed"
+  | "nothing-to-destroy"
+  | "destroy-failed";
+
+export interface PreviewResult {
+  outcome: PreviewOutcome;
+  pr?: number;
+  detail: string;
+}
+
+/** Outcomes after which the CI job should fail, so the run shows red. */
+export const FAILING_OUTCOMES: ReadonlySet<PreviewOutcome> = new Set(["failed", "destroy-failed"]);
+
+/** The tag names a preview stack carries (at most 40 characters each, as Pulumi requires). */
+export const PREVIEW_TAGS = {
+  pr: "restant:pr",
+  commit: "restant:commit",
+  expires: "restant:expires",
+  warnedFor: "restant:warned-for",
+} as const;
+
+/**
+ * A pull request's preview, from a command to a comment: who may ask, whether a place is free, the stack made from
+ * (PR, branch) exactly as `plan` makes it, `up`, Sentry, and on close destroy → verify → remove.
+ */
+export class PreviewLifecycle {
+  private readonly comments: PreviewComments;
+  private readonly breaker: CircuitBreaker;
+  private readonly queue: PreviewQueue;
+  private readonly pickup: QueuePickup;
+
+  constructor(private readonly deps: LifecycleDeps) {
+    const { github, clock, settings } = deps;
+    this.comments = new PreviewComments(github, settings.botLogin, clock);
+    this.breaker = new CircuitBreaker(github, clock, {
+      label: settings.labels.breaker,
+      threshold: settings.breakerThreshold,
+      pauseMs: settings.breakerPauseMs,
+    });
+    this.queue = new PreviewQueue(github, this.comments, settings.labels.queued);
+    this.pickup = new QueuePickup(deps, this.queue);
+  }
+
+  async run(command: PreviewCommand): Promise<PreviewResult> {
+    if (command.kind === "ignore") return { outcome: "ignored", detail: command.reason };
+    const pr = await this.deps.github.pullRequest(command.pr);
+    if (!pr) return { outcome: "refused", pr: command.pr, detail: `#${command.pr} is not a pull request` };
+    const refusal = await this.authorize(command, pr);
+    if (refusal) return refusal;
+    return command.kind === "destroy" ? this.destroy(pr) : this.deploy(command, pr);
+  }
+
+  /** Who may command what. Returns a refusal, or undefined when the command may go ahead. */
+  private async authorize(command: Exclude<PreviewCommand, { kind: "ignore" }>, pr: PullRequest): Promise<PreviewResult | undefined> {
+    const { github, settings } = this.deps;
+    // Closing is GitHub's own event, dispatches need write access to start: neither needs a permission check.
+    if (command.trigger === "close" || command.trigger === "dispatch") return undefined;
+    if (command.trigger === "push") {
+      if (!pr.fromFork) return undefined;
+      // New commits in a fork are unreviewed code: the label a maintainer gave covered the commits they saw.
+      if (!pr.labels.includes(settings.labels.preview)) return { outcome: "ignored", pr: pr.number, detail: "fork PR without a preview" };
+      await github.removeLabel(pr.number, settings.labels.preview);
+      await this.say(pr.number, {
+        state: "paused",
+        note: "New commits arrived from a fork: the preview keeps its previous commit until a maintainer adds the `preview` label again.",
+      });
+      return { outcome: "refused", pr: pr.number, detail: "new commits in a fork need the label again" };
+    }
+    const permission = await github.permission(command.actor);
+    if (!canCommand(permission)) {
+      if (command.trigger === "comment") {
+        await github.createComment(
+          pr.number,
+          `@${command.actor} previews can only be commanded by collaborators with write, maintain or admin permission.`,
+        );
+      }
+      return { outcome: "refused", pr: pr.number, detail: `${command.actor} has ${permission} permission` };
+    }
+    if (command.kind !== "destroy" && pr.fromFork && !pr.labels.includes(settings.labels.preview)) {
+      await github.createComment(
+        pr.number,
+        `This pull request comes from a fork: it gets a preview once a maintainer adds the \`${settings.labels.preview}\` label.`,
+      );
+      return { outcome: "refused", pr: pr.number, detail: "fork PR without the preview label" };
+    }
+    return undefined;
+  }
+
+  private async deploy(command: Exclude<PreviewCommand, { kind: "ignore" | "destroy" }>, pr: PullRequest): Promise<PreviewResult> {
+    const { engine, github, clock, settings } = this.deps;
+    const plan = previewStack(pr.number, pr.headRef);
+    if (pr.state !== "open") return { outcome: "closed", pr: pr.number, detail: "the pull request is closed" };
+    const sha = command.trigger === "push" ? command.sha : pr.headSha;
+    if (pr.headSha !== sha) return { outcome: "superseded", pr: pr.number, detail: `a newer commit ${pr.headSha} is on the PR` };
+
+    const stacks = await engine.listStacks();
+    const exists = stacks.some((s) => s.name === plan.stack);
+    const previous = await this.comments.read(pr.number);
+    if (command.trigger === "push" && !exists && previous?.status.state !== "queued") {
+      return { outcome: "ignored", pr: pr.number, detail: "no preview to update" };
+    }
+
+    const pausedUntil = await this.breaker.pausedUntil();
+    if (pausedUntil) {
+      await github.addLabel(pr.number, settings.labels.queued);
+      await this.say(pr.number, {
+        state: "paused",
+        commit: sha,
+        pausedUntil: pausedUntil.toISOString(),
+        queuedAt: previous?.status.queuedAt ?? clock.now().toISOString(),
+        note: `${settings.breakerThreshold} preview creations failed in a row, so the automation is paused; this preview is queued and picked up after the pause.`,
+      });
+      return { outcome: "paused", pr: pr.number, detail: `paused until ${pausedUntil.toISOString()}` };
+    }
+
+    if (!exists) {
+      const holders = placeHolders(stacks);
+      const waiting = await this.queue.waiting();
+      if (!mayTakePlace(pr.number, holders, waiting, settings.previewLimit)) {
+        await github.addLabel(pr.number, settings.labels.queued);
+        await this.say(pr.number, {
+          state: "queued",
+          commit: sha,
+          holders,
+          queuedAt: previous?.status.state === "queued" && previous.status.queuedAt ? previous.status.queuedAt : clock.now().toISOString(),
+          note: `All ${settings.previewLimit} preview places are taken; this one starts when a place frees.`,
+        });
+        return { outcome: "queued", pr: pr.number, detail: `held by ${holders.map((h) => `#${h}`).join(", ")}` };
+      }
+    }
+
+    await engine.prepare(plan);
+    const expiresAt = new Date(clock.now().getTime() + settings.expiryMs).toISOString();
+    await engine.setTags(plan.stack, { [PREVIEW_TAGS.pr]: String(pr.number), [PREVIEW_TAGS.commit]: sha, [PREVIEW_TAGS.expires]: expiresAt });
+    await github.removeLabel(pr.number, settings.labels.queued);
+    await this.say(pr.number, { state: "deploying", commit: sha, expiresAt });
+
+    // The check right before `up`: the PR may have closed or moved on while this run waited its turn.
+    const fresh = await github.pullRequest(pr.number);
+    if (!fresh || fresh.state !== "open") {
+      if (!exists) await new StackTeardown(engine, clock, this.deps.teardown).run(plan.stack);
+      return { outcome: "closed", pr: pr.number, detail: "the pull request closed before up" };
+    }
+    if (fresh.headSha !== sha) return { outcome: "superseded", pr: pr.number, detail: `${fresh.headSha} arrived before up` };
+
+    let outputs: StackOutputs;
+    try {
+      outputs = await engine.up(plan.stack, `PR #${pr.number} at ${sha}`);
+    } catch (error) {
+      this.deps.log(`pulumi up failed for ${plan.stack}: ${error instanceof Error ? error.message : String(error)}\n`);
+      const pausedAfter = exists ? undefined : await this.breaker.recordFailure(pr.number, "pulumi up");
+      await this.say(pr.number, {
+        state: "failed",
+        commit: sha,
+        expiresAt,
+        failedStep: "pulumi up",
+        ...(pausedAfter ? { pausedUntil: pausedAfter.toISOString() } : {}),
+        note: pausedAfter
+          ? `${settings.breakerThreshold} creations failed in a row: preview creation is paused until ${pausedAfter.toISOString()}.`
+          : "See the CI run's log. Comment `/update` to try again, `/destroy` to remove what was made.",
+      });
+      return { outcome: "failed", pr: pr.number, detail: "pulumi up failed" };
+    }
+    if (!exists) await this.breaker.recordSuccess();
+
+    const url = plainString(outputs, "url");
+    const registered = await registerRelease(this.deps, sha, plainString(outputs, "slug") ?? plan.stack, url);
+    const releaseNote = registered || !this.deps.sentry ? "" : " The Sentry release could not be registered (see the CI log).";
+    const secrets = secretValues(outputs);
+    const ready: PreviewStatus = {
+      pr: pr.number,
+      state: "ready",
+      commit: sha,
+      expiresAt,
+      ...(url ? { url } : {}),
+      ...(plainString(outputs, "snapshotTakenAt") ? { snapshotTakenAt: plainString(outputs, "snapshotTakenAt") } : {}),
+      ...(settings.runUrl ? { runUrl: settings.runUrl } : {}),
+      note: `No push or \`/update\` for ${Math.round(settings.expiryMs / 86_400_000)} days removes it.${releaseNote}`,
+    };
+    try {
+      await this.comments.publish(ready, secrets);
+    } catch (error) {
+      if (!(error instanceof SecretLeakError)) throw error;
+      this.deps.log(`${error.message}\n`);
+      await this.comments.publish(
+        { pr: pr.number, state: "failed", commit: sha, failedStep: "writing this comment (it would have shown a secret)" },
+        secrets,
+      );
+      return { outcome: "failed", pr: pr.number, detail: error.message };
+    }
+    return { outcome: "deployed", pr: pr.number, detail: url ?? plan.stack };
+  }
+
+  private async destroy(pr: PullRequest): Promise<PreviewResult> {
+    const { engine, github, clock, settings } = this.deps;
+    const stack = previewStack(pr.number, pr.headRef).stack;
+    await github.removeLabel(pr.number, settings.labels.queued);
+    const previous = await this.comments.read(pr.number);
+    const exists = (await engine.listStacks()).some((s) => s.name === stack);
+    if (!exists) {
+      if (previous && previous.status.state !== "destroyed") {
+        await this.say(pr.number, { state: "destroyed", note: "Nothing was deployed for this pull request." });
+      }
+      await this.pickup.fillFreePlaces();
+      return { outcome: "nothing-to-destroy", pr: pr.number, detail: `no stack ${stack}` };
+    }
+    const secrets = await this.secretsOf(stack);
+    await this.say(pr.number, { state: "destroying" }, secrets);
+    const result = await new StackTeardown(engine, clock, { ...this.deps.teardown, log: this.deps.log }).run(stack);
+    if (result.kind === "kept") {
+      await this.say(
+        pr.number,
+        {
+          state: "destroy-failed",
+          failedStep: result.lastError,
+          ...(result.remaining !== undefined ? { remaining: result.remaining } : {}),
+          note: "The stack is kept so nothing is left untracked; the scheduled reaper retries.",
+        },
+        secrets,
+      );
+      return { outcome: "destroy-failed", pr: pr.number, detail: result.lastError };
+    }
+    await this.say(pr.number, { state: "destroyed" }, secrets);
+    await this.pickup.fillFreePlaces();
+    return { outcome: "destroyed", pr: pr.number, detail: stack };
+  }
+
+  private async secretsOf(stack: string): Promise<string[]> {
+    try {
+      return secretValues(await this.deps.engine.outputs(stack));
+    } catch {
+      return [];
+    }
+  }
+
+  private async say(pr: number, status: Omit<PreviewStatus, "pr">, secrets: readonly string[] = []): Promise<void> {
+    const runUrl = this.deps.settings.runUrl;
+    await this.comments.publish({ pr, ...(runUrl ? { runUrl } : {}), ...status }, secrets);
+  }
+}
+
+function plainString(outputs: StackOutputs, name: string): string | undefined {
+  const output = outputs[name];
+  return output && !output.secret && typeof output.value === "string" ? output.value : undefined;
+}

@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+/** Where a preview stands; kept in its PR comment so the next CI run can read it back. */
+export const previewStates = [
+  "queued",
+  "paused",
+  "deploying",
+  "ready",
+  "failed",
+  "destroying",
+  "destroyed",
+  "destroy-failed",
+] as const;
+export type PreviewState = (typeof previewStates)[number];
+
+const isoTime = z.iso.datetime();
+
+/** Everything a preview comment shows, all of it structured: nothing here is copied from command output. */
+export const previewStatusSchema = z.object({
+  pr: z.number().int().positive(),
+  state: z.enum(previewStates),
+  /** The commit deployed or being deployed. */
+  commit: z.string().regex(/^[0-9a-f]{7,64}$/).optional(),
+  /** The stack's `url` output. */
+  url: z.url().optional(),
+  expiresAt: isoTime.optional(),
+  /** When the master snapshot the database was cloned from was taken (stack output `snapshotTakenAt`). */
+  snapshotTakenAt: isoTime.optional(),
+  /** The lifecycle step that failed, in our words (`pulumi up`, `destroy`), never the tool's output. */
+  failedStep: z.string().max(200).optional(),
+  /** The CI run that did the work, for the logs. */
+  runUrl: z.url().optional(),
+  /** PRs whose previews hold the places while this one waits. */
+  holders: z.array(z.number().int().positive()).optional(),
+  queuedAt: isoTime.optional(),
+  pausedUntil: isoTime.optional(),
+  /** Set when the reaper warned that the preview expires within a day. */
+  expiryWarned: z.boolean().optional(),
+  /** Resources left after a failed destroy. */
+  remaining: z.number().int().nonnegative().optional(),
+  /** A short sentence of ours (why something happened). */
+  note: z.string().max(500).optional(),
+});
+export type PreviewStatus = z.infer<typeof previewStatusSchema>;

@@ -1,0 +1,93 @@
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { DAY, MINUTE } from "./clock";
+
+/** Every knob of the lifecycle, resolved once from the environment CI gives the scripts. */
+export interface LifecycleSettings {
+  owner: string;
+  repo: string;
+  /** Previews that may exist at once (RESTANT_PREVIEW_LIMIT, else Pulumi.yaml's `restant:previewLimit`, else 3). */
+  previewLimit: number;
+  /** A preview with no push or `/update` for this long is reaped (RESTANT_PREVIEW_EXPIRY_DAYS, default 30). */
+  expiryMs: number;
+  /** How long before expiry the PR is warned: one day. */
+  warnBeforeMs: number;
+  /** Failed creations in a row that pause the automation: 3. */
+  breakerThreshold: number;
+  /** How long it pauses: 30 minutes. */
+  breakerPauseMs: number;
+  /** The login CI comments as (RESTANT_BOT_LOGIN, default `github-actions[bot]`); only its comments are trusted. */
+  botLogin: string;
+  labels: { preview: string; queued: string; drift: string; breaker: string };
+  /** The workflow a freed place dispatches for the next queued PR, and the ref it runs on. */
+  previewWorkflow: string;
+  dispatchRef: string;
+  /** This CI run's page, linked from comments (from GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID). */
+  runUrl: string | undefined;
+  /** Branches besides main and staging that get a long-lived stack (RESTANT_LONG_LIVED_BRANCHES, comma-separated). */
+  longLivedBranches: string[];
+  /** Whether the reaper deletes server leftovers no stack owns, or only reports them (RESTANT_REMOVE_ORPHANS). */
+  removeOrphans: boolean;
+  /** Policy packs for up and preview (RESTANT_POLICY_PACKS, comma-separated, default `policies`). */
+  policyPacks: string[];
+}
+
+const envSchema = z.object({
+  GITHUB_REPOSITORY: z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: "must be owner/repo (GitHub sets it in Actions)" }),
+  GITHUB_SERVER_URL: z.url().optional(),
+  GITHUB_RUN_ID: z.string().regex(/^\d+$/).optional(),
+  GITHUB_REF_NAME: z.string().optional(),
+  RESTANT_DISPATCH_REF: z.string().min(1).optional(),
+  RESTANT_PREVIEW_LIMIT: z.coerce.number().int().min(1).max(15).optional(),
+  RESTANT_PREVIEW_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).optional(),
+  RESTANT_BOT_LOGIN: z.string().min(1).optional(),
+  RESTANT_LONG_LIVED_BRANCHES: z.string().optional(),
+  RESTANT_REMOVE_ORPHANS: z.enum(["true", "false"]).optional(),
+  RESTANT_POLICY_PACKS: z.string().optional(),
+});
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv, workDir: string): LifecycleSettings {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`lifecycle settings: ${problems}`);
+  }
+  const e = parsed.data;
+  const [owner = "", repo = ""] = e.GITHUB_REPOSITORY.split("/");
+  const list = (text: string | undefined) => (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return {
+    owner,
+    repo,
+    previewLimit: e.RESTANT_PREVIEW_LIMIT ?? projectPreviewLimit(workDir) ?? 3,
+    expiryMs: (e.RESTANT_PREVIEW_EXPIRY_DAYS ?? 30) * DAY,
+    warnBeforeMs: DAY,
+    breakerThreshold: 3,
+    breakerPauseMs: 30 * MINUTE,
+    botLogin: e.RESTANT_BOT_LOGIN ?? "github-actions[bot]",
+    labels: { preview: "preview", queued: "preview-queued", drift: "drift", breaker: "preview-breaker" },
+    previewWorkflow: "preview.yml",
+    dispatchRef: e.RESTANT_DISPATCH_REF ?? e.GITHUB_REF_NAME ?? "main",
+    runUrl:
+      e.GITHUB_SERVER_URL && e.GITHUB_RUN_ID
+        ? `${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}`
+        : undefined,
+    longLivedBranches: list(e.RESTANT_LONG_LIVED_BRANCHES),
+    removeOrphans: e.RESTANT_REMOVE_ORPHANS === "true",
+    policyPacks: list(e.RESTANT_POLICY_PACKS).length > 0 ? list(e.RESTANT_POLICY_PACKS) : ["policies"],
+  };
+}
+
+/** The project-level default of `restant:previewLimit` in Pulumi.yaml, so one number rules CI and the program. */
+function projectPreviewLimit(workDir: string): number | undefined {
+  const file = path.join(workDir, "Pulumi.yaml");
+  if (!existsSync(file)) return undefined;
+  const project = z
+    .object({ config: z.record(z.string(), z.unknown()).optional() })
+    .safeParse(parseYaml(readFileSync(file, "utf8")));
+  const entry = project.success ? project.data.config?.["restant:previewLimit"] : undefined;
+  const value = typeof entry === "object" && entry !== null && "value" in entry ? entry.value : entry;
+  const limit = z.coerce.number().int().min(1).max(15).safeParse(value);
+  return limit.success ? limit.data : undefined;
+}
