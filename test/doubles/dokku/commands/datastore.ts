@@ -1,0 +1,198 @@
+import { DokkuFailure } from "../cli/failure";
+import { DokkuState } from "../state/types";
+import { existingAppFromShell, setConfig, unsetConfig } from "./app-rules";
+import { CommandContext, CommandHandler } from "./context";
+
+/** What a dokku datastore plugin (dokku-mysql, dokku-redis) shares: names, links and the LINKS file. */
+export interface LinkedService {
+  createdAt: number;
+  links: string[];
+}
+
+/** The plugin's variables (its `config` file) and how the double backs its services. */
+export interface DatastorePlugin<S extends LinkedService> {
+  prefix: "mysql" | "redis";
+  /** PLUGIN_SERVICE, as in "MySQL service x does not exist". */
+  label: string;
+  defaultAlias: string;
+  altAlias: string;
+  services(state: DokkuState): Record<string, S>;
+  /** Reserves the service's record (under the state lock); `provision` then creates it on the real server. */
+  reserve(state: DokkuState, name: string, env: NodeJS.ProcessEnv): S;
+  provision(service: S, env: NodeJS.ProcessEnv): Promise<void>;
+  remove(service: S, env: NodeJS.ProcessEnv): Promise<void>;
+  url(service: S, env: NodeJS.ProcessEnv): string;
+  info(service: S, name: string, env: NodeJS.ProcessEnv): [string, string][];
+}
+
+const SERVICE_NAME = /^[A-Za-z0-9_-]+$/;
+const COLORS = ["AQUA", "BLACK", "BLUE", "FUCHSIA", "GRAY", "GREEN", "LIME", "MAROON", "NAVY", "OLIVE", "PURPLE", "RED", "SILVER", "TEAL", "WHITE", "YELLOW"];
+
+function has<T>(record: Record<string, T>, key: string | undefined): key is string {
+  return key !== undefined && Object.prototype.hasOwnProperty.call(record, key);
+}
+
+/** verify_service_name */
+export function existingService<S extends LinkedService>(plugin: DatastorePlugin<S>, state: DokkuState, name: string | undefined): S {
+  if (!name) throw DokkuFailure.of("Please specify a valid name for the service");
+  const services = plugin.services(state);
+  if (!has(services, name)) throw DokkuFailure.of(`${plugin.label} service ${name} does not exist`);
+  return services[name];
+}
+
+/** Flags of the form `-n`/`--no-restart`, `-a|--alias X`, `-q|--querystring X` (service_parse_args). */
+function linkOptions(args: string[], env: NodeJS.ProcessEnv): { alias?: string; querystring?: string; restart: boolean } {
+  let alias: string | undefined;
+  let querystring: string | undefined;
+  let restart = !(env.DOKKU_GLOBAL_FLAGS ?? "").includes("--no-restart");
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "-a" || args[i] === "--alias") alias = args[++i];
+    else if (args[i] === "-q" || args[i] === "--querystring") querystring = args[++i];
+    else if (args[i] === "-n" || args[i] === "--no-restart") restart = false;
+  }
+  return { alias, querystring, restart };
+}
+
+/** `<prefix>:create|link|unlink|destroy|exists|info|list|links` for one datastore plugin. */
+export function datastoreCommands<S extends LinkedService>(plugin: DatastorePlugin<S>): Record<string, CommandHandler> {
+  const p = plugin.prefix;
+
+  const create: CommandHandler = async ({ args, store, console, env }) => {
+    const name = args[0];
+    if (!name || !SERVICE_NAME.test(name)) {
+      throw DokkuFailure.of("Please specify a valid name for the service. Valid characters are: [A-Za-z0-9_]+");
+    }
+    const service = await store.update((state) => {
+      if (has(plugin.services(state), name)) throw DokkuFailure.of(`${plugin.label} service ${name} already exists`);
+      return (plugin.services(state)[name] = plugin.reserve(state, name, env));
+    });
+    try {
+      await plugin.provision(service, env);
+    } catch (error) {
+      await store.update((state) => delete plugin.services(state)[name]);
+      throw DokkuFailure.of(`${plugin.label} service creation failed: ${(error as Error).message}`);
+    }
+    console.info2(`${plugin.label} container created: ${name}`);
+  };
+
+  const link: CommandHandler = async ({ args, store, console, env }) => {
+    const [name, app, ...rest] = args;
+    if (!name) throw DokkuFailure.of("Please specify a valid name for the service");
+    if (!app) throw DokkuFailure.of("Please specify an app to run the command on");
+    const options = linkOptions(rest, env);
+    await store.update((state) => {
+      const target = existingAppFromShell(state, app);
+      const service = existingService(plugin, state, name);
+      const url = plugin.url(service, env);
+      const keys = Object.keys(target.config);
+      let alias = options.alias;
+      if (alias) {
+        if (keys.some((key) => key.includes(`${alias}_URL`))) throw DokkuFailure.of(`Specified alias ${alias} already in use`);
+      } else {
+        alias = plugin.defaultAlias;
+        if (keys.some((key) => key.includes(`${plugin.defaultAlias}_URL`))) {
+          alias = COLORS.map((color) => `${plugin.altAlias}_${color}`).find((candidate) => !keys.some((key) => key.includes(`${candidate}_URL`)));
+        }
+        if (!alias) throw DokkuFailure.of("Unable to use default or generated URL alias");
+      }
+      const existing = keys.find((key) => target.config[key].includes(url));
+      if (existing) throw DokkuFailure.of(`Already linked as ${existing}`);
+      if (!service.links.includes(app)) service.links = [...service.links, app].sort();
+      setConfig(state, app, { [`${alias}_URL`]: options.querystring ? `${url}?${options.querystring}` : url }, options.restart, console);
+      if (!options.restart) console.verbose("Skipping restart of linked app");
+    });
+  };
+
+  const unlink: CommandHandler = async ({ args, store, console, env }) => {
+    const [name, app, ...rest] = args;
+    if (!name) throw DokkuFailure.of("Please specify a valid name for the service");
+    if (!app) throw DokkuFailure.of("Please specify an app to run the command on");
+    const { restart } = linkOptions(rest, env);
+    const result = await store.update((state) => {
+      const service = existingService(plugin, state, name);
+      const target = existingAppFromShell(state, app);
+      const url = plugin.url(service, env);
+      service.links = service.links.filter((linked) => linked !== app);
+      const linkedKeys = Object.keys(target.config).filter((key) => target.config[key].includes(url));
+      if (linkedKeys.length === 0) return DokkuFailure.of(`Not linked to app ${app}`);
+      unsetConfig(state, app, linkedKeys, restart, console);
+      if (!restart) console.verbose("Skipping restart of linked app");
+      return undefined;
+    });
+    // The LINKS file is already rewritten when the plugin finds no link: the failure comes after the change is saved.
+    if (result) throw result;
+  };
+
+  const destroy: CommandHandler = async (context: CommandContext) => {
+    const { args, store, console, env } = context;
+    const [name, forceFlag] = args;
+    if (!name) throw DokkuFailure.of("Please specify a valid name for the service");
+    const service = existingService(plugin, store.read(), name);
+    if (service.links.length > 0) throw DokkuFailure.of("Cannot delete linked service");
+    const force = ["force", "-f", "--force"].includes(forceFlag ?? "") || env.DOKKU_APPS_FORCE_DELETE === "1";
+    if (!force) {
+      console.warn("WARNING: Potentially Destructive Action");
+      console.warn(`This command will destroy ${name} ${plugin.label} service.`);
+      console.warn(`To proceed, type "${name}"`);
+      console.log("");
+      context.console.write("> ");
+      const answer = (await context.stdin()).split("\n")[0];
+      if (answer !== name) throw DokkuFailure.of(`Confirmation did not match ${name}. Aborted.`);
+    }
+    const removed = await store.update((state) => {
+      const current = existingService(plugin, state, name);
+      if (current.links.length > 0) throw DokkuFailure.of("Cannot delete linked service");
+      delete plugin.services(state)[name];
+      return current;
+    });
+    await plugin.remove(removed, env);
+    console.info2(`${plugin.label} container deleted: ${name}`);
+  };
+
+  const exists: CommandHandler = ({ args, store, console }) => {
+    existingService(plugin, store.read(), args[0]);
+    console.info1(`Service ${args[0]} exists`);
+  };
+
+  const info: CommandHandler = ({ args, store, console, env }) => {
+    const [name, infoFlag] = args;
+    const service = existingService(plugin, store.read(), name);
+    const flags = plugin.info(service, name, env);
+    if (!infoFlag) {
+      for (const [flag, value] of flags) {
+        const label = flag.slice(2).replace(/-/g, " ");
+        console.verbose(`${`${label.charAt(0).toUpperCase()}${label.slice(1)}`.padEnd(20)} ${value.padEnd(25)}`);
+      }
+      return;
+    }
+    const match = flags.find(([flag]) => flag === infoFlag);
+    if (!match) throw DokkuFailure.of(`Invalid flag passed, valid flags:${flags.map(([flag]) => ` ${flag}`).join("")}`);
+    console.log(match[1]);
+  };
+
+  const list: CommandHandler = ({ store, console }) => {
+    const names = Object.keys(plugin.services(store.read())).sort();
+    if (names.length === 0) return console.warn(`There are no ${plugin.label} services`);
+    for (const name of names) console.log(name);
+  };
+
+  const links: CommandHandler = ({ args, store, console }) => {
+    for (const app of existingService(plugin, store.read(), args[0]).links) console.log(app);
+  };
+
+  return {
+    [`${p}:create`]: create,
+    [`${p}:link`]: link,
+    [`${p}:unlink`]: unlink,
+    [`${p}:destroy`]: destroy,
+    [`${p}:exists`]: exists,
+    [`${p}:info`]: info,
+    [`${p}:list`]: list,
+    [`${p}:links`]: links,
+  };
+}
+
+/** The `--links` value of `<prefix>:info`: "-" when none, else the apps with a trailing space (tr '\n' ' '). */
+export function linksValue(links: string[]): string {
+  return links.length === 0 ? "-" : links.map((app) => `${app} `).join("");
+}
