@@ -1,0 +1,67 @@
+import * as net from "node:net";
+
+/** A loopback TCP proxy that delays every chunk, in both directions, by the same time. */
+export interface LatencyProxy {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Listens on a free loopback port and forwards each connection to 127.0.0.1:targetPort, holding every chunk for
+ * `delayMs` in each direction (order preserved, ends included), so each round trip costs 2 × delayMs of wall time:
+ * the benchmark can then count sequential round trips from elapsed time.
+ */
+export function startLatencyProxy(targetPort: number, delayMs: number): Promise<LatencyProxy> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, "127.0.0.1");
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.setNoDelay(true);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("error", () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    relayWithDelay(client, upstream, delayMs);
+    relayWithDelay(upstream, client, delayMs);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      resolve({
+        port,
+        stop: () =>
+          new Promise<void>((done) => {
+            for (const socket of sockets) socket.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/** Forwards `from` to `to`, each chunk (and the end) released delayMs after it arrived, in arrival order. */
+function relayWithDelay(from: net.Socket, to: net.Socket, delayMs: number): void {
+  const queue: { at: number; chunk: Buffer | "end" }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const drain = () => {
+    timer = undefined;
+    const now = Date.now();
+    while (queue.length > 0 && queue[0].at <= now) {
+      const { chunk } = queue.shift() as { chunk: Buffer | "end" };
+      if (to.destroyed) return;
+      if (chunk === "end") to.end();
+      else to.write(chunk);
+    }
+    if (queue.length > 0) timer = setTimeout(drain, queue[0].at - now);
+  };
+  const enqueue = (chunk: Buffer | "end") => {
+    queue.push({ at: Date.now() + delayMs, chunk });
+    timer ??= setTimeout(drain, delayMs);
+  };
+  from.on("data", (chunk: Buffer) => enqueue(chunk));
+  from.on("end", () => enqueue("end"));
+}
