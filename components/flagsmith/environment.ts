@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FlagsmithEnvironmentProvider } from "./environment-provider";
+
+/** Raise when the provider's code changes: read and delete run the code stored at the last create or update. */
+const PROVIDER_VERSION = "1";
+
+export interface FlagsmithEnvironmentArgs {
+  /** Flagsmith project id. Required; changing it replaces the environment. */
+  project: pulumi.Input<number>;
+  /** The derived Flagsmith environment name, unique in the project. Required; changing it renames in place. */
+  name: pulumi.Input<string>;
+  /**
+   * Name of an environment in the same project to clone, flags and all (previews: staging's). Default: none, an
+   * empty environment. Read only when the environment is made: changing it later does not re-clone.
+   */
+  cloneFrom?: pulumi.Input<string>;
+  /**
+   * Default false: a taken name is a clear error. True: an existing environment of that name is taken over, and
+   * deleted with the stack like one it made.
+   */
+  adopt?: pulumi.Input<boolean>;
+}
+
+/**
+ * A Flagsmith environment (type `pulumi-nodejs:dynamic/flagsmith:Environment`). The engine's host reads
+ * FLAGSMITH_API_URL and FLAGSMITH_ADMIN_API_KEY from its environment at each operation.
+ */
+export class FlagsmithEnvironment extends pulumi.dynamic.Resource {
+  /** The environment's name as Flagsmith has it. */
+  declare readonly name: pulumi.Output<string>;
+  declare readonly project: pulumi.Output<number>;
+  /** The client-side environment key (public by design: browsers send it), used to make server-side keys. */
+  declare readonly apiKey: pulumi.Output<string>;
+  /** Flagsmith's numeric environment id. */
+  declare readonly environmentId: pulumi.Output<number>;
+
+  constructor(name: string, args: FlagsmithEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      new FlagsmithEnvironmentProvider(),
+      name,
+      { ...args, version: PROVIDER_VERSION, apiKey: undefined, environmentId: undefined },
+      // Names are unique per project: the old environment must go before its replacement takes the name.
+      { ...opts, deleteBeforeReplace: true },
+      "flagsmith",
+      "Environment",
+    );
+  }
+}

@@ -1,0 +1,34 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FlagsmithServerKeyProvider } from "./server-key-provider";
+
+/** Raise when the provider's code changes: read and delete run the code stored at the last create or update. */
+const PROVIDER_VERSION = "1";
+
+export interface FlagsmithServerKeyArgs {
+  /** The client-side key of the environment the key belongs to. Required; changing it replaces the key. */
+  environmentApiKey: pulumi.Input<string>;
+  /** The key's name in Flagsmith's UI. Required; changing it renames in place. */
+  name: pulumi.Input<string>;
+}
+
+/**
+ * A server-side SDK key (`ser.…`) of a Flagsmith environment (type `pulumi-nodejs:dynamic/flagsmith:ServerKey`):
+ * the app's FLAGSMITH_ENVIRONMENT_KEY. The key is a secret in outputs and state.
+ */
+export class FlagsmithServerKey extends pulumi.dynamic.Resource {
+  /** The `ser.…` key, secret. */
+  declare readonly key: pulumi.Output<string>;
+  /** Flagsmith's numeric id of the key. */
+  declare readonly keyId: pulumi.Output<number>;
+
+  constructor(name: string, args: FlagsmithServerKeyArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      new FlagsmithServerKeyProvider(),
+      name,
+      { ...args, version: PROVIDER_VERSION, key: undefined, keyId: undefined, active: undefined },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "key"] },
+      "flagsmith",
+      "ServerKey",
+    );
+  }
+}
