@@ -26,6 +26,8 @@ export interface EnvironmentSpec {
     ipv6?: string;
     proxied: boolean;
     ttl: number;
+    /** An Advanced Certificate covers hostnames deeper than one level below the zone (the DNS proxy depth policy reads it). */
+    advancedCertificate: boolean;
   };
   app: {
     /** Laravel APP_ENV. */
@@ -128,7 +130,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
     hostname,
     url: `https://${hostname}`,
     runtime,
-    dns: { ipv4: host.ipv4, ...(host.ipv6 ? { ipv6: host.ipv6 } : {}), proxied: config.dns.proxied, ttl: config.dns.ttl },
+    dns: { ipv4: host.ipv4, ...(host.ipv6 ? { ipv6: host.ipv6 } : {}), proxied: config.dns.proxied, ttl: config.dns.ttl, advancedCertificate: config.dns.advancedCertificate },
     app: {
       env: defaults.env,
       debug: config.app.debug ?? defaults.debug,
