@@ -1,0 +1,221 @@
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Client } from "ssh2";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DokkuServer, startDokkuServer } from "../support/dokku-server";
+import { startLatencyProxy } from "../support/latency-proxy";
+
+interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let server: DokkuServer;
+let canaryDir: string;
+
+function connect(user: "dokku" | "root", options: { port?: number; hostKey?: string } = {}): Promise<Client> {
+  const expected = (options.hostKey ?? server.hostKey).split(" ")[1];
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    client.once("ready", () => resolve(client));
+    client.once("error", reject);
+    client.connect({
+      host: server.host,
+      port: options.port ?? server.port,
+      username: user,
+      privateKey: server.privateKey,
+      hostVerifier: (key: Buffer) => key.toString("base64") === expected,
+      readyTimeout: 10_000,
+    });
+  });
+}
+
+function exec(client: Client, command: string, stdin?: string): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    client.exec(command, (error, stream) => {
+      if (error) return reject(error);
+      let stdout = "";
+      let stderr = "";
+      stream.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+      stream.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+      stream.on("close", (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }));
+      stream.end(stdin ?? "");
+    });
+  });
+}
+
+async function once(user: "dokku" | "root", command: string): Promise<ExecResult> {
+  const client = await connect(user);
+  try {
+    return await exec(client, command);
+  } finally {
+    client.end();
+  }
+}
+
+beforeAll(async () => {
+  server = await startDokkuServer();
+  // World-writable, so a command that did run in a shell as the dokku user could leave its canary here.
+  canaryDir = mkdtempSync(path.join(os.tmpdir(), "dokku-canary-"));
+  chmodSync(canaryDir, 0o777);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (canaryDir) rmSync(canaryDir, { recursive: true, force: true });
+});
+
+beforeEach(() => server.resetCounters());
+
+describe("the Dokku double behind real sshd", () => {
+  it("runs `ssh dokku@host <command>` through sshcommand's forced command, quotes honoured, nothing executed", async () => {
+    expect(await once("dokku", "apps:create web")).toMatchObject({ code: 0 });
+    const canary = (name: string) => path.join(canaryDir, name);
+    const line = [
+      "config:set --no-restart web",
+      `'SUBST=$(touch ${canary("subst")})'`,
+      `"TICKS=\`touch ${canary("ticks")}\`"`,
+      `'SEMI=x; touch ${canary("semi")}'`,
+      `"QUOTES=it's fine"`,
+    ].join(" ");
+    expect(await once("dokku", line)).toMatchObject({ code: 0 });
+    const exported = JSON.parse((await once("dokku", "config:export --format json web")).stdout);
+    expect(exported).toMatchObject({
+      SUBST: `$(touch ${canary("subst")})`,
+      TICKS: `\`touch ${canary("ticks")}\``,
+      SEMI: `x; touch ${canary("semi")}`,
+      QUOTES: "it's fine",
+    });
+    for (const name of ["subst", "ticks", "semi"]) expect(existsSync(canary(name))).toBe(false);
+    // The canary folder is writable by the dokku user: had a shell run those values, the files would be there.
+    await once("root", `runuser -u dokku -- touch ${canary("control")}`);
+    expect(existsSync(canary("control"))).toBe(true);
+    expect(server.commands().map((c) => c.user)).toEqual(["dokku", "dokku", "dokku"]);
+  });
+
+  it("reports Dokku's errors and exit codes over SSH", async () => {
+    expect(await once("dokku", "apps:exists no-such-app")).toEqual({
+      code: 20,
+      stdout: "",
+      stderr: " !     App no-such-app does not exist\n",
+    });
+    expect(await once("dokku", "apps:frobnicate")).toMatchObject({ code: 1 });
+  });
+
+  it("gives root a shell with `dokku` on PATH, recorded as root", async () => {
+    await once("dokku", "apps:create from-dokku");
+    const listed = await once("root", "dokku apps:list");
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split("\n")).toContain("from-dokku");
+    expect(server.commands().at(-1)).toEqual({ argv: ["apps:list"], exitCode: 0, user: "root" });
+  });
+
+  it("runs concurrent commands on parallel channels of one connection without losing an update", async () => {
+    await once("dokku", "apps:create parallel");
+    server.resetCounters();
+    const client = await connect("dokku");
+    try {
+      const keys = Array.from({ length: 8 }, (_, i) => `KEY_${i}`);
+      const results = await Promise.all(keys.map((key) => exec(client, `config:set --no-restart parallel ${key}=${key}`)));
+      expect(results.map((r) => r.code)).toEqual(keys.map(() => 0));
+      const config = JSON.parse((await exec(client, "config:export --format json parallel")).stdout);
+      for (const key of keys) expect(config[key]).toBe(key);
+    } finally {
+      client.end();
+    }
+    expect(server.commands()).toHaveLength(9);
+  });
+
+  it("is refused by a client pinning another host key", async () => {
+    const otherKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl";
+    await expect(connect("dokku", { hostKey: otherKey })).rejects.toThrow();
+    (await connect("dokku")).end();
+  });
+
+  it("speaks to the OpenSSH client too, with the host key pinned in known_hosts", async () => {
+    const keys = mkdtempSync(path.join(os.tmpdir(), "dokku-client-"));
+    try {
+      writeFileSync(path.join(keys, "id"), server.privateKey, { mode: 0o600 });
+      writeFileSync(path.join(keys, "known_hosts"), `[${server.host}]:${server.port} ${server.hostKey}\n`);
+      const ssh = (...command: string[]) =>
+        execFileSync(
+          "ssh",
+          ["-i", path.join(keys, "id"), "-o", `UserKnownHostsFile=${path.join(keys, "known_hosts")}`, "-o", "StrictHostKeyChecking=yes",
+            "-o", "BatchMode=yes", "-p", String(server.port), `dokku@${server.host}`, ...command],
+          { encoding: "utf8" },
+        );
+      ssh("apps:create", "openssh");
+      ssh("config:set", "--no-restart", "openssh", `'V=$(touch ${path.join(canaryDir, "openssh")}) and more'`);
+      expect(ssh("config:get", "openssh", "V")).toBe(`$(touch ${path.join(canaryDir, "openssh")}) and more\n`);
+      expect(existsSync(path.join(canaryDir, "openssh"))).toBe(false);
+    } finally {
+      rmSync(keys, { recursive: true, force: true });
+    }
+  });
+
+  it("lets an operator change the app behind the client's back, and counts restarts", async () => {
+    await once("dokku", "apps:create drifting");
+    await once("dokku", "git:sync --build drifting https://example.com/app.git main");
+    server.resetCounters();
+    const byHand = await server.operator(["config:set", "drifting", "DRIFT=by-hand"]);
+    expect(byHand.code).toBe(0);
+    expect(server.restarts("drifting")).toBe(1);
+    expect(JSON.parse((await once("dokku", "config:export --format json drifting")).stdout).DRIFT).toBe("by-hand");
+    expect(server.commands()[0]).toEqual({ argv: ["config:set", "drifting", "DRIFT=by-hand"], exitCode: 0, user: "root" });
+    await server.operator(["apps:destroy", "drifting"], "drifting\n");
+    expect((await once("dokku", "apps:exists drifting")).code).toBe(20);
+  });
+
+  it("backs mysql and redis services with the test MariaDB and Redis", async () => {
+    await once("dokku", "apps:create with-data");
+    expect(await once("dokku", "mysql:create with_data_db")).toMatchObject({ code: 0 });
+    expect(await once("dokku", "mysql:link with_data_db with-data")).toMatchObject({ code: 0 });
+    expect(await once("dokku", "redis:create shared")).toMatchObject({ code: 0 });
+    expect(await once("dokku", "redis:link shared with-data")).toMatchObject({ code: 0 });
+    const config = JSON.parse((await once("dokku", "config:export --format json with-data")).stdout);
+
+    const database = new URL(config.DATABASE_URL);
+    expect(database.protocol).toBe("mysql:");
+    const rows = execFileSync(
+      "mariadb",
+      ["--no-defaults", "-h", database.hostname, "-P", database.port, "-u", database.username, "-N", "-e", "SELECT DATABASE()", database.pathname.slice(1)],
+      { env: { ...process.env, MYSQL_PWD: decodeURIComponent(database.password) }, encoding: "utf8" },
+    );
+    expect(rows.trim()).toBe(database.pathname.slice(1));
+    expect(await once("dokku", "mysql:destroy with_data_db --force")).toMatchObject({
+      code: 1,
+      stderr: " !     Cannot delete linked service\n",
+    });
+
+    const redis = new URL(config.REDIS_URL);
+    expect(redis.pathname).toBe(""); // no DB index in REDIS_URL, as dokku-redis links it
+    const pong = execFileSync("redis-cli", ["-h", redis.hostname, "-p", redis.port, "ping"], {
+      env: { ...process.env, REDISCLI_AUTH: redis.password },
+      encoding: "utf8",
+    });
+    expect(pong.trim()).toBe("PONG");
+
+    await once("dokku", "mysql:unlink with_data_db with-data");
+    expect(await once("dokku", "mysql:destroy with_data_db --force")).toMatchObject({ code: 0 });
+  });
+
+  it("shows a latency proxy's delay in the wall time of a round trip", async () => {
+    const delayMs = 60;
+    const proxy = await startLatencyProxy(server.port, delayMs);
+    try {
+      const client = await connect("dokku", { port: proxy.port });
+      try {
+        const started = Date.now();
+        expect(await exec(client, "apps:list --format json")).toMatchObject({ code: 0 });
+        expect(Date.now() - started).toBeGreaterThanOrEqual(2 * delayMs);
+      } finally {
+        client.end();
+      }
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
