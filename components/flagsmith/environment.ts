@@ -4,6 +4,9 @@ import { FlagsmithEnvironmentProvider } from "./environment-provider";
 /** Raise when the provider's code changes: read and delete run the code stored at the last create or update. */
 const PROVIDER_VERSION = "1";
 
+/** One instance: Pulumi caches the serialized text per provider object. */
+const provider = new FlagsmithEnvironmentProvider();
+
 export interface FlagsmithEnvironmentArgs {
   /** Flagsmith project id. Required; changing it replaces the environment. */
   project: pulumi.Input<number>;
@@ -36,7 +39,7 @@ export class FlagsmithEnvironment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: FlagsmithEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      new FlagsmithEnvironmentProvider(),
+      provider,
       name,
       { ...args, version: PROVIDER_VERSION, apiKey: undefined, environmentId: undefined },
       // Names are unique per project: the old environment must go before its replacement takes the name.

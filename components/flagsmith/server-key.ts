@@ -4,6 +4,9 @@ import { FlagsmithServerKeyProvider } from "./server-key-provider";
 /** Raise when the provider's code changes: read and delete run the code stored at the last create or update. */
 const PROVIDER_VERSION = "1";
 
+/** One instance: Pulumi caches the serialized text per provider object. */
+const provider = new FlagsmithServerKeyProvider();
+
 export interface FlagsmithServerKeyArgs {
   /** The client-side key of the environment the key belongs to. Required; changing it replaces the key. */
   environmentApiKey: pulumi.Input<string>;
@@ -23,7 +26,7 @@ export class FlagsmithServerKey extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: FlagsmithServerKeyArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      new FlagsmithServerKeyProvider(),
+      provider,
       name,
       { ...args, version: PROVIDER_VERSION, key: undefined, keyId: undefined, active: undefined },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "key"] },
