@@ -1,5 +1,6 @@
 import { appsCommands } from "./apps";
 import { configCommands } from "./config";
+import { connectCommands } from "./connect";
 import { CommandHandler } from "./context";
 import { domainsCommands } from "./domains";
 import { gitCommands } from "./git";
@@ -20,4 +21,5 @@ export const commands: Record<string, CommandHandler> = {
   ...httpAuthCommands,
   ...mysqlCommands,
   ...redisCommands,
+  ...connectCommands,
 };
