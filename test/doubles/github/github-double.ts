@@ -1,0 +1,281 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GitHubState, type Role, type StoredComment, type StoredIssue } from "./github-state";
+
+/** GitHub refuses comment and issue bodies over this many characters. */
+const BODY_LIMIT = 65_536;
+const MAX_PER_PAGE = 100;
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(String(body.message));
+  }
+}
+
+const notFound = () => new HttpError(404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
+const invalid = (resource: string, field: string, message: string) =>
+  new HttpError(422, { message: "Validation Failed", errors: [{ resource, code: "custom", field, message }] });
+
+export interface GitHubDoubleOptions {
+  owner?: string;
+  repo?: string;
+  /** The only token accepted. */
+  token?: string;
+  /** The login the token acts as. Default: github-actions[bot]. */
+  tokenUser?: string;
+  /** Public repositories give every user `read`; private ones `none`. Default: public. */
+  visibility?: "public" | "private";
+}
+
+/**
+ * A stateful GitHub REST double over real HTTP, for Octokit: issues and pull requests in one numbering, comments,
+ * labels, collaborator permission (role_name kept apart from the folded `permission`), Link-header pagination,
+ * workflow dispatch with declared inputs, the 65,536-character body limit, bad credentials, and secondary rate
+ * limits (403 with Retry-After) on demand.
+ */
+export class GitHubDouble {
+  readonly state: GitHubState;
+  /** Every request served, in order: `GET /repos/o/r/pulls/1`. */
+  readonly requests: string[] = [];
+  private secondaryLimitedRequests = 0;
+  private server: Server | undefined;
+  private readonly token: string;
+  private readonly visibility: "public" | "private";
+
+  constructor(options: GitHubDoubleOptions = {}) {
+    this.state = new GitHubState(options.owner ?? "restant", options.repo ?? "environments", options.tokenUser ?? "github-actions[bot]");
+    this.token = options.token ?? "ghs_double_token";
+    this.visibility = options.visibility ?? "public";
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) throw new Error("the GitHub double is not listening");
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  get acceptedToken(): string {
+    return this.token;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  setRole(user: string, role: Role): void {
+    this.state.roles.set(user, role);
+  }
+
+  /** The next `count` requests are refused as GitHub refuses a burst: 403, a secondary rate limit, Retry-After: 1. */
+  limitNextRequests(count: number): void {
+    this.secondaryLimitedRequests = count;
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://double");
+    this.requests.push(`${req.method} ${url.pathname}`);
+    try {
+      const auth = req.headers.authorization ?? "";
+      if (auth !== `token ${this.token}` && auth !== `Bearer ${this.token}`) {
+        throw new HttpError(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+      }
+      if (this.secondaryLimitedRequests > 0) {
+        this.secondaryLimitedRequests--;
+        throw new HttpError(
+          403,
+          { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api" },
+          { "retry-after": "1" },
+        );
+      }
+      const body = await readJson(req);
+      const result = this.route(req.method ?? "GET", url, body);
+      const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "x-ratelimit-remaining": "4999", ...result.headers };
+      res.writeHead(result.status, headers);
+      res.end(result.body === undefined ? "" : JSON.stringify(result.body));
+    } catch (error) {
+      const failure = error instanceof HttpError ? error : new HttpError(500, { message: error instanceof Error ? error.message : String(error) });
+      res.writeHead(failure.status, { "content-type": "application/json; charset=utf-8", ...failure.headers });
+      res.end(JSON.stringify(failure.body));
+    }
+  }
+
+  private route(method: string, url: URL, body: Record<string, unknown>): { status: number; body?: unknown; headers?: Record<string, string> } {
+    const prefix = `/repos/${this.state.owner}/${this.state.repo}`;
+    if (!url.pathname.startsWith(`${prefix}/`)) throw notFound();
+    const path = url.pathname.slice(prefix.length);
+    const q = url.searchParams;
+    let m: RegExpExecArray | null;
+
+    if (method === "GET" && path === "/pulls") {
+      const state = q.get("state") ?? "open";
+      const pulls = [...this.state.issues.values()]
+        .filter((i) => i.pull && (state === "all" || i.state === state))
+        .sort((a, b) => b.number - a.number);
+      return this.page(url, pulls.map((p) => this.pullJson(p)));
+    }
+    if (method === "GET" && (m = /^\/pulls\/(\d+)$/.exec(path))) {
+      const issue = this.state.issues.get(Number(m[1]));
+      if (!issue?.pull) throw notFound();
+      return { status: 200, body: this.pullJson(issue) };
+    }
+    if (method === "GET" && (m = /^\/collaborators\/([^/]+)\/permission$/.exec(path))) {
+      const user = decodeURIComponent(m[1]!);
+      const role = this.state.roles.get(user) ?? (this.visibility === "public" ? "read" : "none");
+      const folded = role === "maintain" ? "write" : role === "triage" ? "read" : role;
+      return { status: 200, body: { permission: folded, role_name: role, user: { login: user } } };
+    }
+    if ((m = /^\/issues\/(\d+)\/comments$/.exec(path))) {
+      const issue = this.issue(Number(m[1]));
+      if (method === "GET") return this.page(url, this.state.commentsOn(issue.number).map((c) => this.commentJson(c)));
+      if (method === "POST") {
+        const text = checkBody(body.body, "IssueComment", true);
+        return { status: 201, body: this.commentJson(this.state.addComment(issue.number, this.state.tokenUser, text)) };
+      }
+    }
+    if (method === "PATCH" && (m = /^\/issues\/comments\/(\d+)$/.exec(path))) {
+      const comment = this.state.comments.find((c) => c.id === Number(m![1]));
+      if (!comment) throw notFound();
+      comment.body = checkBody(body.body, "IssueComment", true);
+      comment.updatedAt = this.state.timestamp();
+      return { status: 200, body: this.commentJson(comment) };
+    }
+    if ((m = /^\/issues\/(\d+)\/labels$/.exec(path)) && method === "POST") {
+      const issue = this.issue(Number(m[1]));
+      const labels = body.labels;
+      if (!Array.isArray(labels) || labels.some((l) => typeof l !== "string" || l.length === 0 || l.length > 50)) {
+        throw invalid("Label", "labels", "labels must be a list of names of 1 to 50 characters");
+      }
+      for (const label of labels as string[]) if (!issue.labels.includes(label)) issue.labels.push(label);
+      return { status: 200, body: issue.labels.map((name) => ({ name })) };
+    }
+    if ((m = /^\/issues\/(\d+)\/labels\/(.+)$/.exec(path)) && method === "DELETE") {
+      const issue = this.issue(Number(m[1]));
+      const name = decodeURIComponent(m[2]!);
+      if (!issue.labels.includes(name)) throw new HttpError(404, { message: "Label does not exist" });
+      issue.labels = issue.labels.filter((l) => l !== name);
+      return { status: 200, body: issue.labels.map((l) => ({ name: l })) };
+    }
+    if (path === "/issues" && method === "GET") {
+      const state = q.get("state") ?? "open";
+      const wanted = (q.get("labels") ?? "").split(",").filter(Boolean);
+      const issues = [...this.state.issues.values()]
+        .filter((i) => (state === "all" || i.state === state) && wanted.every((l) => i.labels.includes(l)))
+        .sort((a, b) => b.number - a.number);
+      return this.page(url, issues.map((i) => this.issueJson(i)));
+    }
+    if (path === "/issues" && method === "POST") {
+      if (typeof body.title !== "string" || body.title.trim() === "") throw invalid("Issue", "title", "title can't be blank");
+      const text = body.body === undefined ? "" : checkBody(body.body, "Issue", false);
+      const labels = Array.isArray(body.labels) ? body.labels.filter((l): l is string => typeof l === "string") : [];
+      return { status: 201, body: this.issueJson(this.state.createIssue(this.state.tokenUser, body.title, text, labels)) };
+    }
+    if ((m = /^\/issues\/(\d+)$/.exec(path))) {
+      const issue = this.issue(Number(m[1]));
+      if (method === "GET") return { status: 200, body: this.issueJson(issue) };
+      if (method === "PATCH") {
+        if (body.body !== undefined) issue.body = checkBody(body.body, "Issue", false);
+        if (body.state !== undefined) {
+          if (body.state !== "open" && body.state !== "closed") throw invalid("Issue", "state", "state must be open or closed");
+          if (issue.pull && body.state === "open" && issue.pull.merged) throw invalid("Issue", "state", "a merged pull request cannot be reopened");
+          issue.state = body.state;
+        }
+        if (typeof body.title === "string") issue.title = body.title;
+        return { status: 200, body: this.issueJson(issue) };
+      }
+    }
+    if (method === "POST" && (m = /^\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path))) {
+      const workflow = decodeURIComponent(m[1]!);
+      const declared = this.state.workflows.get(workflow);
+      if (!declared) throw notFound();
+      if (typeof body.ref !== "string" || body.ref === "") throw invalid("Workflow", "ref", "ref is required");
+      const inputs = (body.inputs ?? {}) as Record<string, unknown>;
+      const unexpected = Object.keys(inputs).filter((k) => !declared.includes(k));
+      if (unexpected.length > 0) throw new HttpError(422, { message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}` });
+      this.state.dispatches.push({ workflow, ref: body.ref, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])) });
+      return { status: 204 };
+    }
+    throw notFound();
+  }
+
+  private issue(number: number): StoredIssue {
+    const issue = this.state.issues.get(number);
+    if (!issue) throw notFound();
+    return issue;
+  }
+
+  /** One page of a list, with GitHub's Link header (`rel="next"`, `rel="last"`) when more pages exist. */
+  private page(url: URL, items: unknown[]): { status: number; body: unknown; headers: Record<string, string> } {
+    const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 30) || 30, MAX_PER_PAGE);
+    const page = Math.max(Number(url.searchParams.get("page") ?? 1) || 1, 1);
+    const last = Math.max(Math.ceil(items.length / perPage), 1);
+    const links: string[] = [];
+    const linkTo = (p: number) => {
+      const target = new URL(url.toString().replace("http://double", this.url));
+      target.searchParams.set("page", String(p));
+      target.searchParams.set("per_page", String(perPage));
+      return target.toString();
+    };
+    if (page < last) links.push(`<${linkTo(page + 1)}>; rel="next"`, `<${linkTo(last)}>; rel="last"`);
+    if (page > 1) links.push(`<${linkTo(page - 1)}>; rel="prev"`, `<${linkTo(1)}>; rel="first"`);
+    return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(", ") } : {} };
+  }
+
+  private pullJson(issue: StoredIssue) {
+    const pull = issue.pull!;
+    return {
+      number: issue.number,
+      state: issue.state,
+      title: issue.title,
+      user: { login: issue.author },
+      labels: issue.labels.map((name) => ({ name })),
+      merged_at: pull.merged ? issue.createdAt : null,
+      head: { sha: pull.headSha, ref: pull.headRef, repo: pull.headRepo ? { full_name: pull.headRepo } : null },
+      base: { ref: pull.baseRef, repo: { full_name: this.state.fullName } },
+    };
+  }
+
+  private issueJson(issue: StoredIssue) {
+    return {
+      number: issue.number,
+      title: issue.title,
+      body: issue.body,
+      state: issue.state,
+      user: { login: issue.author },
+      labels: issue.labels.map((name) => ({ name })),
+      ...(issue.pull ? { pull_request: { url: `${this.url}/repos/${this.state.fullName}/pulls/${issue.number}` } } : {}),
+    };
+  }
+
+  private commentJson(comment: StoredComment) {
+    return { id: comment.id, body: comment.body, user: { login: comment.author }, created_at: comment.createdAt, updated_at: comment.updatedAt };
+  }
+}
+
+function checkBody(value: unknown, resource: string, required: boolean): string {
+  if (typeof value !== "string" || (required && value.length === 0)) throw invalid(resource, "body", "body can't be blank");
+  if (value.length > BODY_LIMIT) throw invalid(resource, "body", `body is too long (maximum is ${BODY_LIMIT} characters)`);
+  return value;
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (chunks.length === 0) return {};
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    throw new HttpError(400, { message: "Problems parsing JSON" });
+  }
+}

@@ -1,0 +1,36 @@
+import { credentials } from "@grpc/grpc-js";
+import { appendFileSync } from "node:fs";
+import { EventsClient } from "@pulumi/pulumi/proto/events_grpc_pb";
+import { EventRequest } from "@pulumi/pulumi/proto/events_pb";
+
+/**
+ * Where `--event-log` sends engine events: newer CLIs (after 3.205) stream them over gRPC to `tcp://host:port`,
+ * where the Automation API listens; older ones append JSON lines to a file. The double does both, as the CLI does.
+ */
+export class EventSink {
+  private sequence = 0;
+  private readonly pending: string[] = [];
+
+  constructor(private readonly target: string | undefined) {}
+
+  emit(event: Record<string, unknown>): void {
+    if (!this.target) return;
+    this.pending.push(JSON.stringify({ sequence: this.sequence++, timestamp: Math.floor(Date.now() / 1000), ...event }));
+  }
+
+  /** Delivers every event; resolves when the receiver has them all. */
+  async close(): Promise<void> {
+    if (!this.target) return;
+    if (!this.target.startsWith("tcp://")) {
+      for (const line of this.pending) appendFileSync(this.target, `${line}\n`);
+      return;
+    }
+    const client = new EventsClient(this.target.slice("tcp://".length), credentials.createInsecure());
+    await new Promise<void>((resolve, reject) => {
+      const call = client.streamEvents((error) => (error ? reject(error) : resolve()));
+      for (const line of this.pending) call.write(new EventRequest().setEvent(line));
+      call.end();
+    });
+    client.close();
+  }
+}

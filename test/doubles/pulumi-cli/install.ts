@@ -1,0 +1,60 @@
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { projectRoot } from "../../support/built";
+import type { World } from "./world";
+
+export interface PulumiDoubleWorkspace {
+  /** Put first on PATH: it holds the `pulumi` shim. */
+  binDir: string;
+  /** A project folder like the repository's (Pulumi.yaml, stacks/, policies/), with state in .pulumi-state/. */
+  workDir: string;
+  /** Scripts what the simulated infrastructure does next. */
+  setWorld(world: World): void;
+  world(): World;
+  /** Every argument list the CLI double was called with, in order. */
+  calls(): string[][];
+  stackConfig(stack: string): string | undefined;
+}
+
+/**
+ * Makes a `pulumi` executable (a shim running the compiled double with this Node) and a project folder for it. The
+ * double is run from build/, so `npm run build` must have run (npm test does).
+ */
+export function installPulumiDouble(): PulumiDoubleWorkspace {
+  const compiled = path.join(projectRoot, "build", "test", "doubles", "pulumi-cli", "main.js");
+  if (!existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run build\` first`);
+  const base = mkdtempSync(path.join(os.tmpdir(), "pulumi-double-"));
+  const binDir = path.join(base, "bin");
+  const workDir = path.join(base, "project");
+  mkdirSync(binDir, { recursive: true });
+  mkdirSync(path.join(workDir, "stacks"), { recursive: true });
+  mkdirSync(path.join(workDir, "policies"), { recursive: true });
+  const shim = path.join(binDir, "pulumi");
+  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${compiled}" "$@"\n`);
+  chmodSync(shim, 0o755);
+  copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(workDir, "Pulumi.yaml"));
+  for (const stack of ["production", "staging"]) {
+    const file = path.join(projectRoot, "stacks", `Pulumi.${stack}.yaml`);
+    if (existsSync(file)) copyFileSync(file, path.join(workDir, "stacks", `Pulumi.${stack}.yaml`));
+  }
+  writeFileSync(path.join(workDir, "policies", "PulumiPolicy.yaml"), "runtime: nodejs\ndescription: stand-in for the policy pack\n");
+  const doubleDir = path.join(workDir, ".pulumi-state", ".double");
+  mkdirSync(doubleDir, { recursive: true });
+  const worldFile = path.join(doubleDir, "world.json");
+  const callsFile = path.join(doubleDir, "calls.jsonl");
+  return {
+    binDir,
+    workDir,
+    setWorld: (world) => writeFileSync(worldFile, JSON.stringify(world, null, 2)),
+    world: () => (existsSync(worldFile) ? (JSON.parse(readFileSync(worldFile, "utf8")) as World) : {}),
+    calls: () =>
+      existsSync(callsFile)
+        ? readFileSync(callsFile, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as string[])
+        : [],
+    stackConfig: (stack) => {
+      const file = path.join(workDir, "stacks", `Pulumi.${stack}.yaml`);
+      return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { CliError, type BackendStore, type StackState, type StoredResource } from "./backend-store";
+import { flags, has, type ParsedArgs } from "./cli-args";
+import type { EventSink } from "./event-sink";
+import { declare } from "./simulated-program";
+import { StackLock } from "./stack-lock";
+
+export interface Output {
+  stdout: string[];
+  stderr: string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `--policy-pack` paths must be policy packs: a folder holding PulumiPolicy.yaml, as the CLI requires. */
+export function checkPolicyPacks(store: BackendStore, args: ParsedArgs): string[] {
+  const packs = flags(args, "policy-pack");
+  for (const pack of packs) {
+    if (!existsSync(path.join(path.resolve(store.cwd, pack), "PulumiPolicy.yaml"))) {
+      throw new CliError(`error: could not load policy pack "${pack}": no PulumiPolicy.yaml found`, 2);
+    }
+  }
+  return packs;
+}
+
+function requireYes(args: ParsedArgs, command: string): void {
+  if (!has(args, "yes", "y") && !has(args, "skip-preview")) {
+    throw new CliError(`error: --yes or --skip-preview must be passed in to proceed when running in non-interactive mode (${command})`, 2);
+  }
+}
+
+function stepEvent(op: string, resource: StoredResource, extra: Record<string, unknown> = {}) {
+  return {
+    resourcePreEvent: {
+      metadata: { op, urn: resource.urn, type: resource.type, provider: "", new: { type: resource.type, urn: resource.urn, id: "", parent: "", inputs: resource.inputs, outputs: {}, provider: "" }, ...extra },
+    },
+  };
+}
+
+function summary(sink: EventSink, changes: Record<string, number>, packs: string[]): void {
+  sink.emit({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: changes, policyPacks: Object.fromEntries(packs.map((p) => [p, "0.0.1"])) } });
+}
+
+function outputsText(outputs: StackState["outputs"]): string[] {
+  return ["Outputs:", ...Object.entries(outputs).map(([k, o]) => `    ${k}: ${o.secret ? "[secret]" : JSON.stringify(o.value)}`)];
+}
+
+/** `pulumi up`: makes what the simulated program declares; a scripted failure makes half of it and stops. */
+export async function up(store: BackendStore, stack: string, args: ParsedArgs, sink: EventSink, out: Output): Promise<void> {
+  requireYes(args, "up");
+  store.requirePassphrase();
+  const packs = checkPolicyPacks(store, args);
+  const lock = new StackLock(store, stack);
+  lock.acquire();
+  try {
+    const world = store.world();
+    const behaviour = world.stacks?.[stack] ?? {};
+    if (behaviour.upDelayMs) await sleep(behaviour.upDelayMs);
+    const state = store.read(stack);
+    const declared = declare(stack, store.project.name, store.config(stack), state);
+    const start = new Date().toISOString();
+    sink.emit({ preludeEvent: { config: {} } });
+    out.stdout.push(`Updating (${stack}):`);
+    if (behaviour.failUp) {
+      behaviour.failUp--;
+      store.saveWorld(world);
+      const made = declared.resources.slice(0, Math.ceil(declared.resources.length / 2));
+      for (const r of made) sink.emit(stepEvent("create", r));
+      const failing = declared.resources[made.length]!;
+      sink.emit({ diagnosticEvent: { urn: failing.urn, message: `creating ${failing.name}: ssh: connect to host dokku.example.com port 22: connection refused\n`, color: "never", severity: "error" } });
+      summary(sink, { create: made.length }, packs);
+      store.write(stack, { ...state, resources: made, generated: declared.generated, history: [{ version: state.history.length + 1, kind: "update", result: "failed", message: "", startTime: start, endTime: new Date().toISOString() }, ...state.history] });
+      out.stderr.push(`error: update failed`);
+      throw new CliError(`    error: creating ${failing.name}: ssh: connect to host dokku.example.com port 22: connection refused`, 4);
+    }
+    const before = new Set((state.resources ?? []).map((r) => r.urn));
+    const changes: Record<string, number> = {};
+    for (const r of declared.resources) {
+      const op = before.has(r.urn) ? "same" : "create";
+      changes[op] = (changes[op] ?? 0) + 1;
+      sink.emit(stepEvent(op, r));
+      if (op === "create") out.stdout.push(`  + ${r.type} ${r.name} created`);
+    }
+    summary(sink, changes, packs);
+    // An up puts every drifted property back to what the program declares.
+    if (behaviour.drift) {
+      delete behaviour.drift;
+      store.saveWorld(world);
+    }
+    const message = flags(args, "message").at(-1) ?? flags(args, "m").at(-1) ?? "";
+    store.write(stack, {
+      resources: declared.resources,
+      outputs: declared.outputs,
+      generated: declared.generated,
+      history: [{ version: state.history.length + 1, kind: "update", result: "succeeded", message, startTime: start, endTime: new Date().toISOString() }, ...state.history],
+    });
+    out.stdout.push(...outputsText(declared.outputs), "Resources:", `    ${declared.resources.length} total`);
+  } finally {
+    lock.release();
+  }
+}
+
+/** `pulumi preview`: what `up` would change; with --refresh, drift the world holds shows as updates. */
+export function preview(store: BackendStore, stack: string, args: ParsedArgs, sink: EventSink, out: Output): void {
+  store.requirePassphrase();
+  const packs = checkPolicyPacks(store, args);
+  const behaviour = store.world().stacks?.[stack] ?? {};
+  const state = store.read(stack);
+  const declared = declare(stack, store.project.name, store.config(stack), state);
+  const existing = new Map((state.resources ?? []).map((r) => [r.urn, r]));
+  const refresh = has(args, "refresh");
+  sink.emit({ preludeEvent: { config: {} } });
+  out.stdout.push(`Previewing update (${stack}):`);
+  if (refresh) for (const r of existing.values()) sink.emit(stepEvent("refresh", r));
+  if (behaviour.previewError) {
+    sink.emit({ diagnosticEvent: { message: `${behaviour.previewError}\n`, color: "never", severity: "error" } });
+    summary(sink, {}, packs);
+    throw new CliError(`error: preview failed: ${behaviour.previewError}`, 4);
+  }
+  const changes: Record<string, number> = {};
+  const count = (op: string) => (changes[op] = (changes[op] ?? 0) + 1);
+  for (const r of declared.resources) {
+    const stored = existing.get(r.urn);
+    if (!stored) {
+      count("create");
+      sink.emit(stepEvent("create", r));
+      continue;
+    }
+    const drifted = refresh ? (behaviour.drift ?? []).filter((d) => d.resource === r.name) : [];
+    if (drifted.length === 0) {
+      count("same");
+      sink.emit(stepEvent("same", r));
+      continue;
+    }
+    count("update");
+    const actual = { ...stored.outputs, ...Object.fromEntries(drifted.map((d) => [d.field, d.actual])) };
+    sink.emit(
+      stepEvent("update", r, {
+        old: { type: r.type, urn: r.urn, id: r.name, parent: "", inputs: stored.inputs, outputs: actual, provider: "" },
+        diffs: drifted.map((d) => d.field),
+        detailedDiff: Object.fromEntries(drifted.map((d) => [d.field, { diffKind: "update", inputDiff: false }])),
+      }),
+    );
+    out.stdout.push(`  ~ ${r.type} ${r.name} update [diff: ${drifted.map((d) => d.field).join(", ")}]`);
+  }
+  for (const urn of existing.keys()) if (!declared.resources.some((r) => r.urn === urn)) count("delete");
+  summary(sink, changes, packs);
+  const changed = Object.entries(changes).some(([op, n]) => op !== "same" && n > 0);
+  if (has(args, "expect-no-changes") && changed) throw new CliError("error: no changes were expected but changes were proposed", 1);
+}
+
+/** `pulumi destroy`: deletes every resource; a scripted failure deletes some and stops. */
+export async function destroy(store: BackendStore, stack: string, args: ParsedArgs, sink: EventSink, out: Output): Promise<void> {
+  requireYes(args, "destroy");
+  store.requirePassphrase();
+  const lock = new StackLock(store, stack);
+  lock.acquire();
+  try {
+    const world = store.world();
+    const behaviour = world.stacks?.[stack] ?? {};
+    if (behaviour.destroyDelayMs) await sleep(behaviour.destroyDelayMs);
+    const state = store.read(stack);
+    const resources = state.resources ?? [];
+    out.stdout.push(`Destroying (${stack}):`);
+    if (behaviour.failDestroy && resources.length > 1) {
+      behaviour.failDestroy--;
+      store.saveWorld(world);
+      const deleted = resources.slice(Math.floor(resources.length / 2));
+      const kept = resources.slice(0, Math.floor(resources.length / 2));
+      for (const r of deleted) sink.emit(stepEvent("delete", r));
+      const failing = kept.at(-1)!;
+      sink.emit({ diagnosticEvent: { urn: failing.urn, message: `deleting ${failing.name}: ssh: handshake failed: connection reset\n`, color: "never", severity: "error" } });
+      store.write(stack, { ...state, resources: kept });
+      throw new CliError(`    error: deleting ${failing.name}: ssh: handshake failed: connection reset`, 4);
+    }
+    for (const r of resources) sink.emit(stepEvent("delete", r));
+    summary(sink, { delete: resources.length }, []);
+    if (behaviour.drift) {
+      delete behaviour.drift;
+      store.saveWorld(world);
+    }
+    store.write(stack, { ...state, resources: [], outputs: {} });
+    out.stdout.push("Resources:", `    - ${resources.length} deleted`, `The resources in the stack have been deleted, but the history and configuration associated with the stack are still maintained.`);
+  } finally {
+    lock.release();
+  }
+}

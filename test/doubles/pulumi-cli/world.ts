@@ -1,0 +1,23 @@
+/**
+ * What a test makes the simulated infrastructure do, kept in `<backend>/.double/world.json` so that every CLI
+ * invocation (a separate process) sees it. Counters are consumed as operations run.
+ */
+export interface StackBehaviour {
+  /** The next this-many `up`s fail part-way (half the resources made). */
+  failUp?: number;
+  /** The next this-many `destroy`s fail part-way (some resources left). */
+  failDestroy?: number;
+  /** Milliseconds an `up` holds the stack's lock (to race it). */
+  upDelayMs?: number;
+  destroyDelayMs?: number;
+  /** Properties changed on the server behind Pulumi's back; an `up` puts them back. */
+  drift?: Array<{ resource: string; field: string; actual: unknown }>;
+  /** A preview fails with this engine error (a provider that cannot reach its server). */
+  previewError?: string;
+}
+
+export interface World {
+  stacks?: Record<string, StackBehaviour>;
+  /** Which lock text to print: the DIY backend's, or the Pulumi Cloud's `[409] Conflict`. Default: diy. */
+  lockStyle?: "diy" | "service";
+}
