@@ -64,3 +64,10 @@ export function printReport(
     console.verbose(`${title.padEnd(width)}${flags[key]}`);
   }
 }
+
+/** `<plugin>:report` without an app reports every app (common.DokkuApps), warning when there is none. */
+export function appsToReport(apps: Record<string, unknown>, app: string | undefined, console: Console): string[] {
+  const names = app ? [app] : Object.keys(apps).sort();
+  if (names.length === 0) console.warn("You haven't deployed any applications yet");
+  return names;
+}

@@ -1,4 +1,5 @@
 import { DokkuFailure } from "../cli/failure";
+import { printShellReport } from "../cli/shell-report";
 import { DokkuState } from "../state/types";
 import { existingAppFromShell, setConfig, unsetConfig } from "./app-rules";
 import { CommandContext, CommandHandler } from "./context";
@@ -22,7 +23,9 @@ export interface DatastorePlugin<S extends LinkedService> {
   provision(service: S, env: NodeJS.ProcessEnv): Promise<void>;
   remove(service: S, env: NodeJS.ProcessEnv): Promise<void>;
   url(service: S, env: NodeJS.ProcessEnv): string;
-  info(service: S, name: string, env: NodeJS.ProcessEnv): [string, string][];
+  /** The service's id (container id for the real plugin) and the image:version it reports. */
+  id(service: S, name: string): string;
+  version: string;
 }
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]+$/;
@@ -157,17 +160,8 @@ export function datastoreCommands<S extends LinkedService>(plugin: DatastorePlug
   const info: CommandHandler = ({ args, store, console, env }) => {
     const [name, infoFlag] = args;
     const service = existingService(plugin, store.read(), name);
-    const flags = plugin.info(service, name, env);
-    if (!infoFlag) {
-      for (const [flag, value] of flags) {
-        const label = flag.slice(2).replace(/-/g, " ");
-        console.verbose(`${`${label.charAt(0).toUpperCase()}${label.slice(1)}`.padEnd(20)} ${value.padEnd(25)}`);
-      }
-      return;
-    }
-    const match = flags.find(([flag]) => flag === infoFlag);
-    if (!match) throw DokkuFailure.of(`Invalid flag passed, valid flags:${flags.map(([flag]) => ` ${flag}`).join("")}`);
-    console.log(match[1]);
+    const match = printShellReport(console, serviceInfo(plugin, service, name, env), infoFlag, 20);
+    if (match) console.log(match[1]);
   };
 
   const list: CommandHandler = ({ store, console }) => {
@@ -192,7 +186,24 @@ export function datastoreCommands<S extends LinkedService>(plugin: DatastorePlug
   };
 }
 
-/** The `--links` value of `<prefix>:info`: "-" when none, else the apps with a trailing space (tr '\n' ' '). */
-export function linksValue(links: string[]): string {
-  return links.length === 0 ? "-" : links.map((app) => `${app} `).join("");
+/** service_info's flag_map; the paths are the real plugin's, the DSN and address the test server's. */
+function serviceInfo<S extends LinkedService>(plugin: DatastorePlugin<S>, service: S, name: string, env: NodeJS.ProcessEnv): [string, string][] {
+  const root = `/var/lib/dokku/services/${plugin.prefix}/${name}`;
+  return [
+    ["--config-dir", `${root}/config`],
+    ["--config-options", ""],
+    ["--data-dir", `${root}/data`],
+    ["--dsn", plugin.url(service, env)],
+    ["--exposed-ports", "-"],
+    ["--id", plugin.id(service, name)],
+    ["--internal-ip", new URL(plugin.url(service, env)).hostname],
+    ["--initial-network", ""],
+    // "-" when none, else the apps each followed by a space (tr '\n' ' ' of the LINKS file).
+    ["--links", service.links.length === 0 ? "-" : service.links.map((app) => `${app} `).join("")],
+    ["--post-create-network", ""],
+    ["--post-start-network", ""],
+    ["--service-root", root],
+    ["--status", "running"],
+    ["--version", plugin.version],
+  ];
 }

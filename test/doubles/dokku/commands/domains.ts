@@ -1,5 +1,5 @@
 import { DokkuFailure } from "../cli/failure";
-import { parseReportArgs, printReport } from "../cli/report";
+import { appsToReport, parseReportArgs, printReport } from "../cli/report";
 import { AppState, DokkuState } from "../state/types";
 import { existingApp, existingAppFromShell } from "./app-rules";
 import { CommandContext, CommandHandler } from "./context";
@@ -91,10 +91,8 @@ function reportFlags(state: DokkuState, app: string): Record<string, string> {
 const report: CommandHandler = ({ args, store, console }) => {
   const { app, format, infoFlag } = parseReportArgs(args);
   const state = store.read();
-  const apps = app ? [app] : Object.keys(state.apps).sort();
-  if (apps.length === 0) return console.warn("You haven't deployed any applications yet");
   const shape = { reportType: "domains", trimPrefix: true, emitLegacyPrefix: false };
-  for (const name of apps) printReport(console, shape, reportFlags(state, name), format, infoFlag);
+  for (const name of appsToReport(state.apps, app, console)) printReport(console, shape, reportFlags(state, name), format, infoFlag);
 };
 
 export const domainsCommands: Record<string, CommandHandler> = {

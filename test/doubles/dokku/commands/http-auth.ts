@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { DokkuFailure } from "../cli/failure";
+import { printShellReport } from "../cli/shell-report";
 import { existingAppFromShell } from "./app-rules";
 import { CommandHandler } from "./context";
 
@@ -66,15 +67,8 @@ const report: CommandHandler = ({ args, store, console }) => {
     ["--http-auth-allowed-ips", target.httpAuth.allowedIps.join(" ")],
     ["--http-auth-users", Object.keys(target.httpAuth.users).sort().join(" ")],
   ];
-  if (!infoFlag) {
-    for (const [flag, value] of flags) {
-      const label = flag.slice(2).replace(/-/g, " ");
-      console.verbose(`${`${label.charAt(0).toUpperCase()}${label.slice(1)}`.padEnd(30)} ${value.padEnd(25)}`);
-    }
-    return;
-  }
-  const match = flags.find(([flag]) => flag === infoFlag);
-  if (!match) throw DokkuFailure.of(`Invalid flag passed, valid flags: ${flags.map(([flag]) => flag).join(" ")}`);
+  const match = printShellReport(console, flags, infoFlag, 30);
+  if (!match) return;
   if (match[1] === "" && infoFlag !== "--http-auth-allowed-ips") throw DokkuFailure.of("not deployed");
   if (match[1] !== "") console.log(match[1]);
 };

@@ -1,5 +1,5 @@
 import { DokkuFailure } from "../cli/failure";
-import { parseReportArgs, printReport } from "../cli/report";
+import { appsToReport, parseReportArgs, printReport } from "../cli/report";
 import { AppState, DokkuState } from "../state/types";
 import { existingAppFromShell } from "./app-rules";
 import { CommandHandler } from "./context";
@@ -141,9 +141,8 @@ function reportFlags(state: DokkuState, target: AppState): Record<string, string
 const report: CommandHandler = ({ args, store, console }) => {
   const { app, format, infoFlag } = parseReportArgs(args);
   const state = store.read();
-  const apps = app ? [app] : Object.keys(state.apps).sort();
   const shape = { reportType: "letsencrypt", trimPrefix: true, emitLegacyPrefix: false };
-  for (const name of apps) printReport(console, shape, reportFlags(state, existingAppFromShell(state, name)), format, infoFlag);
+  for (const name of appsToReport(state.apps, app, console)) printReport(console, shape, reportFlags(state, existingAppFromShell(state, name)), format, infoFlag);
 };
 
 /** letsencrypt:active app — prints true or false. */

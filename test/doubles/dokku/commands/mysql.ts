@@ -13,7 +13,7 @@ import {
 } from "../services/mariadb";
 import { MysqlService } from "../state/types";
 import { CommandHandler } from "./context";
-import { DatastorePlugin, datastoreCommands, existingService, linksValue } from "./datastore";
+import { DatastorePlugin, datastoreCommands, existingService } from "./datastore";
 
 function server(env: NodeJS.ProcessEnv): MariaDbServer {
   const found = testMariaDb(env);
@@ -36,22 +36,8 @@ const plugin: DatastorePlugin<MysqlService> = {
   provision: (service, env) => createMysqlService(server(env), service),
   remove: (service, env) => dropMysqlService(service, server(env)),
   url: (service, env) => mysqlDsn(server(env), service),
-  info: (service, name, env) => [
-    ["--config-dir", `/var/lib/dokku/services/mysql/${name}/config`],
-    ["--config-options", ""],
-    ["--data-dir", `/var/lib/dokku/services/mysql/${name}/data`],
-    ["--dsn", mysqlDsn(server(env), service)],
-    ["--exposed-ports", "-"],
-    ["--id", service.database],
-    ["--internal-ip", server(env).host],
-    ["--initial-network", ""],
-    ["--links", linksValue(service.links)],
-    ["--post-create-network", ""],
-    ["--post-start-network", ""],
-    ["--service-root", `/var/lib/dokku/services/mysql/${name}`],
-    ["--status", "running"],
-    ["--version", "mysql:9.7.0"],
-  ],
+  id: (service) => service.database,
+  version: "mysql:9.7.0",
 };
 
 const generic = datastoreCommands(plugin);

@@ -1,7 +1,7 @@
 import { DokkuFailure } from "../cli/failure";
 import { parseFlags } from "../cli/flags";
 import { goJson } from "../cli/go-json";
-import { parseReportArgs, printReport } from "../cli/report";
+import { appsToReport, parseReportArgs, printReport } from "../cli/report";
 import { AppState } from "../state/types";
 import { existingApp, restartApp } from "./app-rules";
 import { CommandHandler } from "./context";
@@ -97,10 +97,8 @@ function psReportFlags(target: AppState): Record<string, string> {
 const report: CommandHandler = ({ args, store, console }) => {
   const { app, format, infoFlag } = parseReportArgs(args);
   const state = store.read();
-  const apps = app ? [app] : Object.keys(state.apps).sort();
-  if (apps.length === 0) return console.warn("You haven't deployed any applications yet");
   const shape = { reportType: "ps", trimPrefix: true, emitLegacyPrefix: true };
-  for (const name of apps) printReport(console, shape, psReportFlags(existingApp(state, name)), format, infoFlag);
+  for (const name of appsToReport(state.apps, app, console)) printReport(console, shape, psReportFlags(existingApp(state, name)), format, infoFlag);
 };
 
 export const psCommands: Record<string, CommandHandler> = {

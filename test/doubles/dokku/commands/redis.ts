@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { DokkuFailure } from "../cli/failure";
 import { RedisService } from "../state/types";
 import { CommandHandler } from "./context";
-import { DatastorePlugin, datastoreCommands, linksValue } from "./datastore";
+import { DatastorePlugin, datastoreCommands } from "./datastore";
 
 function address(env: NodeJS.ProcessEnv): { host: string; port: string } {
   if (!env.RESTANT_TEST_REDIS_PORT) {
@@ -31,25 +31,8 @@ const plugin: DatastorePlugin<RedisService> = {
     const { host, port } = address(env);
     return `redis://:${service.password}@${host}:${port}`;
   },
-  info: (service, name, env) => {
-    const { host, port } = address(env);
-    return [
-      ["--config-dir", `/var/lib/dokku/services/redis/${name}/config`],
-      ["--config-options", ""],
-      ["--data-dir", `/var/lib/dokku/services/redis/${name}/data`],
-      ["--dsn", `redis://:${service.password}@${host}:${port}`],
-      ["--exposed-ports", "-"],
-      ["--id", `dokku.redis.${name}`],
-      ["--internal-ip", host],
-      ["--initial-network", ""],
-      ["--links", linksValue(service.links)],
-      ["--post-create-network", ""],
-      ["--post-start-network", ""],
-      ["--service-root", `/var/lib/dokku/services/redis/${name}`],
-      ["--status", "running"],
-      ["--version", "redis:8.8.0"],
-    ];
-  },
+  id: (_service, name) => `dokku.redis.${name}`,
+  version: "redis:8.8.0",
 };
 
 export const redisCommands: Record<string, CommandHandler> = datastoreCommands(plugin);
