@@ -1,11 +1,14 @@
 // The offline plan: `npm run plan -- <stack> [--branch <name>] [--json]`. Evaluates the real program under Pulumi's
 // mocks for one stack's config and prints what it declares, secrets masked. Needs no credentials, CLI or network.
-// Exit codes: 0 planned, 2 bad stack config, 64 bad command line, 1 anything else.
+// Exit codes: 0 planned, 2 bad stack config, 3 a mandatory policy violation (policies/), 64 bad command line,
+// 1 anything else.
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../infra/config/problems";
+import { policies } from "../policies/all";
 import { chooseStack, UsageError } from "./plan/choose-stack";
 import { evaluateStack } from "./plan/evaluate";
 import { planAsJson, planAsText } from "./plan/render";
+import { hasMandatory, runPolicies } from "./plan/run-policies";
 
 const USAGE = `usage: npm run plan -- <stack> [--json]            a stack with a file in stacks/ (production, staging, platform)
        npm run plan -- pr-<n> --branch <name> [--json]  a PR preview, synthesized as CI makes it
@@ -27,8 +30,14 @@ async function main(argv: string[]): Promise<number> {
   try {
     const chosen = chooseStack({ stack: args.positionals[0], branch: args.values.branch });
     const plan = await evaluateStack(chosen);
-    process.stdout.write((args.values.json ? planAsJson(plan) : planAsText(plan)) + "\n");
-    return 0;
+    // The same policies `pulumi preview --policy-pack policies` runs, so a mistake is refused before any credentials.
+    const violations = await runPolicies(plan.resources, policies);
+    process.stdout.write((args.values.json ? planAsJson(plan, violations) : planAsText(plan, violations)) + "\n");
+    if (!hasMandatory(violations)) return 0;
+    for (const v of violations.filter((v) => v.enforcementLevel === "mandatory")) {
+      process.stderr.write(`policy ${v.policy} (mandatory): ${v.message}\n`);
+    }
+    return 3;
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message);
     if (error instanceof StackConfigError) {

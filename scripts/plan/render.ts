@@ -1,11 +1,15 @@
 import type { PlanResult } from "./evaluate";
 import { type RecordedResource, SECRET_MASK } from "./recorded-resource";
+import type { PolicyViolation } from "./run-policies";
 
 /** Inputs too big or too internal to print: shown by size only. */
 const HIDDEN_INPUTS = new Set(["__provider"]);
 
-/** The plan as one JSON document: `{ stack, origin, spec, resources: [{ type, name, parent, inputs, options }], outputs }`. */
-export function planAsJson(plan: PlanResult): string {
+/**
+ * The plan as one JSON document:
+ * `{ stack, origin, spec, resources: [{ type, name, parent, inputs, options }], outputs, policyViolations }`.
+ */
+export function planAsJson(plan: PlanResult, violations: readonly PolicyViolation[] = []): string {
   return JSON.stringify(
     {
       stack: plan.stack,
@@ -19,6 +23,7 @@ export function planAsJson(plan: PlanResult): string {
         options: r.options,
       })),
       outputs: Object.fromEntries(Object.entries(plan.outputs).map(([k, o]) => [k, o.secret ? SECRET_MASK : o.value])),
+      policyViolations: violations.map((v) => ({ ...v, resource: v.urn ? nameOfUrn(v.urn) : null })),
     },
     null,
     2,
@@ -26,7 +31,7 @@ export function planAsJson(plan: PlanResult): string {
 }
 
 /** The plan for a person: the spec's names, the resource tree with key inputs, the outputs; secrets masked. */
-export function planAsText(plan: PlanResult): string {
+export function planAsText(plan: PlanResult, violations: readonly PolicyViolation[] = []): string {
   const lines: string[] = [];
   const { spec } = plan;
   lines.push(`stack ${plan.stack} (${spec.kind}) — config from ${plan.origin}`);
@@ -55,6 +60,10 @@ export function planAsText(plan: PlanResult): string {
   lines.push("", "outputs");
   for (const [key, output] of Object.entries(plan.outputs)) {
     lines.push(`  ${key.padEnd(20)}${output.secret ? SECRET_MASK : short(output.value)}`);
+  }
+  lines.push("", violations.length === 0 ? "policies: no violations" : `policies: ${violations.length} violation(s)`);
+  for (const v of violations) {
+    lines.push(`  [${v.enforcementLevel}] ${v.policy}${v.urn ? ` (${nameOfUrn(v.urn)})` : ""}: ${v.message}`);
   }
   return lines.join("\n");
 }

@@ -1,0 +1,82 @@
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import type { EnvironmentSpec } from "../../infra/spec";
+import { fullRecordName } from "../dns-names";
+import { stringListProp, stringProp } from "../props";
+import { DNS_RECORD, DOKKU_APP, DOKKU_MYSQL_SERVICE, DOKKU_REDIS_SLOT, FLAGSMITH_ENVIRONMENT } from "../resource-types";
+import { environmentSpecOf } from "../stack-spec";
+
+/** One named thing a resource declares, and the name the spec derived for it. */
+interface NameCheck {
+  what: string;
+  input: string;
+  actual: string | undefined;
+  expected: string;
+}
+
+/** The inputs that hold a name, per resource type, and which of the spec's names each must be. */
+function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[] {
+  const { names } = spec;
+  const check = (what: string, input: string, expected: string): NameCheck => ({
+    what,
+    input,
+    actual: stringProp(resource.props, input),
+    expected,
+  });
+  switch (resource.type) {
+    case DOKKU_APP:
+      return [
+        check("Dokku app", "appName", names.dokkuApp),
+        ...stringListProp(resource.props, "domains").map((domain, i) => ({
+          what: "app domain",
+          input: `domains[${i}]`,
+          actual: domain,
+          expected: spec.hostname,
+        })),
+      ];
+    case DOKKU_MYSQL_SERVICE:
+      return [check("database service", firstPresent(resource, ["serviceName", "service", "name"]), names.mysqlService)];
+    case DNS_RECORD:
+      return [{ ...check("hostname", "name", spec.hostname), actual: recordName(resource, spec.zone) }];
+    case FLAGSMITH_ENVIRONMENT:
+      return [check("Flagsmith environment", "name", names.flagsmithEnvironment)];
+    case DOKKU_REDIS_SLOT:
+      return resource.props.holder === undefined ? [] : [check("Redis slot holder", "holder", names.slug)];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Every outside name is derived once, in infra/names.ts, from the stack's slug: a component that makes its own (or a
+ * typo in one) could land on another environment's app, database or hostname. The Dokku app, its domains, the database
+ * service, DNS records, the Flagsmith environment and the Redis slot must carry exactly the spec's names.
+ */
+export const namesFollowSpec: StackValidationPolicy = {
+  name: "names-follow-spec",
+  description: "Dokku app, database, hostnames (and Flagsmith environment, Redis slot) carry the names the stack's spec derived.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    const spec = environmentSpecOf(args.resources);
+    if (!spec) return;
+    for (const resource of args.resources) {
+      for (const { what, input, actual, expected } of checksFor(resource, spec)) {
+        if (actual === expected) continue;
+        reportViolation(
+          `${what} of ${resource.type} "${resource.name}" is ${actual === undefined ? "missing" : `"${actual}"`} (input ` +
+            `${input}), not the spec's "${expected}": components take every name from the spec (infra/names.ts), ` +
+            `never make their own; fix the component that declares "${resource.name}".`,
+          resource.urn,
+        );
+      }
+    }
+  },
+};
+
+function firstPresent(resource: PolicyResource, inputs: readonly string[]): string {
+  return inputs.find((input) => resource.props[input] !== undefined) ?? inputs[inputs.length - 1]!;
+}
+
+function recordName(record: PolicyResource, zone: string): string | undefined {
+  const name = stringProp(record.props, "name");
+  return name === undefined ? undefined : fullRecordName(name, zone);
+}

@@ -1,0 +1,94 @@
+import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { DEFAULT_BRANCH } from "../../infra/config/kind-rules";
+import { type EnvironmentNames, namesForSlug, slugForBranch } from "../../infra/names";
+import { objectProp, stringProp, stringsIn } from "../props";
+import { DOKKU_APP, DOKKU_REDIS_SLOT, FLAGSMITH_ENVIRONMENT, TENANT_ENVIRONMENT } from "../resource-types";
+import { environmentSpecOf } from "../stack-spec";
+
+/** An environment a preview must never touch, with the names infra derives for it. */
+interface GuardedEnvironment {
+  kind: "production" | "staging";
+  names: EnvironmentNames;
+}
+
+/**
+ * Production's and staging's names, derived by the very functions infra uses for those stacks (their default
+ * branches, infra/config/kind-rules.ts), never a second copy of the naming rules.
+ */
+export function guardedEnvironments(): GuardedEnvironment[] {
+  return (["production", "staging"] as const).map((kind) => {
+    const branch = DEFAULT_BRANCH[kind];
+    if (branch === undefined) throw new Error(`internal: no default branch for ${kind}`);
+    return { kind, names: namesForSlug(slugForBranch(branch)) };
+  });
+}
+
+/** Names long and specific enough to look for anywhere in any input, command texts included. */
+const DISTINCT_NAMES = ["dokkuApp", "mysqlService", "mysqlDatabase", "mysqlUser"] as const;
+
+/** Inputs that legitimately hold another environment's name: a preview's Flagsmith environment is cloned from staging's. */
+const READS_FROM = new Map<string, ReadonlySet<string>>([
+  [FLAGSMITH_ENVIRONMENT, new Set(["cloneFrom"])],
+  [TENANT_ENVIRONMENT, new Set(["spec.flagsmith.cloneFrom", "spec.branch"])],
+]);
+
+/** Inputs that serialize provider code, not data. */
+const CODE_INPUTS = new Set(["__provider"]);
+
+/**
+ * A preview runs code from an unreviewed branch: none of its resources may use a name, Redis slot, database service or
+ * Flagsmith environment of production or staging, or a preview could overwrite or read their data.
+ */
+export const previewsIsolated: StackValidationPolicy = {
+  name: "previews-isolated",
+  description:
+    "No resource of a preview stack uses a name, Redis slot, database service or Flagsmith environment of production or staging.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    if (environmentSpecOf(args.resources)?.kind !== "preview") return;
+    const guarded = guardedEnvironments();
+    for (const resource of args.resources) {
+      for (const { environment, what, path } of usesOf(resource, guarded)) {
+        reportViolation(
+          `preview resource ${resource.type} "${resource.name}" uses ${environment.kind}'s ${what} at ${path}: a preview ` +
+            `takes every name from its own spec (infra/names.ts for pr-<n>); fix the component or config that put ` +
+            `${environment.kind}'s name there.`,
+          resource.urn,
+        );
+      }
+    }
+  },
+};
+
+function* usesOf(
+  resource: PolicyResource,
+  guarded: readonly GuardedEnvironment[],
+): Generator<{ environment: GuardedEnvironment; what: string; path: string }> {
+  const allowed = READS_FROM.get(resource.type) ?? new Set<string>();
+  for (const { path, value } of stringsIn(resource.props)) {
+    if (allowed.has(path) || CODE_INPUTS.has(path.split(/[.[]/)[0] ?? "")) continue;
+    const words = new Set(value.split(/[^A-Za-z0-9_.-]+/));
+    for (const environment of guarded) {
+      for (const key of DISTINCT_NAMES) {
+        if (words.has(environment.names[key])) yield { environment, what: `${key} "${environment.names[key]}"`, path };
+      }
+      if (value.includes(environment.names.redisKeyPrefix)) {
+        yield { environment, what: `Redis key prefix "${environment.names.redisKeyPrefix}"`, path };
+      }
+    }
+  }
+  // Short names ("main", "staging") are only meaningful in the inputs that hold them.
+  for (const environment of guarded) {
+    const { names } = environment;
+    if (resource.type === FLAGSMITH_ENVIRONMENT && stringProp(resource.props, "name") === names.flagsmithEnvironment) {
+      yield { environment, what: `Flagsmith environment "${names.flagsmithEnvironment}"`, path: "name" };
+    }
+    if (resource.type === DOKKU_REDIS_SLOT && stringProp(resource.props, "holder") === names.slug) {
+      yield { environment, what: `Redis slot (held by "${names.slug}")`, path: "holder" };
+    }
+    const config = resource.type === DOKKU_APP ? objectProp(resource.props, "config") : undefined;
+    if (config?.SENTRY_ENVIRONMENT === names.sentryEnvironment) {
+      yield { environment, what: `Sentry environment "${names.sentryEnvironment}"`, path: "config.SENTRY_ENVIRONMENT" };
+    }
+  }
+}

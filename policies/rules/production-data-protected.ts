@@ -1,0 +1,32 @@
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { retainOnDeleteOf } from "../plan-extras";
+import { DATABASE_TYPES } from "../resource-types";
+import { environmentSpecOf } from "../stack-spec";
+
+/**
+ * Production's database must outlive any mistake: `protect` refuses a destroy or a replace, `retainOnDelete` keeps the
+ * data if the resource is removed from the program or the stack is torn down anyway.
+ */
+export const productionDataProtected: StackValidationPolicy = {
+  name: "production-data-protected",
+  description: "In production, every database resource has protect and retainOnDelete, so no destroy, replace or removal drops its data.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, reportViolation) => {
+    if (environmentSpecOf(args.resources)?.kind !== "production") return;
+    for (const resource of args.resources) {
+      if (!DATABASE_TYPES.has(resource.type)) continue;
+      // The engine does not tell policies about retainOnDelete; the offline plan does (undefined = cannot tell).
+      const missing = [
+        resource.opts.protect ? undefined : "protect",
+        retainOnDeleteOf(resource.opts) === false ? "retainOnDelete" : undefined,
+      ].filter((option): option is string => option !== undefined);
+      if (missing.length === 0) continue;
+      reportViolation(
+        `production database ${resource.type} "${resource.name}" lacks ${missing.join(" and ")}: ` +
+          `declare it with { protect: true, retainOnDelete: true } in its component, so no pulumi destroy, ` +
+          `replacement or removal from the program can drop production's data.`,
+        resource.urn,
+      );
+    }
+  },
+};

@@ -1,0 +1,38 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { isSecretAt, secretPathsOf } from "../plan-extras";
+import { objectProp } from "../props";
+import { APP_TYPES } from "../resource-types";
+
+/**
+ * Config keys that name a secret, as the issue spells them. Deliberately not shared with components/laravel-config.ts,
+ * which wraps these values: a guard that reused the code it guards would weaken with it.
+ */
+export const SECRET_KEY_NAME = /KEY|SECRET|PASSWORD|TOKEN|DSN/;
+
+/**
+ * An app config value whose key names a secret must be a Pulumi secret input, or it lands in state, in plan output
+ * and in `pulumi preview` diffs in plain text.
+ */
+export const secretsAreSecret: ResourceValidationPolicy = {
+  name: "secrets-are-secret",
+  description: "App config values whose keys name a secret (KEY, SECRET, PASSWORD, TOKEN, DSN) are Pulumi secret inputs.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    if (!APP_TYPES.has(args.type)) return;
+    const config = objectProp(args.props, "config");
+    if (!config) return;
+    const secretPaths = secretPathsOf(args);
+    if (secretPaths === undefined) {
+      // @pulumi/policy unwraps secrets before validations run: under the engine this is checked by `npm run plan`.
+      return args.notApplicable("the engine hides which inputs are secret; `npm run plan` checks this offline");
+    }
+    for (const key of Object.keys(config)) {
+      if (!SECRET_KEY_NAME.test(key) || isSecretAt(secretPaths, `config.${key}`)) continue;
+      reportViolation(
+        `app "${args.name}" sets config ${key} as plain text, so its value would land in state and in every preview diff: ` +
+          `wrap it with pulumi.secret() where the config is built (components/laravel-config.ts does for every ` +
+          `secret-named key).`,
+      );
+    }
+  },
+};
