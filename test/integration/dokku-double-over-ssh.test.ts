@@ -218,4 +218,70 @@ describe("the Dokku double behind real sshd", () => {
       await proxy.stop();
     }
   });
+
+  describe("injected faults", () => {
+    beforeEach(() => server.clearFaults());
+
+    it("a failed restart still exits 0 with Dokku's warning; a failed health check keeps the old release", async () => {
+      await once("dokku", "apps:create faulty");
+      server.injectFault({ kind: "health-check-fails", app: "faulty" });
+      expect(await once("dokku", "git:sync --build faulty https://example.com/app.git v1")).toMatchObject({
+        code: 1,
+        stderr: " !     Could not start due to 1 failed checks (web.1)\n",
+      });
+      expect((await once("dokku", "ps:report faulty --deployed")).stdout).toBe("false\n");
+      server.clearFaults();
+      await once("dokku", "git:sync --build faulty https://example.com/app.git v1");
+      server.injectFault({ kind: "restart-fails", app: "faulty" });
+      server.resetCounters();
+      const set = await once("dokku", "config:set faulty A=1");
+      expect(set.code).toBe(0);
+      expect(set.stderr).toContain("Failure while restarting app");
+      expect(server.restarts("faulty")).toBe(1);
+    });
+
+    it("refuses a command the given number of times", async () => {
+      server.injectFault({ kind: "fail", command: "apps:create", message: "disk full", times: 1 });
+      expect(await once("dokku", "apps:create flaky")).toEqual({ code: 1, stdout: "", stderr: " !     disk full\n" });
+      expect(await once("dokku", "apps:create flaky")).toMatchObject({ code: 0 });
+    });
+
+    it("a clone whose import stops half-way still exits 0", async () => {
+      expect(await once("dokku", "mysql:create snapshot_src")).toMatchObject({ code: 0 });
+      const rows = Array.from({ length: 2000 }, (_, i) => `(${i}, '${"x".repeat(50)}')`).join(",");
+      const client = await connect("dokku");
+      try {
+        await exec(client, "mysql:connect snapshot_src", `CREATE TABLE t (id INT PRIMARY KEY, v TEXT); INSERT INTO t VALUES ${rows};`);
+        server.injectFault({ kind: "truncate-clone", afterBytes: 40_000 });
+        expect(await exec(client, "mysql:clone snapshot_src snapshot_half")).toMatchObject({ code: 0 });
+        const count = await exec(client, "mysql:connect snapshot_half", "SELECT COUNT(*) FROM t;");
+        expect(count.stdout).not.toContain("2000");
+        server.clearFaults();
+        await exec(client, "mysql:clone snapshot_src snapshot_full");
+        expect((await exec(client, "mysql:connect snapshot_full", "SELECT COUNT(*) FROM t;")).stdout).toContain("2000");
+        await exec(client, "mysql:destroy snapshot_half --force");
+        await exec(client, "mysql:destroy snapshot_full --force");
+        await exec(client, "mysql:destroy snapshot_src --force");
+      } finally {
+        client.end();
+      }
+    });
+
+    it("holds a command so a test can drop the connection mid-operation", async () => {
+      await once("dokku", "apps:create dropped");
+      server.injectFault({ kind: "hang", command: "domains:set", ms: 1_500 });
+      const proxy = await startLatencyProxy(server.port, 0);
+      try {
+        const client = await connect("dokku", { port: proxy.port });
+        client.on("error", () => undefined);
+        const pending = exec(client, "domains:set dropped dropped.example.com").catch((error: Error) => error);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        proxy.cut();
+        const outcome = await pending;
+        expect(outcome instanceof Error || outcome.code !== 0).toBe(true);
+      } finally {
+        await proxy.stop();
+      }
+    });
+  });
 });

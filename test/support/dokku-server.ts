@@ -3,6 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync,
 import * as os from "node:os";
 import * as path from "node:path";
 import { CommandLog } from "../doubles/dokku/state/command-log";
+import { DokkuFault } from "../doubles/dokku/state/faults";
 import { StateStore } from "../doubles/dokku/state/store";
 import { projectRoot } from "./built";
 import { freeLoopbackPort, waitForBanner } from "./free-port";
@@ -28,9 +29,14 @@ export interface DokkuServer {
   resetCounters(): void;
   /** Runs the double directly, as an admin on the server would (drift tests); recorded with user "root". */
   operator(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Makes the double fail as real servers do (see DokkuFault); faults stay until clearFaults(). */
+  injectFault(fault: DokkuFault): void;
+  clearFaults(): void;
   /** Stops sshd, drops the double's MariaDB databases and removes the temporary folder. */
   stop(): Promise<void>;
 }
+
+export type { DokkuFault };
 
 const SSHD = "/usr/sbin/sshd";
 const DOKKU_USER = "dokku";
@@ -85,6 +91,14 @@ export async function startDokkuServer(): Promise<DokkuServer> {
       });
     },
     operator: (args, stdin) => runOperator(wrapper, args, stdin),
+    injectFault: (fault) =>
+      store.updateSync((state) => {
+        state.faults = [...(state.faults ?? []), fault];
+      }),
+    clearFaults: () =>
+      store.updateSync((state) => {
+        state.faults = [];
+      }),
     stop: async () => {
       await stopProcess(sshd);
       await dropDoubleDatabases(store.read());

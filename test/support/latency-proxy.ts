@@ -3,6 +3,8 @@ import * as net from "node:net";
 /** A loopback TCP proxy that delays every chunk, in both directions, by the same time. */
 export interface LatencyProxy {
   port: number;
+  /** Drops every open connection at once, as a network failure would (new connections still work). */
+  cut(): void;
   stop(): Promise<void>;
 }
 
@@ -33,6 +35,9 @@ export function startLatencyProxy(targetPort: number, delayMs: number): Promise<
       const { port } = server.address() as net.AddressInfo;
       resolve({
         port,
+        cut: () => {
+          for (const socket of sockets) socket.destroy();
+        },
         stop: () =>
           new Promise<void>((done) => {
             for (const socket of sockets) socket.destroy();

@@ -2,6 +2,7 @@ import { DokkuFailure } from "./cli/failure";
 import { Console } from "./cli/console";
 import { commands } from "./commands/registry";
 import { CommandLog } from "./state/command-log";
+import { faultsOf } from "./state/faults";
 import { StateStore } from "./state/store";
 
 export const DOKKU_VERSION = "0.38.27";
@@ -53,6 +54,8 @@ async function execute(argv: string[], options: RunOptions): Promise<number> {
     return 1;
   }
   // Leading flags (--quiet, --force, --no-restart…) are global, as in the `dokku` script; plugins read them back.
+  const refused = await injectedFailure(name, options);
+  if (refused !== undefined) return refused;
   const env: NodeJS.ProcessEnv = { ...options.env, DOKKU_GLOBAL_FLAGS: globalFlags.join(" ") };
   if (globalFlags.includes("--force")) env.DOKKU_APPS_FORCE_DELETE = "1";
   try {
@@ -72,4 +75,21 @@ async function execute(argv: string[], options: RunOptions): Promise<number> {
     }
     throw error;
   }
+}
+
+/** Injected "hang" (sleep first) and "fail" (refuse, a number of times) faults for this subcommand. */
+async function injectedFailure(name: string, options: RunOptions): Promise<number | undefined> {
+  const store = new StateStore(options.stateDir);
+  const faults = store.read().faults;
+  for (const hang of faultsOf(faults, "hang").filter((fault) => fault.command === name)) {
+    await new Promise((resolve) => setTimeout(resolve, hang.ms));
+  }
+  if (!faultsOf(faults, "fail").some((fault) => fault.command === name)) return undefined;
+  return store.update((state) => {
+    const fail = faultsOf(state.faults, "fail").find((fault) => fault.command === name);
+    if (!fail) return undefined;
+    if (fail.times !== undefined && --fail.times <= 0) state.faults = state.faults?.filter((fault) => fault !== fail);
+    options.console.warn(fail.message ?? "Injected failure");
+    return fail.exitCode ?? 1;
+  });
 }

@@ -1,5 +1,6 @@
 import { Console } from "../cli/console";
 import { DokkuFailure } from "../cli/failure";
+import { faultsOf } from "../state/faults";
 import { AppState, DokkuState } from "../state/types";
 
 const APP_NAME = /^[a-z0-9][a-z0-9.-]*$/;
@@ -45,6 +46,10 @@ export function restartApp(state: DokkuState, app: string, console: Console): vo
   if (!state.apps[app]?.deployed) return;
   console.info1(`Restarting app ${app}`);
   state.restarts[app] = (state.restarts[app] ?? 0) + 1;
+  // triggerRestart only warns when release-and-deploy fails: config:set still exits 0.
+  if (faultsOf(state.faults, "restart-fails").some((fault) => fault.app === app)) {
+    console.warn(`Failure while restarting app: exit status 1`);
+  }
 }
 
 /** config.SetMany: writes the keys (changed or not) and restarts unless told not to. */

@@ -1,5 +1,6 @@
 import { DokkuFailure } from "../cli/failure";
 import { parseReportArgs, printReport } from "../cli/report";
+import { faultsOf } from "../state/faults";
 import { AppState } from "../state/types";
 import { existingApp, existingAppFromShell, restartApp } from "./app-rules";
 import { CommandHandler } from "./context";
@@ -13,17 +14,24 @@ const sync: CommandHandler = async ({ args, store, console }) => {
   const known: string[] = ["--build", "--build-if-changes", "--skip-deploy-branch"];
   const flags = args.filter((arg) => known.includes(arg));
   const [app, repository, ref = ""] = args.filter((arg) => !flags.includes(arg));
-  await store.update((state) => {
+  const failure = await store.update((state) => {
     const target = existingAppFromShell(state, app);
     if (!repository) throw DokkuFailure.of("Missing GIT_REMOTE parameter");
     const changed = target.source?.repository !== repository || target.source?.ref !== ref;
     const build = flags.includes("--build") || (flags.includes("--build-if-changes") && changed);
     target.source = { repository, ref, at: Date.now(), built: build };
-    if (!build) return;
+    if (!build) return undefined;
     console.info1(`Building ${app} from ${repository}${ref ? `#${ref}` : ""}`);
+    if (faultsOf(state.faults, "health-check-fails").some((fault) => fault.app === app)) {
+      // check-deploy stops the new container; the previous release (if any) keeps serving. The failure is saved
+      // with the fetched source, so it is returned rather than thrown.
+      return DokkuFailure.of("Could not start due to 1 failed checks (web.1)");
+    }
     target.deployed = true;
     restartApp(state, app, console);
+    return undefined;
   });
+  if (failure) throw failure;
 };
 
 function gitReportFlags(target: AppState): Record<string, string> {

@@ -11,6 +11,7 @@ import {
   mysqlNames,
   testMariaDb,
 } from "../services/mariadb";
+import { faultsOf } from "../state/faults";
 import { MysqlService } from "../state/types";
 import { CommandHandler } from "./context";
 import { DatastorePlugin, datastoreCommands, existingService } from "./datastore";
@@ -58,7 +59,8 @@ const clone: CommandHandler = async (context) => {
   await generic["mysql:create"]({ ...context, args: [to] });
   context.console.info1(`Copying data from ${from} to ${to}`);
   const target = existingService(plugin, context.store.read(), to);
-  await cloneDatabase(server(context.env), source.database, target.database).catch(() => undefined);
+  const truncate = faultsOf(context.store.read().faults, "truncate-clone")[0];
+  await cloneDatabase(server(context.env), source.database, target.database, truncate?.afterBytes).catch(() => undefined);
   context.console.info2("Done");
 };
 

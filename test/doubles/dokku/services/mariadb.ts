@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { Transform } from "node:stream";
 import { MysqlService } from "../state/types";
 
 /**
@@ -76,10 +77,23 @@ export function importDatabase(server: MariaDbServer, database: string, input: N
  * mysql:clone's `service_export | service_import >/dev/null 2>&1 || true`: the dump streamed into the new database,
  * every error swallowed — a clone that failed half-way still "succeeds", which is why callers must verify it.
  */
-export async function cloneDatabase(server: MariaDbServer, from: string, to: string): Promise<void> {
+export async function cloneDatabase(server: MariaDbServer, from: string, to: string, stopAfterBytes?: number): Promise<void> {
   const dump = spawn("mysqldump", [...dumpArgs(server), from], { stdio: ["ignore", "pipe", "ignore"] });
-  const loaded = importDatabase(server, to, dump.stdout);
-  await Promise.all([exitOf(dump), loaded]);
+  const stream = stopAfterBytes === undefined ? dump.stdout : dump.stdout.pipe(firstBytes(stopAfterBytes));
+  const loaded = importDatabase(server, to, stream);
+  await Promise.all([exitOf(dump).catch(() => 1), loaded]);
+}
+
+/** Passes the first `limit` bytes and ends: the import sees a dump cut off, as when a copy dies half-way. */
+function firstBytes(limit: number): Transform {
+  let passed = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const room = Math.max(0, limit - passed);
+      passed += chunk.length;
+      done(null, room >= chunk.length ? chunk : chunk.subarray(0, room));
+    },
+  });
 }
 
 function dumpArgs(server: MariaDbServer): string[] {

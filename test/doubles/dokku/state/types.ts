@@ -1,3 +1,5 @@
+import { DokkuFault } from "./faults";
+
 /** What the double knows about one Dokku app: the files Dokku keeps under $DOKKU_ROOT/<app> and its properties. */
 export interface AppState {
   createdAt: number;
@@ -55,6 +57,8 @@ export interface DokkuState {
   redis: Record<string, RedisService>;
   /** Restarts per app name, kept after the app is destroyed, reset by the harness. */
   restarts: Record<string, number>;
+  /** Failures injected by tests (test/support/dokku-server.ts injectFault). */
+  faults?: DokkuFault[];
 }
 
 export function emptyState(): DokkuState {
