@@ -1,0 +1,34 @@
+import { DokkuAppMissingError } from "./app-missing-error";
+import { DokkuCommandError } from "./dokku-command-error";
+import { DokkuNameTakenError } from "./name-taken-error";
+
+/** Dokku's error prefix (common.LogFail): a space, a bang and five spaces. */
+const FAIL_PREFIX = /^ !\s{5}/;
+/** Dokku's "no such app" exit code (common.AppDoesNotExist). */
+const APP_MISSING_EXIT_CODE = 20;
+
+/**
+ * The typed error for a failed command: its ` !` lines (all of stderr when there are none), with every `redact`
+ * string replaced, since a message could echo an argument back.
+ */
+export function dokkuErrorFromResult(
+  subcommand: string,
+  exitCode: number,
+  stderr: string,
+  redact: readonly string[] = [],
+): DokkuCommandError {
+  const lines = stderr.split("\n").map((line) => line.trimEnd()).filter((line) => line !== "");
+  const failLines = lines.filter((line) => FAIL_PREFIX.test(line)).map((line) => line.replace(FAIL_PREFIX, ""));
+  const messages = (failLines.length > 0 ? failLines : lines).map((line) => redactAll(line, redact));
+  if (exitCode === APP_MISSING_EXIT_CODE) return new DokkuAppMissingError(subcommand, exitCode, messages);
+  if (messages.some((message) => message === "Name is already taken")) {
+    return new DokkuNameTakenError(subcommand, exitCode, messages);
+  }
+  return new DokkuCommandError(subcommand, exitCode, messages);
+}
+
+function redactAll(line: string, redact: readonly string[]): string {
+  let result = line;
+  for (const secret of redact) if (secret.length > 0) result = result.split(secret).join("[redacted]");
+  return result;
+}

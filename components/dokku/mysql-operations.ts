@@ -1,0 +1,106 @@
+import type { DokkuRunner } from "./dokku-runner";
+import { DokkuAppMissingError } from "./errors/app-missing-error";
+import { DokkuCommandError } from "./errors/dokku-command-error";
+import { type DatabaseInventory, INVENTORY_SQL, inventoryDifferences, inventorySummary, parseInventory } from "./mysql-verification";
+
+/**
+ * dokku-mysql services as the environments use them: an empty one, or a verified clone of the master snapshot,
+ * linked to the app. Knows nothing of Pulumi; every command goes through the caller's Dokku session.
+ */
+
+/** A clone whose data differs from its source; the clone has already been removed. */
+export class MysqlCloneVerificationError extends Error {
+  constructor(
+    readonly snapshot: string,
+    readonly service: string,
+    readonly problems: readonly string[],
+  ) {
+    const shown = problems.slice(0, 10).join("; ");
+    const more = problems.length > 10 ? `; and ${problems.length - 10} more` : "";
+    super(
+      `the clone of the snapshot ${snapshot} into ${service} is not identical, so it was destroyed: ${shown}${more}. ` +
+        "mysql:clone hides import errors; check the snapshot service's health (mysql:logs) and run the update again.",
+    );
+    this.name = new.target.name;
+  }
+}
+
+/** What a verified clone holds. */
+export interface CloneReport {
+  tables: number;
+  rows: number;
+}
+
+/** Whether the service exists (`mysql:exists` fails with "… does not exist" otherwise). */
+export async function mysqlServiceExists(dokku: DokkuRunner, service: string): Promise<boolean> {
+  try {
+    await dokku.run(["mysql:exists", service]);
+    return true;
+  } catch (error) {
+    if (error instanceof DokkuCommandError && error.messages.some((m) => m.endsWith("does not exist"))) return false;
+    throw error;
+  }
+}
+
+/** The apps linked to the service (its LINKS file). */
+export async function mysqlLinks(dokku: DokkuRunner, service: string): Promise<string[]> {
+  const { stdout } = await dokku.run(["mysql:links", service]);
+  return stdout.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+}
+
+export async function createEmptyMysql(dokku: DokkuRunner, service: string): Promise<void> {
+  await dokku.run(["mysql:create", service]);
+}
+
+/** Table list, row counts and checksums of a service's database, read through `mysql:connect` with SQL on stdin. */
+export async function mysqlInventory(dokku: DokkuRunner, service: string): Promise<DatabaseInventory> {
+  const { stdout } = await dokku.run(["mysql:connect", service], { stdin: INVENTORY_SQL });
+  return parseInventory(stdout);
+}
+
+/**
+ * `mysql:clone snapshot service`, then proof that the copy is whole: every table present, row counts and checksums
+ * equal. A clone that fails — the command, or the proof — is destroyed before the error is thrown, so a failed
+ * create leaves nothing behind. A service that already exists is refused, never adopted: it may be someone's data.
+ */
+export async function cloneMysqlVerified(dokku: DokkuRunner, snapshot: string, service: string): Promise<CloneReport> {
+  if (await mysqlServiceExists(dokku, service)) {
+    throw new Error(
+      `the MySQL service ${service} already exists, so it cannot be made a fresh clone of ${snapshot}. ` +
+        `If it is left over from a failed run, remove it with \`dokku mysql:destroy ${service} --force\` and run the update again.`,
+    );
+  }
+  try {
+    await dokku.run(["mysql:clone", snapshot, service]);
+    const [source, clone] = await Promise.all([mysqlInventory(dokku, snapshot), mysqlInventory(dokku, service)]);
+    const problems = inventoryDifferences(source, clone);
+    if (problems.length > 0) throw new MysqlCloneVerificationError(snapshot, service, problems);
+    return inventorySummary(clone);
+  } catch (error) {
+    await destroyMysqlIfPresent(dokku, service).catch((cleanup: unknown) => {
+      throw new Error(`${(error as Error).message} — and removing the failed clone failed too: ${(cleanup as Error).message}`);
+    });
+    throw error;
+  }
+}
+
+/** Links the service to the app (DATABASE_URL) unless it already is; no restart, a deploy follows. */
+export async function linkMysql(dokku: DokkuRunner, service: string, app: string): Promise<void> {
+  if ((await mysqlLinks(dokku, service)).includes(app)) return;
+  await dokku.run(["mysql:link", service, app, "--no-restart"]);
+}
+
+/**
+ * Unlinks every app (dokku-mysql refuses to destroy a linked service) and destroys the service; a service already
+ * gone is success.
+ */
+export async function destroyMysqlIfPresent(dokku: DokkuRunner, service: string): Promise<void> {
+  if (!(await mysqlServiceExists(dokku, service))) return;
+  for (const app of await mysqlLinks(dokku, service)) {
+    await dokku.run(["mysql:unlink", service, app, "--no-restart"]).catch((error: unknown) => {
+      // An app destroyed since its link was recorded is no link to keep.
+      if (!(error instanceof DokkuAppMissingError)) throw error;
+    });
+  }
+  await dokku.run(["mysql:destroy", service, "--force"]);
+}

@@ -1,0 +1,111 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { cloneMysqlVerified, createEmptyMysql, destroyMysqlIfPresent, linkMysql, mysqlLinks, mysqlServiceExists } from "./mysql-operations";
+import type { DokkuTarget } from "./ssh-options";
+import { sameTarget, withTargetSession } from "./target-session";
+
+/** The MysqlService resource's inputs as the provider receives them (plain values). */
+export interface MysqlServiceInputs {
+  /** Bump to make `pulumi up` store this provider's code in state (read and delete run the stored code). */
+  version: number;
+  target: DokkuTarget;
+  /** The dokku-mysql service name. */
+  service: string;
+  /** The app to link (DATABASE_URL); absent for a service no app uses directly (the master snapshot). */
+  app?: string;
+  /** The master snapshot service to clone; absent = an empty service. */
+  cloneFrom?: string;
+}
+
+/** What the provider records: the inputs plus what a clone proved. */
+export interface MysqlServiceOutputs extends MysqlServiceInputs {
+  /** Tables and rows the verified clone holds (0 for an empty service). */
+  tables: number;
+  rows: number;
+  /** Apps the service is linked to, as last read. */
+  linkedApps: string[];
+}
+
+const SERVICE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
+
+/**
+ * dokku-mysql service per environment: an empty one, or a clone of the master snapshot verified table by table; linked
+ * to the app. Create never adopts an existing service; delete unlinks and destroys only its own service, never the
+ * snapshot. Production's resource is protected and retained by the component, so this delete never runs for it.
+ */
+export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: MysqlServiceInputs, news: MysqlServiceInputs) {
+    const failures: pulumi.dynamic.CheckFailure[] = [];
+    if (!SERVICE_NAME.test(news.service)) failures.push({ property: "service", reason: "must be 1-63 of [A-Za-z0-9_-] (dokku-mysql's rule)" });
+    if (news.cloneFrom !== undefined && !SERVICE_NAME.test(news.cloneFrom)) {
+      failures.push({ property: "cloneFrom", reason: "must be 1-63 of [A-Za-z0-9_-] (dokku-mysql's rule)" });
+    }
+    if (news.cloneFrom === news.service) failures.push({ property: "service", reason: "must differ from the snapshot it clones" });
+    if (news.app !== undefined && !/^[a-z0-9][a-z0-9.-]*$/.test(news.app)) failures.push({ property: "app", reason: "must be a Dokku app name" });
+    return { inputs: news, failures };
+  },
+
+  async diff(_id: string, olds: MysqlServiceOutputs, news: MysqlServiceInputs) {
+    const replaces: string[] = [];
+    if (olds.service !== news.service) replaces.push("service");
+    if (olds.cloneFrom !== news.cloneFrom) replaces.push("cloneFrom");
+    if (!sameTarget(olds.target, news.target)) replaces.push("target");
+    const linkMissing = news.app !== undefined && !(olds.linkedApps ?? []).includes(news.app);
+    const changes = replaces.length > 0 || olds.app !== news.app || olds.version !== news.version || linkMissing;
+    return { changes, replaces, deleteBeforeReplace: true };
+  },
+
+  async create(inputs: MysqlServiceInputs) {
+    const outs = await withTargetSession(inputs.target, async (dokku) => {
+      let proof = { tables: 0, rows: 0 };
+      if (inputs.cloneFrom !== undefined) {
+        proof = await cloneMysqlVerified(dokku, inputs.cloneFrom, inputs.service);
+      } else {
+        if (await mysqlServiceExists(dokku, inputs.service)) {
+          throw new Error(`the MySQL service ${inputs.service} already exists; import it into the stack instead of creating it`);
+        }
+        await createEmptyMysql(dokku, inputs.service);
+      }
+      try {
+        if (inputs.app !== undefined) await linkMysql(dokku, inputs.service, inputs.app);
+      } catch (error) {
+        // A service we just made and could not link is removed, so a failed create leaves nothing behind.
+        await destroyMysqlIfPresent(dokku, inputs.service);
+        throw error;
+      }
+      return { ...inputs, ...proof, linkedApps: inputs.app !== undefined ? [inputs.app] : [] };
+    });
+    return { id: inputs.service, outs };
+  },
+
+  async read(id: string, props: MysqlServiceOutputs) {
+    return withTargetSession(props.target, async (dokku) => {
+      if (!(await mysqlServiceExists(dokku, id))) return { id: "", props: {} };
+      const linkedApps = await mysqlLinks(dokku, id);
+      const outs: MysqlServiceOutputs = { ...props, linkedApps };
+      return { id, props: outs, inputs: inputsOf(outs) };
+    });
+  },
+
+  async update(_id: string, olds: MysqlServiceOutputs, news: MysqlServiceInputs) {
+    return withTargetSession(news.target, async (dokku) => {
+      // A moved app is linked anew; the old link is left to the old app's own destruction (pre-delete unlinks it).
+      if (news.app !== undefined) await linkMysql(dokku, news.service, news.app);
+      return { outs: { ...olds, ...news, linkedApps: await mysqlLinks(dokku, news.service) } };
+    });
+  },
+
+  async delete(id: string, props: MysqlServiceOutputs) {
+    if (props.cloneFrom !== undefined && id === props.cloneFrom) throw new Error(`refusing to destroy the snapshot ${id}`);
+    await withTargetSession(props.target, (dokku) => destroyMysqlIfPresent(dokku, id));
+  },
+};
+
+function inputsOf(outs: MysqlServiceOutputs): MysqlServiceInputs {
+  return {
+    version: outs.version,
+    target: outs.target,
+    service: outs.service,
+    ...(outs.app !== undefined ? { app: outs.app } : {}),
+    ...(outs.cloneFrom !== undefined ? { cloneFrom: outs.cloneFrom } : {}),
+  };
+}

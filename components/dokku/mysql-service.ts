@@ -1,0 +1,39 @@
+import * as pulumi from "@pulumi/pulumi";
+import { mysqlServiceProvider } from "./mysql-service-provider";
+import type { DokkuTarget } from "./ssh-options";
+
+/** Stored provider code's version: bump when the provider changes, so `up` rolls it forward for read and delete. */
+export const MYSQL_SERVICE_PROVIDER_VERSION = 1;
+
+export interface MysqlServiceArgs {
+  /** The Dokku server (host, port, login user, pinned host key). The private key comes from the environment. */
+  target: pulumi.Input<DokkuTarget>;
+  /** The dokku-mysql service name (`names.mysqlService`). */
+  service: pulumi.Input<string>;
+  /** The app to link, which gets DATABASE_URL. Default: none (the master snapshot is linked to no app). */
+  app?: pulumi.Input<string>;
+  /** Clone this service (the master snapshot) and verify the copy. Default: an empty service. */
+  cloneFrom?: pulumi.Input<string>;
+}
+
+/**
+ * A dokku-mysql service: `mysql:create`, or `mysql:clone` of the master snapshot proved identical (tables, row counts,
+ * checksums) before it counts as created; linked to the app. Type token `pulumi-nodejs:dynamic/dokku:MysqlService`.
+ */
+export class MysqlService extends pulumi.dynamic.Resource {
+  declare readonly service: pulumi.Output<string>;
+  declare readonly tables: pulumi.Output<number>;
+  declare readonly rows: pulumi.Output<number>;
+  declare readonly linkedApps: pulumi.Output<string[]>;
+
+  constructor(name: string, args: MysqlServiceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      mysqlServiceProvider,
+      name,
+      { version: MYSQL_SERVICE_PROVIDER_VERSION, tables: undefined, rows: undefined, linkedApps: undefined, ...args },
+      { deleteBeforeReplace: true, ...opts },
+      "dokku",
+      "MysqlService",
+    );
+  }
+}

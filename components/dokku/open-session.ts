@@ -1,0 +1,67 @@
+import type { Client, ConnectConfig } from "ssh2";
+import { DokkuSession } from "./dokku-session";
+import { DokkuHostKeyMismatchError } from "./errors/host-key-mismatch-error";
+import { DokkuSshError } from "./errors/ssh-error";
+import { hostKeyFingerprint, parseHostKey } from "./host-key";
+import { DokkuSshOptions } from "./ssh-options";
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
+
+/**
+ * Connects, pins the host key and authenticates with the private key; resolves with a session for one operation.
+ * ssh2 is required here, not at module level, so a Pulumi provider that calls this does not capture the module.
+ */
+export function openDokkuSession(options: DokkuSshOptions): Promise<DokkuSession> {
+  const { Client: SshClient } = require("ssh2") as typeof import("ssh2");
+  const pinned = parseHostKey(options.hostKey);
+  const where = `${options.host}:${options.port}`;
+  const client: Client = new SshClient();
+  let offered: Buffer | undefined;
+  const config: ConnectConfig = {
+    host: options.host,
+    port: options.port,
+    username: options.user,
+    privateKey: options.privateKey,
+    readyTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    tryKeyboard: false,
+    hostVerifier: (key: Buffer) => {
+      offered = key;
+      return key.equals(pinned.blob);
+    },
+  };
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error) => {
+      client.removeAllListeners("ready");
+      client.end();
+      reject(error);
+    };
+    client.once("ready", () => {
+      client.removeAllListeners("error");
+      // Later transport errors surface as a dropped connection on the commands in flight.
+      client.on("error", () => undefined);
+      resolve(new DokkuSession(client, options));
+    });
+    client.once("error", (error: Error & { level?: string }) => {
+      if (offered && !offered.equals(pinned.blob)) {
+        fail(new DokkuHostKeyMismatchError(options.host, options.port, hostKeyFingerprint(pinned.blob), hostKeyFingerprint(offered)));
+      } else if (error.level === "client-authentication") {
+        fail(new DokkuSshError(`${where} refused the private key for user ${options.user}`, "auth"));
+      } else if (error.level === "client-timeout") {
+        fail(new DokkuSshError(`no SSH session with ${where} within ${config.readyTimeout} ms`, "timeout"));
+      } else {
+        fail(new DokkuSshError(`could not connect to ${where}: ${error.message}`, "connect"));
+      }
+    });
+    client.connect(config);
+  });
+}
+
+/** Opens a session, runs `operation` on it, and always closes it: one connection per provider operation. */
+export async function withDokkuSession<T>(options: DokkuSshOptions, operation: (session: DokkuSession) => Promise<T>): Promise<T> {
+  const session = await openDokkuSession(options);
+  try {
+    return await operation(session);
+  } finally {
+    await session.close();
+  }
+}

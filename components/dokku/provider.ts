@@ -1,0 +1,126 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { checkAppInputs } from "./app-check";
+import { diffApp } from "./app-diff";
+import { AppOnServer, AppProps } from "./app-model";
+import { DesiredApp, planAppChanges } from "./app-plan";
+import { readAppOnServer } from "./app-reports";
+import { DokkuSession } from "./dokku-session";
+import { DokkuAppMissingError } from "./errors/app-missing-error";
+import { DokkuNameTakenError } from "./errors/name-taken-error";
+import { withDokkuSession } from "./open-session";
+import { isPristine, managedKeysOf } from "./ownership";
+import { dokkuPrivateKeyFromEnv } from "./private-key";
+import { DokkuSshOptions, DokkuTarget } from "./ssh-options";
+
+/**
+ * CRUD of one Dokku app over SSH. Pulumi serializes this object, with everything it reaches, into state: it only
+ * reaches functions and constants of this folder; ssh2 and node modules are required inside them, and the private
+ * key is read from the environment at each call (dokkuPrivateKeyFromEnv), so none of it is captured.
+ * Every operation is one SSH connection.
+ */
+export const dokkuAppProvider: pulumi.dynamic.ResourceProvider<AppProps, AppProps> = {
+  async check(_olds, news) {
+    const { inputs, failures } = checkAppInputs(news as unknown as Record<string, unknown>);
+    return { inputs: inputs as unknown as AppProps, failures };
+  },
+
+  async diff(_id, olds, news) {
+    return diffApp(olds, news);
+  },
+
+  async create(inputs) {
+    await withDokkuSession(sshOptions(inputs.connection), async (session) => {
+      const current = await claimOrCreate(session, inputs);
+      await runInOrder(session, planAppChanges(current, desiredOf(inputs), { restart: false }));
+    });
+    return { id: inputs.appName, outs: inputs };
+  },
+
+  async read(id, props) {
+    if (!props) throw new Error(`reading Dokku app ${id} needs its connection from state`);
+    const onServer = await withDokkuSession(sshOptions(props.connection), (session) => readAppOnServer(session, id));
+    if (!onServer) return { id: "", props: {} as AppProps };
+    const observed = observedProps(id, onServer, props);
+    return { id, props: observed, inputs: observed };
+  },
+
+  async update(id, olds, news) {
+    await withDokkuSession(sshOptions(news.connection), async (session) => {
+      const current = await readAppOnServer(session, news.appName);
+      if (!current) {
+        throw new Error(`Dokku app ${news.appName} no longer exists on ${where(news.connection)}: run \`pulumi refresh\` so it is created again`);
+      }
+      const previouslyManaged = Object.keys(olds.config ?? {});
+      await runInOrder(session, planAppChanges(current, desiredOf(news), { restart: true, previouslyManaged }));
+    });
+    return { outs: news };
+  },
+
+  async delete(id, props) {
+    await withDokkuSession(sshOptions(props.connection), async (session) => {
+      try {
+        await session.run(["apps:destroy", "--force", id]);
+      } catch (error) {
+        // Already gone (destroyed by hand, or a delete that lost its answer) is what delete wants.
+        if (!(error instanceof DokkuAppMissingError)) throw error;
+      }
+    });
+  },
+};
+
+function sshOptions(connection: DokkuTarget): DokkuSshOptions {
+  return { host: connection.host, port: connection.port, user: connection.user, hostKey: connection.hostKey, privateKey: dokkuPrivateKeyFromEnv() };
+}
+
+function desiredOf(props: AppProps): DesiredApp {
+  return { appName: props.appName, domains: props.domains, config: props.config, scale: props.scale };
+}
+
+/**
+ * The app's state after making sure it is ours: a new app is created; an existing one is continued when it carries
+ * the ownership marker or is pristine (what a create cut short leaves), adopted when asked, and refused otherwise.
+ */
+async function claimOrCreate(session: DokkuSession, inputs: AppProps): Promise<AppOnServer> {
+  const existing = await readAppOnServer(session, inputs.appName);
+  if (existing) return assertClaimable(existing, inputs);
+  try {
+    await session.run(["apps:create", inputs.appName]);
+  } catch (error) {
+    if (!(error instanceof DokkuNameTakenError)) throw error;
+  }
+  const created = await readAppOnServer(session, inputs.appName);
+  if (!created) throw new Error(`Dokku app ${inputs.appName} vanished on ${where(inputs.connection)} right after it was created`);
+  return assertClaimable(created, inputs);
+}
+
+function assertClaimable(app: AppOnServer, inputs: AppProps): AppOnServer {
+  if (inputs.adopt || managedKeysOf(app.config) !== undefined || isPristine(app)) return app;
+  throw new Error(
+    `Dokku app ${inputs.appName} already exists on ${where(inputs.connection)} and was not created by Pulumi; ` +
+      "set adopt: true to take it over (its config, domains and scale will be made to match)",
+  );
+}
+
+async function runInOrder(session: DokkuSession, commands: ReturnType<typeof planAppChanges>): Promise<void> {
+  for (const command of commands) await session.run(command.args, command);
+}
+
+/** The app as the server has it, in the resource's shape: the managed config vars only, so links and Dokku's own stay out of diffs. */
+function observedProps(id: string, onServer: AppOnServer, last: AppProps): AppProps {
+  const managed = new Set([...(managedKeysOf(onServer.config) ?? []), ...Object.keys(last.config ?? {})]);
+  const config: Record<string, string> = {};
+  for (const key of [...managed].sort()) if (key in onServer.config) config[key] = onServer.config[key];
+  return {
+    connection: last.connection,
+    appName: id,
+    domains: onServer.domains,
+    config,
+    scale: { web: onServer.scale.web ?? 0, worker: onServer.scale.worker ?? 0 },
+    adopt: last.adopt ?? false,
+    version: last.version,
+  };
+}
+
+function where(connection: DokkuTarget): string {
+  return `${connection.host}:${connection.port}`;
+}

@@ -1,0 +1,104 @@
+import type { DokkuRunner } from "./dokku-runner";
+import {
+  CLAIM_SCRIPT,
+  type ClaimReply,
+  evalLine,
+  fullRangeMessage,
+  LOOKUP_SCRIPT,
+  type LookupReply,
+  RELEASE_SCRIPT,
+  type ReleaseReply,
+  scriptReply,
+} from "./redis-slot-script";
+
+/**
+ * Logical Redis databases ("slots") on the shared dokku-redis service, one per environment, claimed and released
+ * through `redis:connect` (redis-cli reading commands from stdin: the script and names travel as data, the service's
+ * password stays on the server). Knows nothing of Pulumi.
+ */
+
+export interface SlotRange {
+  first: number;
+  last: number;
+}
+
+export interface SlotClaim {
+  /** Registry hash on the shared Redis. */
+  registry: string;
+  /** The shared dokku-redis service. */
+  service: string;
+  /** Who holds the slot: the environment's slug. */
+  holder: string;
+  /** The slots it may take; a fixed slot is a range of one. */
+  range: SlotRange;
+}
+
+/** Thrown when every slot in the range is held: names the range and each holder. */
+export class RedisSlotRangeFullError extends Error {
+  constructor(
+    readonly range: SlotRange,
+    readonly holders: Readonly<Record<string, string>>,
+    holder: string,
+  ) {
+    super(fullRangeMessage(range, holders, holder));
+    this.name = new.target.name;
+  }
+}
+
+async function evalOnService<T>(dokku: DokkuRunner, service: string, line: string, what: string): Promise<T> {
+  const { stdout } = await dokku.run(["redis:connect", service], { stdin: `${line}\n` });
+  return scriptReply<T>(stdout, what);
+}
+
+/** Claims the holder's slot atomically: its existing one, or the lowest free one in the range. */
+export async function claimSlot(dokku: DokkuRunner, claim: SlotClaim): Promise<{ slot: number; claimed: boolean }> {
+  const reply = await evalOnService<ClaimReply>(
+    dokku,
+    claim.service,
+    evalLine(CLAIM_SCRIPT, claim.registry, [claim.holder, claim.range.first, claim.range.last]),
+    `claiming a Redis slot on ${claim.service}`,
+  );
+  if ("full" in reply) throw new RedisSlotRangeFullError(claim.range, reply.holders, claim.holder);
+  return reply;
+}
+
+/** Flushes the slot and frees it, if the holder still holds it; returns what happened. */
+export async function releaseSlot(
+  dokku: DokkuRunner,
+  slot: { registry: string; service: string; holder: string; slot: number },
+): Promise<ReleaseReply> {
+  return evalOnService<ReleaseReply>(
+    dokku,
+    slot.service,
+    evalLine(RELEASE_SCRIPT, slot.registry, [slot.slot, slot.holder]),
+    `releasing Redis slot ${slot.slot} on ${slot.service}`,
+  );
+}
+
+/** Who holds the slot now and how many keys it has. */
+export async function lookupSlot(dokku: DokkuRunner, slot: { registry: string; service: string; slot: number }): Promise<LookupReply> {
+  return evalOnService<LookupReply>(
+    dokku,
+    slot.service,
+    evalLine(LOOKUP_SCRIPT, slot.registry, [slot.slot]),
+    `reading Redis slot ${slot.slot} on ${slot.service}`,
+  );
+}
+
+/** The apps linked to the shared service. */
+export async function redisLinks(dokku: DokkuRunner, service: string): Promise<string[]> {
+  const { stdout } = await dokku.run(["redis:links", service]);
+  return stdout.split("\n").map((line) => line.trim()).filter((line) => line !== "");
+}
+
+/** Links the shared service to the app (REDIS_URL, no DB index: the slot goes in REDIS_DB); no restart. */
+export async function linkRedis(dokku: DokkuRunner, service: string, app: string): Promise<void> {
+  if ((await redisLinks(dokku, service)).includes(app)) return;
+  await dokku.run(["redis:link", service, app, "--no-restart"]);
+}
+
+/** Unlinks the shared service from the app when both still know of the link; an app already gone is fine. */
+export async function unlinkRedisIfLinked(dokku: DokkuRunner, service: string, app: string): Promise<void> {
+  if (!(await redisLinks(dokku, service)).includes(app)) return;
+  await dokku.run(["redis:unlink", service, app, "--no-restart"]);
+}
