@@ -69,9 +69,13 @@ function* usesOf(
     if (allowed.has(path) || CODE_INPUTS.has(path.split(/[.[]/)[0] ?? "")) continue;
     const words = new Set(value.split(/[^A-Za-z0-9_.-]+/));
     for (const environment of guarded) {
+      // One finding per name: production's app and database service share "restant-main".
+      const found = new Map<string, string[]>();
       for (const key of DISTINCT_NAMES) {
-        if (words.has(environment.names[key])) yield { environment, what: `${key} "${environment.names[key]}"`, path };
+        const name = environment.names[key];
+        if (words.has(name)) found.set(name, [...(found.get(name) ?? []), key]);
       }
+      for (const [name, keys] of found) yield { environment, what: `${keys.join("/")} "${name}"`, path };
       if (value.includes(environment.names.redisKeyPrefix)) {
         yield { environment, what: `Redis key prefix "${environment.names.redisKeyPrefix}"`, path };
       }

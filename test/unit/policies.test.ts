@@ -1,0 +1,266 @@
+import { describe, expect, it } from "vitest";
+import type { EnvironmentSpec } from "../../infra/spec";
+import { policies } from "../../policies/all";
+import { alertsRouted } from "../../policies/rules/alerts-routed";
+import { dnsProxyDepth } from "../../policies/rules/dns-proxy-depth";
+import { namesFollowSpec } from "../../policies/rules/names-follow-spec";
+import { guardedEnvironments, previewsIsolated } from "../../policies/rules/previews-isolated";
+import { previewsProtected } from "../../policies/rules/previews-protected";
+import { productionDataProtected } from "../../policies/rules/production-data-protected";
+import { remoteCommandsSafe } from "../../policies/rules/remote-commands-safe";
+import { secretsAreSecret } from "../../policies/rules/secrets-are-secret";
+import { type HandBuilt, type Outcome, specFor, tenantEnvironment, validateResource, validateStack } from "../support/policy-harness";
+
+const MYSQL = "pulumi-nodejs:dynamic/dokku:MysqlService";
+const APP = "pulumi-nodejs:dynamic/dokku:App";
+const COMMAND = "command:remote:Command";
+const DNS = "cloudflare:index/dnsRecord:DnsRecord";
+const RULES = "grafana:alerting/ruleGroup:RuleGroup";
+const FLAGSMITH = "pulumi-nodejs:dynamic/flagsmith:Environment";
+const SLOT = "pulumi-nodejs:dynamic/dokku:RedisSlot";
+
+const production = specFor({ stack: "production" }) as EnvironmentSpec;
+const staging = specFor({ stack: "staging" }) as EnvironmentSpec;
+const preview = specFor({ stack: "pr-7", branch: "feat/x" }) as EnvironmentSpec;
+const platform = specFor({ stack: "platform" });
+
+function violations(outcome: Outcome): string[] {
+  if ("notApplicable" in outcome) throw new Error(`expected a validation, got not applicable: ${outcome.notApplicable}`);
+  return outcome.violations;
+}
+
+/** The app a spec's component would declare: every name from the spec. */
+function appOf(spec: EnvironmentSpec, extra: Record<string, unknown> = {}): HandBuilt {
+  return { type: APP, name: "restant-app", props: { appName: spec.names.dokkuApp, domains: [spec.hostname], config: {}, ...extra } };
+}
+
+describe("the pack", () => {
+  it("gives every policy a unique name, a description and an explicit enforcement level", () => {
+    expect(new Set(policies.map((p) => p.name)).size).toBe(policies.length);
+    for (const policy of policies) {
+      expect(policy.description.length, policy.name).toBeGreaterThan(20);
+      expect(["mandatory", "advisory"], policy.name).toContain(policy.enforcementLevel);
+    }
+    expect(policies.filter((p) => p.enforcementLevel === "advisory").map((p) => p.name)).toEqual(["alerts-routed"]);
+  });
+});
+
+describe("production-data-protected", () => {
+  const db = (opts: HandBuilt["opts"]): HandBuilt => ({ type: MYSQL, name: "restant-db", props: { name: "restant-main" }, opts });
+
+  it("passes a production database with protect and retainOnDelete", async () => {
+    expect(violations(await validateStack(productionDataProtected, [tenantEnvironment(production), db({ protect: true, retainOnDelete: true })]))).toEqual([]);
+  });
+
+  it("refuses a production database without protect or retainOnDelete, saying what to set", async () => {
+    const [message] = violations(await validateStack(productionDataProtected, [tenantEnvironment(production), db({ protect: true, retainOnDelete: false })]));
+    expect(message).toMatch(/lacks retainOnDelete: declare it with \{ protect: true, retainOnDelete: true \}/);
+    const [both] = violations(await validateStack(productionDataProtected, [tenantEnvironment(production), db({ retainOnDelete: false })]));
+    expect(both).toMatch(/lacks protect and retainOnDelete/);
+  });
+
+  it("checks protect alone where the engine does not say retainOnDelete", async () => {
+    expect(violations(await validateStack(productionDataProtected, [tenantEnvironment(production), db({ protect: true })]))).toEqual([]);
+    expect(violations(await validateStack(productionDataProtected, [tenantEnvironment(production), db({})]))).toHaveLength(1);
+  });
+
+  it("leaves other environments' databases alone", async () => {
+    expect(violations(await validateStack(productionDataProtected, [tenantEnvironment(staging), db({ retainOnDelete: false })]))).toEqual([]);
+  });
+});
+
+describe("previews-isolated", () => {
+  const [prod, stage] = guardedEnvironments();
+
+  it("derives production's and staging's names with infra's own functions", () => {
+    expect(prod!.names).toEqual(production.names);
+    expect(stage!.names).toEqual(staging.names);
+  });
+
+  it("passes a preview that uses only its own names, and one cloning staging's Flagsmith environment", async () => {
+    const resources = [
+      tenantEnvironment(preview),
+      appOf(preview, { config: { REDIS_PREFIX: preview.names.redisKeyPrefix, SENTRY_ENVIRONMENT: "pr-7" } }),
+      { type: FLAGSMITH, props: { name: "pr-7", cloneFrom: stage!.names.flagsmithEnvironment } },
+      { type: SLOT, props: { holder: "pr-7" } },
+    ];
+    expect(violations(await validateStack(previewsIsolated, resources))).toEqual([]);
+  });
+
+  it.each([
+    ["production's app in a command", { type: COMMAND, props: { create: `dokku ps:stop ${production.names.dokkuApp}` } }, /production's dokkuApp\/mysqlService "restant-main" at create/],
+    ["staging's database service", { type: MYSQL, props: { name: staging.names.mysqlService } }, /staging's dokkuApp\/mysqlService "restant-staging"/],
+    ["production's Redis prefix", appOf(preview, { config: { REDIS_PREFIX: production.names.redisKeyPrefix } }), /production's Redis key prefix/],
+    ["staging's Flagsmith environment", { type: FLAGSMITH, props: { name: staging.names.flagsmithEnvironment } }, /staging's Flagsmith environment "staging" at name/],
+    ["production's Redis slot", { type: SLOT, props: { holder: production.names.slug } }, /production's Redis slot/],
+    ["staging's Sentry environment", appOf(preview, { config: { SENTRY_ENVIRONMENT: "staging" } }), /staging's Sentry environment/],
+  ] satisfies [string, HandBuilt, RegExp][])("refuses a preview resource using %s", async (_what, resource, message) => {
+    const found = violations(await validateStack(previewsIsolated, [tenantEnvironment(preview), resource]));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+    expect(found[0]).toMatch(/takes every name from its own spec/);
+  });
+
+  it("leaves production and staging stacks alone", async () => {
+    expect(violations(await validateStack(previewsIsolated, [tenantEnvironment(staging), appOf(staging)]))).toEqual([]);
+  });
+});
+
+describe("dns-proxy-depth", () => {
+  const record = (name: string, proxied = true, zoneId = preview.zoneId): HandBuilt => ({ type: DNS, name: "restant-dns-a", props: { name, proxied, zoneId } });
+  const deepSpec: EnvironmentSpec = { ...preview, dns: { ...preview.dns, advancedCertificate: true } };
+
+  it("passes proxied records one level below the zone, and deep records not proxied", async () => {
+    const resources = [tenantEnvironment(preview), record("restant-pr-7.example.com"), record("restant-pr-7"), record("a.b.example.com", false)];
+    expect(violations(await validateStack(dnsProxyDepth, resources))).toEqual([]);
+  });
+
+  it("refuses a proxied record two labels deep, saying the three ways out", async () => {
+    const [message] = violations(await validateStack(dnsProxyDepth, [tenantEnvironment(preview), record("restant.pr-7.example.com")]));
+    expect(message).toMatch(/2 labels below example\.com/);
+    expect(message).toMatch(/restant:dns\.proxied to false.*one-level hostname template.*restant:dns\.advancedCertificate/s);
+    expect(violations(await validateStack(dnsProxyDepth, [tenantEnvironment(preview), record("restant.pr-7")]))).toHaveLength(1);
+  });
+
+  it("accepts a deep proxied record when the stack declares an Advanced Certificate or one covers it", async () => {
+    expect(violations(await validateStack(dnsProxyDepth, [tenantEnvironment(deepSpec), record("restant.pr-7.example.com")]))).toEqual([]);
+    const pack: HandBuilt = { type: "cloudflare:index/certificatePack:CertificatePack", props: { hosts: ["*.pr-7.example.com"] } };
+    expect(violations(await validateStack(dnsProxyDepth, [tenantEnvironment(preview), pack, record("restant.pr-7.example.com")]))).toEqual([]);
+  });
+
+  it("refuses a proxied record in a zone the stack does not name", async () => {
+    const [message] = violations(await validateStack(dnsProxyDepth, [tenantEnvironment(platform), record("x.example.com", true, "f".repeat(32))]));
+    expect(message).toMatch(/zone this stack's spec does not name/);
+  });
+});
+
+describe("remote-commands-safe", () => {
+  const safe = {
+    connection: { host: "dokku.example.com", user: "dokku", hostKey: "ssh-ed25519 AAAA" },
+    create: "dokku mysql:clone restant-snapshot restant-pr-7",
+    delete: 'redis-cli -n "$SLOT" flushdb',
+    stdin: "the secret",
+    addPreviousOutputInEnv: false,
+  };
+  const command = (props: Record<string, unknown>, secretPaths?: string[]): HandBuilt => ({ type: COMMAND, name: "clone", props, ...(secretPaths ? { secretPaths } : {}) });
+
+  it("passes a command that pins the host key, drops previous output and takes secrets on stdin", async () => {
+    expect(violations(await validateResource(remoteCommandsSafe, command(safe, ["stdin"])))).toEqual([]);
+    expect(violations(await validateResource(remoteCommandsSafe, command({ ...safe, create: 'mysql --password="$DB_PASSWORD" < dump' })))).toEqual([]);
+  });
+
+  it("refuses a command without a pinned host key or that keeps previous output", async () => {
+    const found = violations(await validateResource(remoteCommandsSafe, command({ ...safe, connection: { host: "h" }, addPreviousOutputInEnv: undefined })));
+    expect(found.join("\n")).toMatch(/does not pin the server's host key.*connection\.hostKey/);
+    expect(found.join("\n")).toMatch(/set addPreviousOutputInEnv: false/);
+  });
+
+  it("refuses a secret in the command text: a secret input offline, a literal secret anywhere, never echoing it", async () => {
+    const [offline] = violations(await validateResource(remoteCommandsSafe, command({ ...safe, update: "dokku config:set x SOMETHING=s3cr3t-value" }, ["update"])));
+    expect(offline).toMatch(/secret in its update text.*on stdin/);
+    expect(offline).not.toContain("s3cr3t-value");
+    for (const create of ["DB_PASSWORD=hunter2 ./import", "mysql --password=hunter2", `echo base64:${"A".repeat(43)}=`]) {
+      const found = violations(await validateResource(remoteCommandsSafe, command({ ...safe, create })));
+      expect(found, create).toHaveLength(1);
+      expect(found[0]).not.toContain("hunter2");
+    }
+  });
+
+  it("ignores other resource types", async () => {
+    expect(violations(await validateResource(remoteCommandsSafe, { type: "command:local:Command", props: { create: "PASSWORD=x" } }))).toEqual([]);
+  });
+});
+
+describe("secrets-are-secret", () => {
+  const config = { APP_KEY: "base64:k", APP_NAME: "Restant", DB_PASSWORD: "p", SENTRY_LARAVEL_DSN: "https://k@s/1", FLAGSMITH_ENVIRONMENT_KEY: "ser.x" };
+
+  it("passes an app whose secret-named config values are secret inputs, key by key or as a whole", async () => {
+    const secretPaths = ["config.APP_KEY", "config.DB_PASSWORD", "config.SENTRY_LARAVEL_DSN", "config.FLAGSMITH_ENVIRONMENT_KEY"];
+    expect(violations(await validateResource(secretsAreSecret, { type: APP, props: { config }, secretPaths }))).toEqual([]);
+    expect(violations(await validateResource(secretsAreSecret, { type: APP, props: { config }, secretPaths: ["config"] }))).toEqual([]);
+  });
+
+  it("refuses each plain secret-named value, naming the key and never its value", async () => {
+    const found = violations(await validateResource(secretsAreSecret, { type: APP, name: "restant-app", props: { config }, secretPaths: ["config.APP_KEY"] }));
+    expect(found.map((m) => m.match(/config (\w+)/)?.[1])).toEqual(["DB_PASSWORD", "SENTRY_LARAVEL_DSN", "FLAGSMITH_ENVIRONMENT_KEY"]);
+    expect(found[0]).toMatch(/wrap it with pulumi\.secret\(\)/);
+    expect(found.join("\n")).not.toContain("ser.x");
+  });
+
+  it("says it cannot judge where the engine hides which inputs are secret", async () => {
+    expect(await validateResource(secretsAreSecret, { type: APP, props: { config } })).toMatchObject({ notApplicable: expect.stringMatching(/npm run plan/) });
+  });
+});
+
+describe("previews-protected", () => {
+  const auth = { httpAuth: { username: "restant", password: "pw" } };
+
+  it("passes a preview app with http-auth as an input or as its own resource", async () => {
+    expect(violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview, auth)]))).toEqual([]);
+    const httpAuth: HandBuilt = { type: "pulumi-nodejs:dynamic/dokku:HttpAuth", props: { appName: preview.names.dokkuApp, username: "restant" } };
+    expect(violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview), httpAuth]))).toEqual([]);
+  });
+
+  it("refuses a preview app open to the public, and a preview spec with basic auth off", async () => {
+    const [open] = violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview)]));
+    expect(open).toMatch(/preview app "restant-pr-7" is open to the public: give it HTTP basic auth/);
+    const [spec] = violations(await validateStack(previewsProtected, [tenantEnvironment({ ...preview, basicAuth: false })]));
+    expect(spec).toMatch(/basicAuth off/);
+  });
+
+  it("leaves production's public app alone", async () => {
+    expect(violations(await validateStack(previewsProtected, [tenantEnvironment(production), appOf(production)]))).toEqual([]);
+  });
+});
+
+describe("alerts-routed (advisory)", () => {
+  const group = (spec: EnvironmentSpec, severity: string, contactPoint = spec.monitoring!.contactPoint, environment = spec.names.slug): HandBuilt => ({
+    type: RULES,
+    name: "restant-monitoring-rules",
+    props: { rules: [{ name: "down", labels: { environment, severity }, notificationSettings: { contactPoint } }] },
+  });
+
+  it("passes production paging on-call and staging notifying", async () => {
+    expect(violations(await validateStack(alertsRouted, [tenantEnvironment(production), group(production, "page")]))).toEqual([]);
+    expect(violations(await validateStack(alertsRouted, [tenantEnvironment(staging), group(staging, "notify")]))).toEqual([]);
+  });
+
+  it("warns of a paging preview, a rule without the slug, a wrong contact point and no rules at all", async () => {
+    expect(violations(await validateStack(alertsRouted, [tenantEnvironment(preview), group(preview, "page")]))[0]).toMatch(/only production pages/);
+    expect(violations(await validateStack(alertsRouted, [tenantEnvironment(staging), group(staging, "notify", undefined, "main")]))[0]).toMatch(/not labelled environment="staging"/);
+    expect(violations(await validateStack(alertsRouted, [tenantEnvironment(staging), group(staging, "notify", "restant-oncall")]))[0]).toMatch(/not the environment's "restant-notify"/);
+    expect(violations(await validateStack(alertsRouted, [tenantEnvironment(staging)]))[0]).toMatch(/no Grafana alert rule group.*restant:grafana/);
+    expect(violations(await validateStack(alertsRouted, [tenantEnvironment(production), group(production, "notify")]))[0]).toMatch(/production has no paging/);
+  });
+});
+
+describe("names-follow-spec", () => {
+  it("passes resources carrying the spec's names, DNS names relative or qualified", async () => {
+    const resources = [
+      tenantEnvironment(staging),
+      appOf(staging),
+      { type: MYSQL, props: { name: staging.names.mysqlService } },
+      { type: DNS, props: { name: staging.hostname } },
+      { type: DNS, props: { name: "restant.staging" } },
+      { type: FLAGSMITH, props: { name: "staging" } },
+    ];
+    expect(violations(await validateStack(namesFollowSpec, resources))).toEqual([]);
+  });
+
+  it.each([
+    ["the app", appOf(staging, { appName: "restant-stage" }), /Dokku app .* is "restant-stage" \(input appName\), not the spec's "restant-staging"/],
+    ["a domain", appOf(staging, { domains: [staging.hostname, "www.example.com"] }), /app domain .* "www\.example\.com"/],
+    ["the database", { type: MYSQL, name: "db", props: { name: "restant_staging" } }, /database service .* not the spec's "restant-staging"/],
+    ["the hostname", { type: DNS, props: { name: "staging.example.com" } }, /hostname .* "staging\.example\.com"/],
+    ["the Flagsmith environment", { type: FLAGSMITH, props: {} }, /Flagsmith environment .* is missing/],
+  ] satisfies [string, HandBuilt, RegExp][])("refuses %s under another name", async (_what, resource, message) => {
+    const found = violations(await validateStack(namesFollowSpec, [tenantEnvironment(staging), resource]));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+    expect(found[0]).toMatch(/take every name from the spec \(infra\/names\.ts\)/);
+  });
+
+  it("has nothing to compare on the platform stack", async () => {
+    expect(violations(await validateStack(namesFollowSpec, [tenantEnvironment(platform), { type: DNS, props: { name: "x" } }]))).toEqual([]);
+  });
+});
