@@ -1,4 +1,4 @@
-import { FlagsmithApiError } from "./api-error";
+import { flagsmithApiError, isApiStatus } from "./api-error";
 import type {
   FlagsmithClonedEnvironmentRecord,
   FlagsmithEnvironmentRecord,
@@ -24,7 +24,7 @@ export class FlagsmithClient {
     const all: FlagsmithEnvironmentRecord[] = [];
     let target: string | null = `/environments/?project=${encodeURIComponent(project)}`;
     for (let pages = 0; target !== null; pages += 1) {
-      if (pages >= 1000) throw new FlagsmithApiError("Flagsmith's environment list did not end after 1000 pages", 0, undefined);
+      if (pages >= 1000) throw flagsmithApiError("Flagsmith's environment list did not end after 1000 pages", 0, undefined);
       const page: FlagsmithPage<FlagsmithEnvironmentRecord> = await this.call<FlagsmithPage<FlagsmithEnvironmentRecord>>({ method: "GET", target });
       all.push(...page.results);
       target = page.next;
@@ -74,7 +74,7 @@ export class FlagsmithClient {
     })) as FlagsmithClonedEnvironmentRecord;
     // The clone's answer has no uuid; the retrieve route has.
     const full = await this.getEnvironment(clone.api_key);
-    if (!full) throw new FlagsmithApiError(`Flagsmith cloned environment "${name}" but cannot find it`, 404, undefined);
+    if (!full) throw flagsmithApiError(`Flagsmith cloned environment "${name}" but cannot find it`, 404, undefined);
     return full;
   }
 
@@ -104,7 +104,7 @@ export class FlagsmithClient {
     try {
       return (await this.call({ method: "GET", target: this.keysPath(environmentApiKey) })) as FlagsmithServerKeyRecord[];
     } catch (error) {
-      if (error instanceof FlagsmithApiError && error.status === 403 && !(await this.getEnvironment(environmentApiKey))) {
+      if (isApiStatus(error, 403) && !(await this.getEnvironment(environmentApiKey))) {
         return undefined;
       }
       throw error;
@@ -140,7 +140,7 @@ export class FlagsmithClient {
       const answer = await this.unlessMissing(() => this.send({ method: "DELETE", target: `${this.keysPath(environmentApiKey)}${id}/` }));
       return answer !== undefined;
     } catch (error) {
-      if (error instanceof FlagsmithApiError && error.status === 403 && !(await this.getEnvironment(environmentApiKey))) return false;
+      if (isApiStatus(error, 403) && !(await this.getEnvironment(environmentApiKey))) return false;
       throw error;
     }
   }
@@ -163,7 +163,7 @@ export class FlagsmithClient {
     try {
       return await request();
     } catch (error) {
-      if (error instanceof FlagsmithApiError && error.status === 404) return undefined;
+      if (isApiStatus(error, 404)) return undefined;
       throw error;
     }
   }

@@ -36,7 +36,7 @@ export class FlagsmithEnvironmentProvider
     if (!Number.isInteger(news.project) || news.project <= 0) failures.push({ property: "project", reason: "must be a Flagsmith project id (a positive whole number)" });
     if (typeof news.name !== "string" || news.name.trim() === "" || news.name.length > 2000) failures.push({ property: "name", reason: "must be a non-empty name of at most 2000 characters" });
     if (news.cloneFrom !== undefined && (typeof news.cloneFrom !== "string" || news.cloneFrom === "")) failures.push({ property: "cloneFrom", reason: "must name an environment of the same project" });
-    if (news.cloneFrom !== undefined && news.cloneFrom === news.name) failures.push({ property: "cloneFrom", reason: "an environment cannot be cloned from itself" });
+    else if (news.cloneFrom !== undefined && news.cloneFrom === news.name) failures.push({ property: "cloneFrom", reason: "an environment cannot be cloned from itself" });
     return { inputs: news, failures };
   }
 

@@ -33,5 +33,8 @@ export class FlagsmithServerKey extends pulumi.dynamic.Resource {
       "flagsmith",
       "ServerKey",
     );
+    // additionalSecretOutputs has the engine encrypt it in state; wrapping marks it secret in this program too, where
+    // nothing else would before the engine answers (previews, mocks, anything the key flows into).
+    this.key = pulumi.secret(this.key);
   }
 }

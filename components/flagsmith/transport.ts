@@ -1,4 +1,4 @@
-import { FlagsmithApiError } from "./api-error";
+import { flagsmithApiError } from "./api-error";
 import { backoffDelayMs, isRetryableStatus, mayHaveApplied, retryAfterMs, type RetryPolicy } from "./retry-policy";
 
 // Everything here uses only globals (fetch, URL, AbortSignal, setTimeout): a dynamic provider that calls it has its
@@ -52,7 +52,7 @@ export function resolveTarget(connection: FlagsmithConnection, target: string): 
   if (!/^https?:\/\//i.test(target)) return new URL(`${base.href}${target.startsWith("/") ? "" : "/"}${target}`);
   const url = new URL(target);
   if (url.origin !== base.origin) {
-    throw new FlagsmithApiError(`Flagsmith sent a link to another server (${url.origin}); not following it`, 0, undefined);
+    throw flagsmithApiError(`Flagsmith sent a link to another server (${url.origin}); not following it`, 0, undefined);
   }
   return url;
 }
@@ -79,7 +79,7 @@ export async function send(
     if (outcome.status >= 200 && outcome.status < 300) return { status: outcome.status, body: outcome.body };
 
     const describe = (why: string) =>
-      new FlagsmithApiError(redact(`Flagsmith ${label} ${why}`, connection), outcome.status, outcome.body);
+      flagsmithApiError(redact(`Flagsmith ${label} ${why}`, connection), outcome.status, outcome.body);
     if (outcome.status !== 0 && !isRetryableStatus(outcome.status)) throw describe(`answered ${outcome.status}: ${summary(outcome.body)}`);
     const failure = outcome.status === 0 ? `failed: ${outcome.error}` : `answered ${outcome.status}: ${summary(outcome.body)}`;
     if (!idempotent && mayHaveApplied(outcome.status)) {
