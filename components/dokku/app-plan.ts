@@ -59,8 +59,10 @@ function configCommands(current: AppOnServer, desired: DesiredApp, previouslyMan
   const toUnset = [...managed].filter((key) => !(key in desired.config) && key in current.config && key !== OWNERSHIP_KEY).sort();
   const marker = ownershipMarker(Object.keys(desired.config));
   const commands: ConfigCommand[] = [];
-  if (toSet.length > 0 || current.config[OWNERSHIP_KEY] !== marker) {
-    const pairs: Record<string, string> = { [OWNERSHIP_KEY]: marker };
+  const markerChanged = current.config[OWNERSHIP_KEY] !== marker;
+  if (toSet.length > 0 || markerChanged) {
+    // The marker leads, so the first command of a create already makes the app recognisably ours.
+    const pairs: Record<string, string> = markerChanged ? { [OWNERSHIP_KEY]: marker } : {};
     for (const key of toSet) pairs[key] = desired.config[key];
     commands.push(...configSetCommands(app, pairs, toSet.length > 0));
   }
