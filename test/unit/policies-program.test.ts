@@ -1,0 +1,133 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import type * as All from "../../policies/all";
+import type * as RunPolicies from "../../scripts/plan/run-policies";
+import type { InjectedResource } from "../support/plan-injection";
+import { projectRoot, requireBuilt } from "../support/built";
+import { plan } from "../support/evaluate";
+
+const { policies } = requireBuilt<typeof All>("policies/all.ts");
+const { runPolicies } = requireBuilt<typeof RunPolicies>("scripts/plan/run-policies.ts");
+
+describe("the policies over the real program", () => {
+  it.each([
+    [{ stack: "production" }],
+    [{ stack: "staging" }],
+    [{ stack: "platform" }],
+    [{ stack: "pr-7", branch: "feat/Ünïcode $(rm -rf /)" }],
+    [{ stack: "pr-8", branch: "main" }],
+  ])("passes %j with no mandatory violation", async (request) => {
+    const result = await plan(request);
+    const violations = await runPolicies(result.resources, policies);
+    expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+    // The shipped stacks configure Grafana, so even the advisory policy has nothing to say.
+    expect(violations).toEqual([]);
+  });
+});
+
+/** `npm run plan -- …` as README says, with the test-only injection preloaded (test/support/plan-injection.ts). */
+function brokenPlan(args: string[], breakage: { specPatch?: object; inject?: InjectedResource[] }) {
+  const run = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", "-r", "./test/support/plan-injection.ts", "scripts/plan.ts", ...args],
+    {
+      cwd: projectRoot,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        ...(breakage.specPatch ? { RESTANT_TEST_SPEC_PATCH: JSON.stringify(breakage.specPatch) } : {}),
+        ...(breakage.inject ? { RESTANT_TEST_INJECT: JSON.stringify(breakage.inject) } : {}),
+      },
+    },
+  );
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const PREVIEW = ["pr-7", "--branch", "feat/x"];
+
+describe("npm run plan refuses a broken stack with the policy's message (exit 3)", () => {
+  it.each([
+    [
+      "production-data-protected (injected resource: a production database without protect)",
+      ["production"],
+      { inject: [{ type: "pulumi-nodejs:dynamic/dokku:MysqlService", name: "restant-db", inputs: { name: "restant-main" } }] },
+      /production database .* lacks protect and retainOnDelete/,
+    ],
+    [
+      "previews-isolated (component option: a preview spec carrying production's app name)",
+      PREVIEW,
+      { specPatch: { names: { dokkuApp: "restant-main" } } },
+      /preview resource .* uses production's dokkuApp\/mysqlService "restant-main"/,
+    ],
+    [
+      "dns-proxy-depth (component option: a proxied hostname two labels deep, which config refuses)",
+      PREVIEW,
+      { specPatch: { hostname: "restant.pr-7.example.com", dns: { proxied: true } } },
+      /proxied DNS record "restant\.pr-7\.example\.com" is 2 labels below example\.com/,
+    ],
+    [
+      "remote-commands-safe (injected resource: a command with a secret in its text)",
+      ["staging"],
+      {
+        inject: [
+          {
+            type: "command:remote:Command",
+            name: "restant-import",
+            inputs: { connection: { host: "h", hostKey: "ssh-ed25519 AAAA" }, addPreviousOutputInEnv: false, create: "import --token=tok-7f3a9e1c" },
+            secret: ["create"],
+          },
+        ],
+      },
+      /remote command "restant-import" has a secret in its create text/,
+    ],
+    [
+      "secrets-are-secret (injected resource: an app with a plain APP_KEY)",
+      ["staging"],
+      {
+        inject: [
+          {
+            type: "pulumi-nodejs:dynamic/dokku:App",
+            name: "restant-app",
+            inputs: { appName: "restant-staging", domains: ["restant.staging.example.com"], config: { APP_KEY: "base64:plain" } },
+          },
+        ],
+      },
+      /app "restant-app" sets config APP_KEY as plain text/,
+    ],
+    [
+      "previews-protected (component option: a preview spec with basic auth off)",
+      PREVIEW,
+      { specPatch: { basicAuth: false } },
+      /preview "pr-7" has basicAuth off/,
+    ],
+    [
+      "names-follow-spec (injected resource: a DNS record under another name)",
+      ["staging"],
+      { inject: [{ type: "cloudflare:index/dnsRecord:DnsRecord", name: "restant-extra", inputs: { name: "staging.example.com", zoneId: "z" } }] },
+      /hostname of .* is "staging\.example\.com" \(input name\), not the spec's "restant\.staging\.example\.com"/,
+    ],
+  ] satisfies [string, string[], { specPatch?: object; inject?: InjectedResource[] }, RegExp][])("%s", (policy, args, breakage, message) => {
+    const run = brokenPlan(args, breakage);
+    expect(run.code, run.stderr).toBe(3);
+    const name = policy.split(" ")[0];
+    expect(run.stderr).toMatch(new RegExp(`policy ${name} \\(mandatory\\): `));
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toContain(`[mandatory] ${name}`);
+    expect(run.stdout + run.stderr).not.toContain("tok-7f3a9e1c");
+  });
+
+  it("includes the violations in --json", () => {
+    const run = brokenPlan([...PREVIEW, "--json"], { specPatch: { basicAuth: false } });
+    expect(run.code).toBe(3);
+    const plan = JSON.parse(run.stdout) as { policyViolations: { policy: string; enforcementLevel: string; resource: string | null }[] };
+    expect(plan.policyViolations).toEqual([
+      expect.objectContaining({ policy: "previews-protected", enforcementLevel: "mandatory", resource: "restant" }),
+    ]);
+  });
+
+  it("plans production with no violations and exit 0", () => {
+    const run = brokenPlan(["production"], {});
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/policies: no violations$/m);
+  });
+});
