@@ -32,6 +32,8 @@ export function openDokkuSession(options: DokkuSshOptions): Promise<DokkuSession
   return new Promise((resolve, reject) => {
     const fail = (error: Error) => {
       client.removeAllListeners("ready");
+      // Closing a half-open transport can raise one more error; the first one is the answer.
+      client.on("error", () => undefined);
       client.end();
       reject(error);
     };

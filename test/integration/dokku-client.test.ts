@@ -1,0 +1,153 @@
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { utils } from "ssh2";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { requireBuilt } from "../support/built";
+import { CommandLog } from "../doubles/dokku/state/command-log";
+import { DokkuServer, startDokkuServer } from "../support/dokku-server";
+
+// The client as the provider uses it: tsc output, loaded by Node's own require.
+const { openDokkuSession, withDokkuSession } = requireBuilt<typeof import("../../components/dokku/open-session")>("components/dokku/open-session.ts");
+const { DokkuAppMissingError } = requireBuilt<typeof import("../../components/dokku/errors/app-missing-error")>("components/dokku/errors/app-missing-error.ts");
+const { DokkuNameTakenError } = requireBuilt<typeof import("../../components/dokku/errors/name-taken-error")>("components/dokku/errors/name-taken-error.ts");
+const { DokkuHostKeyMismatchError } = requireBuilt<typeof import("../../components/dokku/errors/host-key-mismatch-error")>("components/dokku/errors/host-key-mismatch-error.ts");
+const { hostKeyFingerprint, parseHostKey } = requireBuilt<typeof import("../../components/dokku/host-key")>("components/dokku/host-key.ts");
+type DokkuSshOptions = import("../../components/dokku/ssh-options").DokkuSshOptions;
+
+let server: DokkuServer;
+let canaryDir: string;
+
+const options = (more: Partial<DokkuSshOptions> = {}): DokkuSshOptions => ({
+  host: server.host,
+  port: server.port,
+  user: "dokku",
+  hostKey: server.hostKey,
+  privateKey: server.privateKey,
+  ...more,
+});
+
+beforeAll(async () => {
+  server = await startDokkuServer();
+  // World-writable: a value that did run in a shell as the dokku user would leave its canary here.
+  canaryDir = mkdtempSync(path.join(os.tmpdir(), "dokku-client-canary-"));
+  chmodSync(canaryDir, 0o777);
+});
+afterAll(async () => {
+  await server?.stop();
+  if (canaryDir) rmSync(canaryDir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  server.clearFaults();
+  server.resetCounters();
+});
+
+describe("the Dokku SSH client", () => {
+  for (const user of ["dokku", "root"] as const) {
+    it(`runs dokku commands as ${user}, with Dokku's failures as typed errors`, async () => {
+      const app = `client-${user}`;
+      await withDokkuSession(options({ user }), async (session) => {
+        await session.run(["apps:create", app]);
+        await expect(session.run(["apps:create", app])).rejects.toBeInstanceOf(DokkuNameTakenError);
+        const missing = await session.run(["config:export", "--format", "json", "no-such-app"]).catch((error: unknown) => error);
+        expect(missing).toBeInstanceOf(DokkuAppMissingError);
+        expect(missing).toMatchObject({ subcommand: "config:export", exitCode: 20, messages: ["App no-such-app does not exist"] });
+        const listed = await session.run(["apps:list"]);
+        expect(listed.stdout.split("\n")).toContain(app);
+      });
+      expect(server.commands().every((command) => command.user === user)).toBe(true);
+    });
+  }
+
+  it("sends arguments verbatim to both users; what a shell would run never runs", async () => {
+    const canary = path.join(canaryDir, "canary");
+    const nasty = [`$(touch ${canary})`, `\`touch ${canary}\``, `x; touch ${canary}`, `x && touch ${canary}`, `it's "quoted"`, "tab\there", "é€😀", "*"];
+    for (const user of ["dokku", "root"] as const) {
+      const app = `verbatim-${user}`;
+      await withDokkuSession(options({ user }), async (session) => {
+        await session.run(["apps:create", app]);
+        const pairs = nasty.map((value, index) => `K${index}=${value}`);
+        await session.run(["config:set", "--no-restart", app, ...pairs]);
+        const exported = JSON.parse((await session.run(["config:export", "--format", "json", app])).stdout) as Record<string, string>;
+        nasty.forEach((value, index) => expect(exported[`K${index}`]).toBe(value));
+        // As an app name, the same strings are refused by Dokku, not run.
+        for (const value of nasty.slice(0, 4)) await expect(session.run(["apps:exists", value])).rejects.toThrow(/dokku apps:exists failed/);
+      });
+    }
+    expect(readdirSync(canaryDir)).toEqual([]);
+    expect(existsSync(canary)).toBe(false);
+  });
+
+  it("refuses a newline before anything is sent: such values go --encoded or on stdin", async () => {
+    await withDokkuSession(options(), async (session) => {
+      await expect(session.run(["config:set", "app", "K=line\nbreak"])).rejects.toThrow(/newline or control character/);
+    });
+    expect(server.commands()).toEqual([]);
+  });
+
+  it("runs concurrent commands on parallel channels of one connection", async () => {
+    await withDokkuSession(options(), (session) => session.run(["apps:create", "parallel-client"]));
+    server.resetCounters();
+    // The first command is held for a while: run one after another, the others would start after it ended.
+    server.injectFault({ kind: "hang", command: "apps:exists", ms: 1_500 });
+    await withDokkuSession(options(), (session) =>
+      session.runAll([
+        { args: ["apps:exists", "parallel-client"] },
+        { args: ["config:export", "--format", "json", "parallel-client"] },
+        { args: ["domains:report", "parallel-client", "--format", "json"] },
+        { args: ["ps:report", "parallel-client", "--format", "json"] },
+      ]),
+    );
+    // The double's log has the timings (DokkuServer.commands() leaves them out).
+    const logs = new CommandLog(server.stateDir).all();
+    expect(logs.map((entry) => entry.argv[0]).sort()).toEqual(["apps:exists", "config:export", "domains:report", "ps:report"]);
+    const held = logs.find((entry) => entry.argv[0] === "apps:exists")!;
+    for (const entry of logs) expect(entry.startedAt).toBeLessThan(held.startedAt + held.durationMs);
+  });
+
+  it("waits for every parallel command before reporting the first failure", async () => {
+    await withDokkuSession(options(), async (session) => {
+      const failure = await session
+        .runAll([{ args: ["apps:exists", "nope"] }, { args: ["apps:list"] }])
+        .catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(DokkuAppMissingError);
+    });
+    expect(server.commands().map((command) => command.argv[0]).sort()).toEqual(["apps:exists", "apps:list"]);
+  });
+
+  it("refuses a server whose host key is not the pinned one, naming the host and both fingerprints", async () => {
+    const other = utils.generateKeyPairSync("ed25519").public;
+    const failure = await openDokkuSession(options({ hostKey: other })).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DokkuHostKeyMismatchError);
+    const message = (failure as Error).message;
+    expect(message).toContain(`${server.host}:${server.port}`);
+    expect(message).toContain(hostKeyFingerprint(parseHostKey(other).blob));
+    expect(message).toContain(hostKeyFingerprint(parseHostKey(server.hostKey).blob));
+    expect(message).not.toContain("PRIVATE KEY");
+    expect(server.commands()).toEqual([]);
+  });
+
+  it("reports a refused key as an authentication failure without the key", async () => {
+    const stranger = utils.generateKeyPairSync("ed25519").private;
+    const failure = (await openDokkuSession(options({ privateKey: stranger })).catch((error: unknown) => error)) as Error;
+    expect(failure).toMatchObject({ name: "DokkuSshError", reason: "auth" });
+    expect(failure.message).not.toContain("PRIVATE KEY");
+  });
+
+  it("times out a connection that never speaks SSH and a command that never ends", async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (silent.address() as net.AddressInfo).port;
+      const failure = await openDokkuSession(options({ port, connectTimeoutMs: 300 })).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ name: "DokkuSshError", reason: "timeout" });
+    } finally {
+      silent.close();
+    }
+    server.injectFault({ kind: "hang", command: "apps:list", ms: 5_000 });
+    await withDokkuSession(options({ commandTimeoutMs: 500 }), async (session) => {
+      await expect(session.run(["apps:list"])).rejects.toMatchObject({ name: "DokkuSshError", reason: "timeout" });
+    });
+  });
+});
