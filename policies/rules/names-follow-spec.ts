@@ -22,6 +22,8 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
     actual: stringProp(resource.props, input),
     expected,
   });
+  // A service linked to an app must be linked to this environment's app; unlinked (the snapshot) is fine.
+  const linkedApp = () => (resource.props.app === undefined ? [] : [check("linked app", "app", names.dokkuApp)]);
   switch (resource.type) {
     case DOKKU_APP:
       return [
@@ -34,13 +36,13 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
         })),
       ];
     case DOKKU_MYSQL_SERVICE:
-      return [check("database service", firstPresent(resource, ["serviceName", "service", "name"]), names.mysqlService)];
+      return [check("database service", "service", names.mysqlService), ...linkedApp()];
     case DNS_RECORD:
       return [{ ...check("hostname", "name", spec.hostname), actual: recordName(resource, spec.zone) }];
     case FLAGSMITH_ENVIRONMENT:
       return [check("Flagsmith environment", "name", names.flagsmithEnvironment)];
     case DOKKU_REDIS_SLOT:
-      return resource.props.holder === undefined ? [] : [check("Redis slot holder", "holder", names.slug)];
+      return [check("Redis slot holder", "holder", names.slug), ...linkedApp()];
     default:
       return [];
   }
@@ -53,7 +55,8 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
  */
 export const namesFollowSpec: StackValidationPolicy = {
   name: "names-follow-spec",
-  description: "Dokku app, database, hostnames (and Flagsmith environment, Redis slot) carry the names the stack's spec derived.",
+  description:
+    "Dokku app, database, hostnames (and Flagsmith environment, Redis slot, the app services link to) carry the names the stack's spec derived.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const spec = environmentSpecOf(args.resources);
@@ -71,10 +74,6 @@ export const namesFollowSpec: StackValidationPolicy = {
     }
   },
 };
-
-function firstPresent(resource: PolicyResource, inputs: readonly string[]): string {
-  return inputs.find((input) => resource.props[input] !== undefined) ?? inputs[inputs.length - 1]!;
-}
 
 function recordName(record: PolicyResource, zone: string): string | undefined {
   const name = stringProp(record.props, "name");

@@ -50,7 +50,7 @@ describe("npm run plan refuses a broken stack with the policy's message (exit 3)
     [
       "production-data-protected (injected resource: a production database without protect)",
       ["production"],
-      { inject: [{ type: "pulumi-nodejs:dynamic/dokku:MysqlService", name: "restant-db", inputs: { name: "restant-main" } }] },
+      { inject: [{ type: "pulumi-nodejs:dynamic/dokku:MysqlService", name: "restant-db", inputs: { service: "restant-main" } }] },
       /production database .* lacks protect and retainOnDelete/,
     ],
     [

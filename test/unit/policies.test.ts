@@ -46,7 +46,7 @@ describe("the pack", () => {
 });
 
 describe("production-data-protected", () => {
-  const db = (opts: HandBuilt["opts"]): HandBuilt => ({ type: MYSQL, name: "restant-db", props: { name: "restant-main" }, opts });
+  const db = (opts: HandBuilt["opts"]): HandBuilt => ({ type: MYSQL, name: "restant-db", props: { service: "restant-main" }, opts });
 
   it("passes a production database with protect and retainOnDelete", async () => {
     expect(violations(await validateStack(productionDataProtected, [tenantEnvironment(production), db({ protect: true, retainOnDelete: true })]))).toEqual([]);
@@ -89,7 +89,7 @@ describe("previews-isolated", () => {
 
   it.each([
     ["production's app in a command", { type: COMMAND, props: { create: `dokku ps:stop ${production.names.dokkuApp}` } }, /production's dokkuApp\/mysqlService "restant-main" at create/],
-    ["staging's database service", { type: MYSQL, props: { name: staging.names.mysqlService } }, /staging's dokkuApp\/mysqlService "restant-staging"/],
+    ["staging's database service", { type: MYSQL, props: { service: staging.names.mysqlService } }, /staging's dokkuApp\/mysqlService "restant-staging"/],
     ["production's Redis prefix", appOf(preview, { config: { REDIS_PREFIX: production.names.redisKeyPrefix } }), /production's Redis key prefix/],
     ["staging's Flagsmith environment", { type: FLAGSMITH, props: { name: staging.names.flagsmithEnvironment } }, /staging's Flagsmith environment "staging" at name/],
     ["production's Redis slot", { type: SLOT, props: { holder: production.names.slug } }, /production's Redis slot/],
@@ -239,7 +239,7 @@ describe("names-follow-spec", () => {
     const resources = [
       tenantEnvironment(staging),
       appOf(staging),
-      { type: MYSQL, props: { name: staging.names.mysqlService } },
+      { type: MYSQL, props: { service: staging.names.mysqlService, app: staging.names.dokkuApp } },
       { type: DNS, props: { name: staging.hostname } },
       { type: DNS, props: { name: "restant.staging" } },
       { type: FLAGSMITH, props: { name: "staging" } },
@@ -250,9 +250,11 @@ describe("names-follow-spec", () => {
   it.each([
     ["the app", appOf(staging, { appName: "restant-stage" }), /Dokku app .* is "restant-stage" \(input appName\), not the spec's "restant-staging"/],
     ["a domain", appOf(staging, { domains: [staging.hostname, "www.example.com"] }), /app domain .* "www\.example\.com"/],
-    ["the database", { type: MYSQL, name: "db", props: { name: "restant_staging" } }, /database service .* not the spec's "restant-staging"/],
+    ["the database", { type: MYSQL, name: "db", props: { service: "restant_staging" } }, /database service .* not the spec's "restant-staging"/],
     ["the hostname", { type: DNS, props: { name: "staging.example.com" } }, /hostname .* "staging\.example\.com"/],
     ["the Flagsmith environment", { type: FLAGSMITH, props: {} }, /Flagsmith environment .* is missing/],
+    ["the app a Redis slot links", { type: SLOT, props: { holder: "staging", app: "restant-main" } }, /linked app .* "restant-main" \(input app\)/],
+    ["the Redis slot holder", { type: SLOT, props: { holder: "main" } }, /Redis slot holder .* "main"/],
   ] satisfies [string, HandBuilt, RegExp][])("refuses %s under another name", async (_what, resource, message) => {
     const found = violations(await validateStack(namesFollowSpec, [tenantEnvironment(staging), resource]));
     expect(found).toHaveLength(1);
