@@ -197,6 +197,12 @@ describe("the Dokku double behind real sshd", () => {
       encoding: "utf8",
     });
     expect(pong.trim()).toBe("PONG");
+    const refused = execFileSync("redis-cli", ["-h", redis.hostname, "-p", redis.port, "ping"], {
+      env: { ...process.env, REDISCLI_AUTH: "not-the-password" },
+      encoding: "utf8",
+    });
+    expect(refused).toMatch(/WRONGPASS|NOAUTH/);
+    expect((await once("dokku", "redis:destroy shared --force")).stderr).toContain("Cannot delete linked service");
 
     await once("dokku", "mysql:unlink with_data_db with-data");
     expect(await once("dokku", "mysql:destroy with_data_db --force")).toMatchObject({ code: 0 });

@@ -9,7 +9,7 @@
 # Exported: RESTANT_TEST_SERVICES_DIR, RESTANT_TEST_MYSQL_HOST, RESTANT_TEST_MYSQL_PORT, RESTANT_TEST_MYSQL_SOCKET
 # (root connects through it by unix_socket auth), RESTANT_TEST_MYSQL_DEFAULTS_FILE (a client option file with the
 # admin user, so no password is ever on a command line), RESTANT_TEST_REDIS_HOST, RESTANT_TEST_REDIS_PORT,
-# RESTANT_TEST_REDIS_DATABASES.
+# RESTANT_TEST_REDIS_PASSWORD_FILE (the server's password: use it as REDISCLI_AUTH), RESTANT_TEST_REDIS_DATABASES.
 set -euo pipefail
 
 if [[ $# -eq 0 ]]; then
@@ -141,18 +141,30 @@ SQL
 }
 
 start_redis() {
-  local port
+  local port password conf="$SERVICES_DIR/redis.conf" password_file="$SERVICES_DIR/redis-password"
   port="$(free_port)"
+  password="$(random_hex)"
   mkdir -p "$SERVICES_DIR/redis"
-  redis-server --port "$port" --bind 127.0.0.1 --dir "$SERVICES_DIR/redis" --save "" --appendonly no \
+  # The password lives in files, never on a command line; the dokku user (the Dokku double) reads the password file
+  # to give each dokku-redis service a password of its own on this server.
+  (
+    umask 077
+    printf 'requirepass %s\n' "$password" >"$conf"
+  )
+  (
+    umask 022
+    printf '%s\n' "$password" >"$password_file"
+  )
+  redis-server "$conf" --port "$port" --bind 127.0.0.1 --dir "$SERVICES_DIR/redis" --save "" --appendonly no \
     --databases "$REDIS_DATABASES" --daemonize no --loglevel warning --logfile "$SERVICES_DIR/redis.log" &
   REDIS_PID=$!
-  if ! wait_until "Redis" "$REDIS_PID" redis-cli -h 127.0.0.1 -p "$port" ping; then
+  if ! REDISCLI_AUTH="$password" wait_until "Redis" "$REDIS_PID" redis-cli -h 127.0.0.1 -p "$port" ping; then
     cat "$SERVICES_DIR/redis.log" >&2
     return 1
   fi
   export RESTANT_TEST_REDIS_HOST=127.0.0.1
   export RESTANT_TEST_REDIS_PORT="$port"
+  export RESTANT_TEST_REDIS_PASSWORD_FILE="$password_file"
   export RESTANT_TEST_REDIS_DATABASES="$REDIS_DATABASES"
 }
 

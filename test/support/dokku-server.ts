@@ -72,6 +72,9 @@ export async function startDokkuServer(): Promise<DokkuServer> {
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
 
   const { sshd, port } = await startSshd(dir, hostKeyFile);
+  // A test process that exits without stop() must not leave a listening sshd behind.
+  const killOnExit = () => sshd.kill("SIGTERM");
+  process.once("exit", killOnExit);
   const store = new StateStore(stateDir);
   const log = new CommandLog(stateDir);
   await store.update(() => undefined);
@@ -100,6 +103,7 @@ export async function startDokkuServer(): Promise<DokkuServer> {
         state.faults = [];
       }),
     stop: async () => {
+      process.removeListener("exit", killOnExit);
       await stopProcess(sshd);
       await dropDoubleDatabases(store.read());
       rmSync(dir, { recursive: true, force: true });

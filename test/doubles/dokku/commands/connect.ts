@@ -48,9 +48,11 @@ const mysqlConnect: CommandHandler = async (context) => {
 
 /** redis:connect service — `redis-cli` on the shared test Redis; commands from stdin, one a line. */
 const redisConnect: CommandHandler = async (context) => {
-  serviceOf((context.store.read() as DokkuState).redis, context.args[0], "Redis");
+  const service = serviceOf((context.store.read() as DokkuState).redis, context.args[0], "Redis");
   const port = context.env.RESTANT_TEST_REDIS_PORT;
   if (!port) throw DokkuFailure.of("The Dokku double's redis services need the test Redis: run through test/services/start.sh");
+  // The test Redis requires a password: the service's own, passed in the environment as the plugin's client gets it.
+  process.env.REDISCLI_AUTH = service.password;
   await relay(context, "redis-cli", ["-h", context.env.RESTANT_TEST_REDIS_HOST ?? "127.0.0.1", "-p", port]);
 };
 

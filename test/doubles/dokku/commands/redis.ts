@@ -1,19 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { DokkuFailure } from "../cli/failure";
+import { RedisServer, redisAdmin, testRedis } from "../services/redis-server";
 import { RedisService } from "../state/types";
 import { CommandHandler } from "./context";
 import { DatastorePlugin, datastoreCommands } from "./datastore";
 
-function address(env: NodeJS.ProcessEnv): { host: string; port: string } {
-  if (!env.RESTANT_TEST_REDIS_PORT) {
-    throw DokkuFailure.of("The Dokku double's redis services need the test Redis: run through test/services/start.sh");
-  }
-  return { host: env.RESTANT_TEST_REDIS_HOST ?? "127.0.0.1", port: env.RESTANT_TEST_REDIS_PORT };
+function server(env: NodeJS.ProcessEnv): RedisServer {
+  const found = testRedis(env);
+  if (!found) throw DokkuFailure.of("The Dokku double's redis services need the test Redis: run through test/services/start.sh");
+  return found;
 }
 
 /**
- * dokku-redis: every service is the shared test Redis server; its URL has a password and no DB index, as the real
- * one (`redis://:<password>@host:6379`). The test server's `default` user takes any password.
+ * dokku-redis: every service is the shared test Redis server, reached with a password of its own (added to the
+ * server's `default` user); its URL has no DB index, as the real one (`redis://:<password>@host:6379`).
  */
 const plugin: DatastorePlugin<RedisService> = {
   prefix: "redis",
@@ -22,13 +22,17 @@ const plugin: DatastorePlugin<RedisService> = {
   altAlias: "DOKKU_REDIS",
   services: (state) => state.redis,
   reserve: (_state, _name, env) => {
-    address(env);
+    server(env);
     return { createdAt: Math.floor(Date.now() / 1000), links: [], password: randomBytes(32).toString("hex") };
   },
-  provision: async () => undefined,
-  remove: async () => undefined,
+  provision: async (service, env) => {
+    await redisAdmin(server(env), `ACL SETUSER default >${service.password}\n`);
+  },
+  remove: async (service, env) => {
+    await redisAdmin(server(env), `ACL SETUSER default <${service.password}\n`);
+  },
   url: (service, env) => {
-    const { host, port } = address(env);
+    const { host, port } = server(env);
     return `redis://:${service.password}@${host}:${port}`;
   },
   id: (_service, name) => `dokku.redis.${name}`,
