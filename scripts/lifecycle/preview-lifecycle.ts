@@ -166,16 +166,19 @@ export class PreviewLifecycle {
     }
     if (fresh.headSha !== sha) return { outcome: "superseded", pr: pr.number, detail: `${fresh.headSha} arrived before up` };
 
+    // A creation is an up of a preview that has never been ready: a retry of a failed creation counts again.
+    const creation = !exists || !previous?.status.url;
     let outputs: StackOutputs;
     try {
       outputs = await engine.up(plan.stack, `PR #${pr.number} at ${sha}`);
     } catch (error) {
       this.deps.log(`pulumi up failed for ${plan.stack}: ${error instanceof Error ? error.message : String(error)}\n`);
-      const pausedAfter = exists ? undefined : await this.breaker.recordFailure(pr.number, "pulumi up");
+      const pausedAfter = creation ? await this.breaker.recordFailure(pr.number, "pulumi up") : undefined;
       await this.say(pr.number, {
         state: "failed",
         commit: sha,
         expiresAt,
+        ...(previous?.status.url ? { url: previous.status.url } : {}),
         failedStep: "pulumi up",
         ...(pausedAfter ? { pausedUntil: pausedAfter.toISOString() } : {}),
         note: pausedAfter
@@ -184,7 +187,11 @@ export class PreviewLifecycle {
       });
       return { outcome: "failed", pr: pr.number, detail: "pulumi up failed" };
     }
-    if (!exists) await this.breaker.recordSuccess();
+    if (creation) await this.breaker.recordSuccess();
+    // Whoever moved the PR while this up ran (a newer push, a close) has a run of their own that reports.
+    const after = await github.pullRequest(pr.number);
+    if (!after || after.state !== "open") return { outcome: "closed", pr: pr.number, detail: "the pull request closed during up" };
+    if (after.headSha !== sha) return { outcome: "superseded", pr: pr.number, detail: `${after.headSha} arrived during up` };
 
     const url = plainString(outputs, "url");
     const registered = await registerRelease(this.deps, sha, plainString(outputs, "slug") ?? plan.stack, url);

@@ -1,7 +1,4 @@
-import { credentials } from "@grpc/grpc-js";
 import { appendFileSync } from "node:fs";
-import { EventsClient } from "@pulumi/pulumi/proto/events_grpc_pb";
-import { EventRequest } from "@pulumi/pulumi/proto/events_pb";
 
 /**
  * Where `--event-log` sends engine events: newer CLIs (after 3.205) stream them over gRPC to `tcp://host:port`,
@@ -25,6 +22,10 @@ export class EventSink {
       for (const line of this.pending) appendFileSync(this.target, `${line}\n`);
       return;
     }
+    // Loaded only here: most invocations stream no events, and gRPC is slow to load.
+    const { credentials } = await import("@grpc/grpc-js");
+    const { EventsClient } = await import("@pulumi/pulumi/proto/events_grpc_pb");
+    const { EventRequest } = await import("@pulumi/pulumi/proto/events_pb");
     const client = new EventsClient(this.target.slice("tcp://".length), credentials.createInsecure());
     await new Promise<void>((resolve, reject) => {
       const call = client.streamEvents((error) => (error ? reject(error) : resolve()));

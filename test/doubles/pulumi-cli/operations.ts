@@ -57,6 +57,7 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
     const world = store.world();
     const behaviour = world.stacks?.[stack] ?? {};
     if (behaviour.upDelayMs) await sleep(behaviour.upDelayMs);
+    for (let waited = 0; behaviour.upHeldUntil && !existsSync(behaviour.upHeldUntil) && waited < 120_000; waited += 50) await sleep(50);
     const state = store.read(stack);
     const declared = declare(stack, store.project.name, store.config(stack), state);
     const start = new Date().toISOString();
@@ -88,6 +89,8 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
       delete behaviour.drift;
       store.saveWorld(world);
     }
+    const leaked = behaviour.leakSecretIntoUrl ? declared.outputs[behaviour.leakSecretIntoUrl] : undefined;
+    if (leaked && declared.outputs.url) declared.outputs.url = { value: `${String(declared.outputs.url.value)}/?debug=${String(leaked.value)}`, secret: false };
     const message = flags(args, "message").at(-1) ?? flags(args, "m").at(-1) ?? "";
     store.write(stack, {
       resources: declared.resources,
@@ -163,11 +166,11 @@ export async function destroy(store: BackendStore, stack: string, args: ParsedAr
     const state = store.read(stack);
     const resources = state.resources ?? [];
     out.stdout.push(`Destroying (${stack}):`);
-    if (behaviour.failDestroy && resources.length > 1) {
+    if (behaviour.failDestroy && resources.length > 0) {
       behaviour.failDestroy--;
       store.saveWorld(world);
-      const deleted = resources.slice(Math.floor(resources.length / 2));
-      const kept = resources.slice(0, Math.floor(resources.length / 2));
+      const kept = resources.slice(0, Math.ceil(resources.length / 2));
+      const deleted = resources.slice(kept.length);
       for (const r of deleted) sink.emit(stepEvent("delete", r));
       const failing = kept.at(-1)!;
       sink.emit({ diagnosticEvent: { urn: failing.urn, message: `deleting ${failing.name}: ssh: handshake failed: connection reset\n`, color: "never", severity: "error" } });

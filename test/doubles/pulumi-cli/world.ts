@@ -9,11 +9,15 @@ export interface StackBehaviour {
   failDestroy?: number;
   /** Milliseconds an `up` holds the stack's lock (to race it). */
   upDelayMs?: number;
+  /** An `up` holds the stack's lock until this file exists (a test releases it once the race it wants is set up). */
+  upHeldUntil?: string;
   destroyDelayMs?: number;
   /** Properties changed on the server behind Pulumi's back; an `up` puts them back. */
   drift?: Array<{ resource: string; field: string; actual: unknown }>;
   /** A preview fails with this engine error (a provider that cannot reach its server). */
   previewError?: string;
+  /** A program bug: the `url` output gets this secret output's value appended (to prove comments refuse it). */
+  leakSecretIntoUrl?: string;
 }
 
 export interface World {

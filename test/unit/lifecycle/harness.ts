@@ -1,0 +1,138 @@
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { AutomationStackEngine } from "../../../scripts/lifecycle/automation-stack-engine";
+import type { Clock } from "../../../scripts/lifecycle/clock";
+import type { PreviewCommand } from "../../../scripts/lifecycle/github-event";
+import type { LifecycleDeps } from "../../../scripts/lifecycle/lifecycle-deps";
+import { OctokitGitHubApi } from "../../../scripts/lifecycle/octokit-github-api";
+import { PreviewLifecycle, type PreviewResult } from "../../../scripts/lifecycle/preview-lifecycle";
+import { readPreviewStatus } from "../../../scripts/lifecycle/preview-comment";
+import type { PreviewStatus } from "../../../scripts/lifecycle/preview-status";
+import { SentryReleases } from "../../../scripts/lifecycle/sentry-releases";
+import { settingsFromEnv, type LifecycleSettings } from "../../../scripts/lifecycle/settings";
+import { GitHubDouble } from "../../doubles/github/github-double";
+import { installPulumiDouble, type PulumiDoubleWorkspace } from "../../doubles/pulumi-cli/install";
+import { SentryDouble } from "../../doubles/sentry-releases/sentry-double";
+
+/** Fake time that still lets real time pass while waiting, so other processes (the CLI double) can finish. */
+export class TestClock implements Clock {
+  private current: number;
+  constructor(start = Date.parse("2026-03-01T12:00:00Z")) {
+    this.current = start;
+  }
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+  async sleep(ms: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 100)));
+    this.current += ms;
+  }
+}
+
+export const PASSPHRASE = "double-passphrase";
+
+/**
+ * One world for a scenario: the GitHub double over HTTP reached through Octokit, the pulumi CLI double on PATH
+ * reached through the Automation API, a Sentry double, and a clock the test moves.
+ */
+export class Scenario {
+  readonly clock = new TestClock();
+  readonly log: string[] = [];
+  settings!: LifecycleSettings;
+  deps!: LifecycleDeps;
+
+  private constructor(
+    readonly github: GitHubDouble,
+    readonly pulumi: PulumiDoubleWorkspace,
+    readonly sentry: SentryDouble,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<Scenario> {
+    const github = await new GitHubDouble().start();
+    const sentry = await new SentryDouble({ token: "sntrys_double" }).start();
+    const pulumi = installPulumiDouble();
+    const scenario = new Scenario(github, pulumi, sentry);
+    process.env.PATH = `${pulumi.binDir}:${process.env.PATH ?? ""}`;
+    github.state.workflows.set("preview.yml", ["pr", "action"]);
+    scenario.configure(env);
+    return scenario;
+  }
+
+  configure(env: Record<string, string> = {}): void {
+    this.settings = settingsFromEnv(
+      { GITHUB_REPOSITORY: "restant/environments", GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "42", ...env },
+      this.pulumi.workDir,
+    );
+    const log = (text: string) => void this.log.push(text);
+    this.deps = {
+      engine: new AutomationStackEngine({
+        workDir: this.pulumi.workDir,
+        envVars: { PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+        clock: this.clock,
+        lockPollMs: 200,
+        log,
+      }),
+      github: new OctokitGitHubApi({
+        token: this.github.acceptedToken,
+        owner: "restant",
+        repo: "environments",
+        baseUrl: this.github.url,
+        paceWrites: false,
+        log,
+      }),
+      clock: this.clock,
+      settings: this.settings,
+      sentry: new SentryReleases({ baseUrl: this.sentry.url, org: "restant", project: "laravel", token: "sntrys_double" }),
+      teardown: { backoffMs: [10, 10] },
+      log,
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.github.stop();
+    await this.sentry.stop();
+  }
+
+  run(command: PreviewCommand): Promise<PreviewResult> {
+    return new PreviewLifecycle(this.deps).run(command);
+  }
+
+  comment(pr: number, user: string, body: string) {
+    this.github.state.addComment(pr, user, body);
+    return { kind: body === "/preview" ? "create" : body === "/update" ? "update" : "destroy", pr, actor: user, trigger: "comment" } as PreviewCommand;
+  }
+
+  /** The status in the bot's preview comment on the PR, and how many preview comments there are. */
+  status(pr: number): { status: PreviewStatus | undefined; count: number; body: string } {
+    const ours = this.github.state.commentsOn(pr).filter((c) => c.author === "github-actions[bot]" && readPreviewStatus(c.body));
+    return { status: ours[0] ? readPreviewStatus(ours[0].body) : undefined, count: ours.length, body: ours[0]?.body ?? "" };
+  }
+
+  /** Makes the next `up` of the stack hold its lock until `release()`. */
+  holdUp(stack: string): { release: () => void } {
+    const file = path.join(this.pulumi.workDir, `.release-${stack}`);
+    const world = this.pulumi.world();
+    this.pulumi.setWorld({ ...world, stacks: { ...world.stacks, [stack]: { ...world.stacks?.[stack], upHeldUntil: file } } });
+    return { release: () => writeFileSync(file, "") };
+  }
+
+  /** Resolves once a lifecycle log line matches. */
+  async waitForLog(pattern: RegExp): Promise<void> {
+    for (let i = 0; i < 600 && !pattern.test(this.log.join("")); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (!pattern.test(this.log.join(""))) throw new Error(`no log line matched ${pattern}`);
+  }
+
+  /** Resolves once the CLI double has been called for `command` on the stack more than `after` times. */
+  async waitForCall(command: string, stack: string, after = 0): Promise<void> {
+    const count = () => this.pulumi.calls().filter((c) => c[0] === command && c.includes(stack)).length;
+    for (let i = 0; i < 300 && count() <= after; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (count() <= after) throw new Error(`pulumi ${command} never ran for ${stack}`);
+  }
+
+  async stacks(): Promise<string[]> {
+    return (await this.deps.engine.listStacks()).map((s) => s.name);
+  }
+}
