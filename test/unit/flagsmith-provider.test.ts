@@ -181,6 +181,28 @@ describe("the Flagsmith server-side key provider, run from its serialized text",
   });
 });
 
+describe("limits from the host's environment", () => {
+  it("bound a failing operation in time and attempts (FLAGSMITH_RETRY_WITHIN_MS, FLAGSMITH_MAX_ATTEMPTS)", async () => {
+    restoreEnv();
+    restoreEnv = pointProvidersAt(double, { FLAGSMITH_RETRY_WITHIN_MS: "800", FLAGSMITH_ATTEMPT_TIMEOUT_MS: "200", FLAGSMITH_MAX_ATTEMPTS: "50" });
+    double.faults.add({ answer: 500, times: 1000 });
+    const started = Date.now();
+    await expect(environments.create(inputs("restant-main"))).rejects.toThrow(/GET \/api\/v1\/environments\/\?project=1 answered 500: .*gave up/);
+    expect(Date.now() - started).toBeLessThan(800 + 200 + 100);
+    restoreEnv();
+    restoreEnv = pointProvidersAt(double, { FLAGSMITH_MAX_ATTEMPTS: "2" });
+    const before = double.requests.length;
+    await expect(environments.create(inputs("restant-main"))).rejects.toThrow(/gave up after 2 attempts/);
+    expect(double.requests.length - before).toBe(2);
+  });
+
+  it("refuses a limit that is not a positive whole number", async () => {
+    restoreEnv();
+    restoreEnv = pointProvidersAt(double, { FLAGSMITH_MAX_ATTEMPTS: "lots" });
+    await expect(environments.create(inputs("restant-main"))).rejects.toThrow(/FLAGSMITH_MAX_ATTEMPTS must be a positive whole number, not "lots"/);
+  });
+});
+
 describe("credentials", () => {
   it("are read when a method runs, not when the provider is serialized, and a missing one is named", async () => {
     restoreEnv();
