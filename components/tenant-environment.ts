@@ -2,8 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec } from "../infra/spec";
 import { AppSecrets } from "./app-secrets";
 import { DeploymentEnvironment } from "./deployment-environment";
+import { DokkuRuntime } from "./dokku-runtime";
+import { FeatureFlags } from "./feature-flags";
 import { EnvironmentMonitoring } from "./environment-monitoring";
 import { HostRecords } from "./host-records";
+import { laravelConfig } from "./laravel-config";
 import { SentryClientKey } from "./sentry-client-key";
 
 export interface TenantEnvironmentArgs {
@@ -21,6 +24,8 @@ export class TenantEnvironment extends pulumi.ComponentResource {
   readonly secrets: AppSecrets;
   readonly dns: HostRecords;
   readonly sentry: SentryClientKey | undefined;
+  readonly featureFlags: FeatureFlags | undefined;
+  readonly runtime: DokkuRuntime;
   readonly monitoring: EnvironmentMonitoring | undefined;
   readonly deploymentEnvironment: DeploymentEnvironment | undefined;
 
@@ -30,6 +35,8 @@ export class TenantEnvironment extends pulumi.ComponentResource {
     this.secrets = this.createSecrets(name);
     this.dns = this.createDns(name);
     this.sentry = this.createSentryKey(name);
+    this.featureFlags = this.createFeatureFlags(name);
+    this.runtime = this.createRuntime(name);
     this.monitoring = this.createMonitoring(name);
     this.deploymentEnvironment = this.createDeploymentEnvironment(name);
     this.registerOutputs({ url: args.spec.url });
@@ -64,6 +71,21 @@ export class TenantEnvironment extends pulumi.ComponentResource {
       { organization: sentry.organization, project: sentry.project, keyName: sentry.keyName },
       { parent: this },
     );
+  }
+
+  private createFeatureFlags(name: string): FeatureFlags | undefined {
+    const { flagsmith } = this.spec;
+    return flagsmith ? new FeatureFlags(`${name}-flags`, { flagsmith }, { parent: this }) : undefined;
+  }
+
+  private createRuntime(name: string): DokkuRuntime {
+    const config = laravelConfig({
+      spec: this.spec,
+      appKey: this.secrets.appKey,
+      ...(this.sentry ? { sentryDsn: this.sentry.dsn } : {}),
+      ...(this.featureFlags ? { flagsmithServerKey: this.featureFlags.serverKey } : {}),
+    });
+    return new DokkuRuntime(`${name}-runtime`, { spec: this.spec, config }, { parent: this });
   }
 
   private createMonitoring(name: string): EnvironmentMonitoring | undefined {

@@ -26,6 +26,10 @@ function madeUpOutputs(type: string, name: string): Record<string, unknown> {
       const dsn = `https://${publicKey}@sentry.example.invalid/4242`;
       return { public: publicKey, secret: secretKey, dsnPublic: dsn, dsnSecret: dsn.replace("@", `:${secretKey}@`), projectId: 4242 };
     }
+    case "pulumi-nodejs:dynamic/flagsmith:Environment":
+      return { apiKey: digest.toString("base64url").slice(0, 22), environmentId: digest.readUInt16BE(0) };
+    case "pulumi-nodejs:dynamic/flagsmith:ServerKey":
+      return { key: `ser.${digest.toString("base64url").slice(0, 30)}`, keyId: digest.readUInt16BE(2) };
     default:
       return {};
   }

@@ -83,10 +83,16 @@ function walk(value: unknown, at: string, secretPaths: string[], mask: boolean):
   const object = value as Record<string, unknown>;
   if (object[specialSigKey] === specialSecretSig) {
     secretPaths.push(at);
-    return mask ? SECRET_MASK : walk(object.value, at, [], false);
+    return mask ? maskKeepingKeys(object.value) : walk(object.value, at, [], false);
   }
   if (object[specialSigKey] === RESOURCE_REFERENCE_SIG) return `[resource ${String(object.urn)}]`;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(object)) out[key] = walk(v, at === "" ? key : `${at}.${key}`, secretPaths, mask);
   return out;
+}
+
+/** A secret object shows its keys (names are not secret), every value masked: `config = { APP_KEY: "[secret]", … }`. */
+function maskKeepingKeys(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return SECRET_MASK;
+  return Object.fromEntries(Object.keys(value).map((key) => [key, SECRET_MASK]));
 }
