@@ -193,9 +193,14 @@ describe("domains, ps and reports", () => {
       stdout: "",
       stderr: " !     `apps:frobnicate web` is not a dokku command.\n !     See `dokku help` for a list of available commands.\n",
     });
+    // A command Dokku has but the double lacks is reported as the double's gap, never as Dokku's refusal.
+    const gap = await dokku(["ports:set", "web", "http:80:5000"]);
+    expect(gap.code).toBe(1);
+    expect(gap.stderr).toContain("The Dokku double does not implement `ports:set`");
     await dokku(["apps:create", "web"]);
     expect(commandLog().map(({ argv, exitCode }) => ({ argv, exitCode }))).toEqual([
       { argv: ["apps:frobnicate", "web"], exitCode: 1 },
+      { argv: ["ports:set", "web", "http:80:5000"], exitCode: 1 },
       { argv: ["apps:create", "web"], exitCode: 0 },
     ]);
   });

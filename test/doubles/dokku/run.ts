@@ -1,5 +1,6 @@
 import { DokkuFailure } from "./cli/failure";
 import { Console } from "./cli/console";
+import { isRealDokkuCommand } from "./cli/real-namespaces";
 import { commands } from "./commands/registry";
 import { CommandLog } from "./state/command-log";
 import { faultsOf } from "./state/faults";
@@ -47,7 +48,16 @@ async function execute(argv: string[], options: RunOptions): Promise<number> {
     options.console.log(`dokku version ${DOKKU_VERSION}`);
     return 0;
   }
+  if (name === "" || name === "help") {
+    // Dokku prints its usage header only on a TTY (dokku_log_quiet); over SSH the list of commands remains.
+    for (const command of Object.keys(commands).sort()) options.console.log(`    ${command}`);
+    return 0;
+  }
   const handler = Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
+  if (!handler && isRealDokkuCommand(name)) {
+    options.console.warn(`The Dokku double does not implement \`${name}\` (Dokku has it): add it under test/doubles/dokku`);
+    return 1;
+  }
   if (!handler) {
     options.console.warn(`\`${args.join(" ")}\` is not a dokku command.`);
     options.console.warn("See `dokku help` for a list of available commands.");
