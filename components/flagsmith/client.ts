@@ -113,7 +113,9 @@ export class FlagsmithClient {
 
   /** Creates a server-side key (`ser.…`, 201). Names need not be unique. */
   async createServerKey(environmentApiKey: string, name: string): Promise<FlagsmithServerKeyRecord> {
-    const before = new Set((await this.listServerKeys(environmentApiKey) ?? []).map((key) => key.id));
+    const existing = await this.listServerKeys(environmentApiKey);
+    if (!existing) throw flagsmithApiError(`Flagsmith has no environment with the key ${environmentApiKey} to make a server-side key in`, 404, undefined);
+    const before = new Set(existing.map((key) => key.id));
     return (await this.call({
       method: "POST",
       target: this.keysPath(environmentApiKey),

@@ -151,6 +151,11 @@ describe("the Flagsmith server-side key provider, run from its serialized text",
     expect((await serverKeys.diff(id, read.props!, wanted)).changes).toBe(false);
   });
 
+  it("says so when the environment to make a key in does not exist", async () => {
+    await expect(serverKeys.create({ environmentApiKey: "noSuchEnvironmentKey00", name: "app", version: "1" })).rejects.toThrow(/no environment with the key noSuchEnvironmentKey00/);
+    expect(posts()).toEqual([]);
+  });
+
   it("reads a rename or deactivation made by hand as drift and repairs it on update", async () => {
     const env = await environment();
     const wanted = { environmentApiKey: env.apiKey, name: "app", version: "1" };
