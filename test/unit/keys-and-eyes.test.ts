@@ -33,6 +33,31 @@ describe("Sentry, Grafana and GitHub per environment", () => {
     }
   });
 
+  it("hands the app its DSN, Flagsmith server key and settings, all secret in its config", () => {
+    for (const result of [r.production!, r.staging!, r.preview!]) {
+      const [app] = resourcesOfType(result, "pulumi-nodejs:dynamic/dokku:App");
+      const config = app!.revealedInputs.config as Record<string, string>;
+      const slug = result.spec.kind === "platform" ? "" : result.spec.names.slug;
+      expect(config.SENTRY_LARAVEL_DSN).toBe(result.outputs.sentryDsn!.value);
+      expect(config).toMatchObject({ SENTRY_ENVIRONMENT: slug, FLAGSMITH_API_URL: "https://flags.example.com/api/v1/" });
+      expect(config.FLAGSMITH_ENVIRONMENT_KEY).toMatch(/^ser\./);
+      expect(app!.secretPaths).toContain("config");
+      const masked = JSON.stringify(result.resources.map((x) => x.inputs));
+      for (const secret of [config.SENTRY_LARAVEL_DSN!, config.FLAGSMITH_ENVIRONMENT_KEY!, config.APP_KEY!]) expect(masked).not.toContain(secret);
+    }
+    const sampleRate = (result: PlanResult) =>
+      (resourcesOfType(result, "pulumi-nodejs:dynamic/dokku:App")[0]!.revealedInputs.config as Record<string, string>).SENTRY_TRACES_SAMPLE_RATE;
+    expect([sampleRate(r.production!), sampleRate(r.staging!), sampleRate(r.preview!)]).toEqual(["0.1", "0.5", "1"]);
+  });
+
+  it("starts a preview's Flagsmith environment from staging's; others start empty", () => {
+    const env = (result: PlanResult) => resourcesOfType(result, "pulumi-nodejs:dynamic/flagsmith:Environment")[0]!.inputs;
+    expect(env(r.preview!)).toMatchObject({ name: "pr-7", cloneFrom: "staging", project: 1 });
+    expect(env(r.staging!)).toMatchObject({ name: "staging" });
+    expect(env(r.staging!).cloneFrom).toBeUndefined();
+    expect(resourcesOfType(r.preview!, "pulumi-nodejs:dynamic/flagsmith:ServerKey")[0]!.options.additionalSecretOutputs).toContain("key");
+  });
+
   it("labels alert rules with the slug, uses the configured queries, and pages only for production", () => {
     const rulesOf = (result: PlanResult) => resourcesOfType(result, RULES)[0]!.inputs.rules as Rule[];
     for (const [result, slug, contact, severity] of [
