@@ -156,6 +156,9 @@ export class PreviewLifecycle {
     const expiresAt = new Date(clock.now().getTime() + settings.expiryMs).toISOString();
     await engine.setTags(plan.stack, { [PREVIEW_TAGS.pr]: String(pr.number), [PREVIEW_TAGS.commit]: sha, [PREVIEW_TAGS.expires]: expiresAt });
     await github.removeLabel(pr.number, settings.labels.queued);
+    // The label marks a PR that wants a preview: pushes to it redeploy, and the reaper looks for it. For a fork only
+    // a maintainer sets it (checked above), so it is never added to one here.
+    if (!pr.fromFork && !pr.labels.includes(settings.labels.preview)) await github.addLabel(pr.number, settings.labels.preview);
     await this.say(pr.number, { state: "deploying", commit: sha, expiresAt });
 
     // The check right before `up`: the PR may have closed or moved on while this run waited its turn.
@@ -225,6 +228,8 @@ export class PreviewLifecycle {
     const { engine, github, clock, settings } = this.deps;
     const stack = previewStack(pr.number, pr.headRef).stack;
     await github.removeLabel(pr.number, settings.labels.queued);
+    // Wanted no more: later pushes must not bring it back (a closed PR keeps its labels, harmlessly).
+    if (pr.state === "open") await github.removeLabel(pr.number, settings.labels.preview);
     const previous = await this.comments.read(pr.number);
     const exists = (await engine.listStacks()).some((s) => s.name === stack);
     if (!exists) {
