@@ -204,7 +204,15 @@ describe("the Dokku double behind real sshd", () => {
     expect(refused).toMatch(/WRONGPASS|NOAUTH/);
     expect((await once("dokku", "redis:destroy shared --force")).stderr).toContain("Cannot delete linked service");
 
+    // `--no-restart` anywhere on the line reaches the plugin through DOKKU_GLOBAL_FLAGS; without it unlink restarts.
+    await once("dokku", "git:sync --build with-data https://example.com/app.git main");
+    server.resetCounters();
+    await once("dokku", "redis:unlink shared with-data --no-restart");
+    expect(server.restarts("with-data")).toBe(0);
+    await once("dokku", "redis:link shared with-data");
+    expect(server.restarts("with-data")).toBe(1);
     await once("dokku", "mysql:unlink with_data_db with-data");
+    expect(server.restarts("with-data")).toBe(2);
     expect(await once("dokku", "mysql:destroy with_data_db --force")).toMatchObject({ code: 0 });
   });
 

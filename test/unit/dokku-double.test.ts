@@ -103,6 +103,8 @@ describe("apps", () => {
     await dokku(["apps:create", "api"]);
     expect(await dokku(["apps:destroy", "--force", "api"])).toMatchObject({ code: 0 });
     expect(await dokku(["apps:destroy", "--force", "api"])).toMatchObject({ code: 20 });
+    await dokku(["apps:create", "worker"]);
+    expect(await dokku(["--force", "apps:destroy", "worker"])).toMatchObject({ code: 0 }); // Dokku's global --force
   });
 });
 

@@ -35,13 +35,12 @@ export async function runDokku(argv: string[], options: RunOptions): Promise<num
 }
 
 async function execute(argv: string[], options: RunOptions): Promise<number> {
+  // The leading flags are stripped before the subcommand, as the `dokku` script does…
   const args = [...argv];
-  const globalFlags: string[] = [];
   let appFlag: string | undefined;
   while (args.length > 0 && args[0].startsWith("--") && args[0] !== "--version") {
     const flag = args.shift() as string;
     if (flag === "--app") appFlag = args.shift();
-    else globalFlags.push(flag);
   }
   const [name = "", ...rest] = args;
   if (name === "version" || name === "--version" || name === "-v") {
@@ -63,9 +62,11 @@ async function execute(argv: string[], options: RunOptions): Promise<number> {
     options.console.warn("See `dokku help` for a list of available commands.");
     return 1;
   }
-  // Leading flags (--quiet, --force, --no-restart…) are global, as in the `dokku` script; plugins read them back.
   const refused = await injectedFailure(name, options);
   if (refused !== undefined) return refused;
+  // …but its parse_args collects every `--flag` anywhere on the line into DOKKU_GLOBAL_FLAGS, and `--force` anywhere
+  // sets DOKKU_APPS_FORCE_DELETE: `mysql:unlink svc app --no-restart` spares the restart through that.
+  const globalFlags = argv.filter((arg) => arg.startsWith("--"));
   const env: NodeJS.ProcessEnv = { ...options.env, DOKKU_GLOBAL_FLAGS: globalFlags.join(" ") };
   if (globalFlags.includes("--force")) env.DOKKU_APPS_FORCE_DELETE = "1";
   try {

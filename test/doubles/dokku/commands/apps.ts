@@ -43,7 +43,8 @@ const destroy: CommandHandler = async (context) => {
   const { positional, booleans } = parseFlags(context.name, context.args, { booleans: ["force"] });
   const app = positional[0];
   existingApp(context.store.read(), app);
-  if (!booleans.has("force")) await confirmDestruction(context, app, "app");
+  const forced = booleans.has("force") || context.env.DOKKU_APPS_FORCE_DELETE === "1";
+  if (!forced) await confirmDestruction(context, app, "app");
   await context.store.update((state) => {
     existingApp(state, app);
     context.console.info1(`Destroying ${app} (including all add-ons)`);

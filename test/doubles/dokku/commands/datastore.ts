@@ -43,15 +43,25 @@ export function existingService<S extends LinkedService>(plugin: DatastorePlugin
   return services[name];
 }
 
-/** Flags of the form `-n`/`--no-restart`, `-a|--alias X`, `-q|--querystring X` (service_parse_args). */
+/** `--no-restart` anywhere on the line lands in DOKKU_GLOBAL_FLAGS (the `dokku` script's parse_args). */
+function globalNoRestart(env: NodeJS.ProcessEnv): boolean {
+  return (env.DOKKU_GLOBAL_FLAGS ?? "").includes("--no-restart");
+}
+
+/**
+ * service_parse_args for link: `-n|--no-restart`, `-R|--restart-apps false`, `-a|--alias X` (upper-cased, `_URL`
+ * dropped), `-q|--querystring X` (leading `?` dropped). Like getopts, it stops at the first non-option.
+ */
 function linkOptions(args: string[], env: NodeJS.ProcessEnv): { alias?: string; querystring?: string; restart: boolean } {
   let alias: string | undefined;
   let querystring: string | undefined;
-  let restart = !(env.DOKKU_GLOBAL_FLAGS ?? "").includes("--no-restart");
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "-a" || args[i] === "--alias") alias = args[++i];
-    else if (args[i] === "-q" || args[i] === "--querystring") querystring = args[++i];
+  let restart = !globalNoRestart(env);
+  for (let i = 0; i < args.length && args[i].startsWith("-"); i++) {
+    if (args[i] === "-a" || args[i] === "--alias") alias = (args[++i] ?? "").toUpperCase().replace(/_URL$/, "");
+    else if (args[i] === "-q" || args[i] === "--querystring") querystring = (args[++i] ?? "").replace(/^\?/, "");
     else if (args[i] === "-n" || args[i] === "--no-restart") restart = false;
+    else if (args[i] === "-R" || args[i] === "--restart-apps") restart = args[++i] !== "false";
+    else i++;
   }
   return { alias, querystring, restart };
 }
@@ -107,10 +117,11 @@ export function datastoreCommands<S extends LinkedService>(plugin: DatastorePlug
   };
 
   const unlink: CommandHandler = async ({ args, store, console, env }) => {
-    const [name, app, ...rest] = args;
+    // The real unlink parses no flags of its own (no `-n`): only `--no-restart`, through DOKKU_GLOBAL_FLAGS.
+    const [name, app] = args;
     if (!name) throw DokkuFailure.of("Please specify a valid name for the service");
     if (!app) throw DokkuFailure.of("Please specify an app to run the command on");
-    const { restart } = linkOptions(rest, env);
+    const restart = !globalNoRestart(env);
     const result = await store.update((state) => {
       const service = existingService(plugin, state, name);
       const target = existingAppFromShell(state, app);
