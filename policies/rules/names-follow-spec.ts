@@ -5,6 +5,8 @@ import { stringListProp, stringProp } from "../props";
 import { DNS_RECORD, DOKKU_APP, DOKKU_MYSQL_SERVICE, DOKKU_REDIS_SLOT, FLAGSMITH_ENVIRONMENT } from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
 
+const ADDRESS_RECORD_TYPES = new Set(["A", "AAAA", "CNAME"]);
+
 /** One named thing a resource declares, and the name the spec derived for it. */
 interface NameCheck {
   what: string;
@@ -38,6 +40,8 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
     case DOKKU_MYSQL_SERVICE:
       return [check("database service", "service", names.mysqlService), ...linkedApp()];
     case DNS_RECORD:
+      // Address records point the hostname at the runtime; others (TXT challenges, …) may carry other names.
+      if (!ADDRESS_RECORD_TYPES.has(stringProp(resource.props, "type") ?? "A")) return [];
       return [{ ...check("hostname", "name", spec.hostname), actual: recordName(resource, spec.zone) }];
     case FLAGSMITH_ENVIRONMENT:
       return [check("Flagsmith environment", "name", names.flagsmithEnvironment)];

@@ -241,7 +241,8 @@ describe("names-follow-spec", () => {
       appOf(staging),
       { type: MYSQL, props: { service: staging.names.mysqlService, app: staging.names.dokkuApp } },
       { type: DNS, props: { name: staging.hostname } },
-      { type: DNS, props: { name: "restant.staging" } },
+      { type: DNS, props: { name: "restant.staging", type: "AAAA" } },
+      { type: DNS, props: { name: "_acme-challenge.restant.staging.example.com", type: "TXT" } },
       { type: FLAGSMITH, props: { name: "staging" } },
     ];
     expect(violations(await validateStack(namesFollowSpec, resources))).toEqual([]);
