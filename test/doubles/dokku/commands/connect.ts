@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { DokkuFailure } from "../cli/failure";
 import { testMariaDb } from "../services/mariadb";
+import { testRedis } from "../services/redis-server";
 import { DokkuState } from "../state/types";
 import { CommandHandler } from "./context";
 
@@ -16,9 +17,14 @@ function serviceOf<S>(services: Record<string, S>, name: string | undefined, lab
   return services[name];
 }
 
-function runClient(command: string, args: string[], input: string): Promise<{ code: number; stdout: Buffer; stderr: Buffer }> {
+function runClient(
+  command: string,
+  args: string[],
+  input: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: Buffer; stderr: Buffer }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, LANG: "C.UTF-8", LC_ALL: "C.UTF-8" } });
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env, LANG: "C.UTF-8", LC_ALL: "C.UTF-8" } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
@@ -30,8 +36,8 @@ function runClient(command: string, args: string[], input: string): Promise<{ co
   });
 }
 
-async function relay(context: Parameters<CommandHandler>[0], command: string, args: string[]): Promise<void> {
-  const result = await runClient(command, args, await context.stdin());
+async function relay(context: Parameters<CommandHandler>[0], command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<void> {
+  const result = await runClient(command, args, await context.stdin(), env);
   context.console.write(result.stdout);
   if (result.stderr.length > 0) process.stderr.write(result.stderr);
   if (result.code !== 0) throw new DokkuFailure([], result.code);
