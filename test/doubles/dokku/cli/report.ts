@@ -9,6 +9,8 @@ export interface ReportShape {
   trimPrefix: boolean;
   /** …and keep the prefixed key too (ps does, domains does not). */
   emitLegacyPrefix: boolean;
+  /** JSON built by jq in the plugin's flag order (dokku-letsencrypt), not Go's sorted, escaped map. */
+  jqOrder?: boolean;
 }
 
 /** The arguments of `<plugin>:report [app] [--format stdout|json] [--<info-flag>]` (common.ParseReportArgs). */
@@ -40,7 +42,7 @@ export function printReport(
   if (format === "json") {
     const prefix = `--${shape.reportType}-`;
     const data: Record<string, string> = {};
-    for (const key of keys) {
+    for (const key of shape.jqOrder ? Object.keys(flags) : keys) {
       const legacyKey = key.slice(2);
       if (shape.trimPrefix && key.startsWith(prefix)) {
         data[key.slice(prefix.length)] = flags[key];
@@ -49,7 +51,7 @@ export function printReport(
         data[legacyKey] = flags[key];
       }
     }
-    console.log(goJson(data));
+    console.log(shape.jqOrder ? JSON.stringify(data) : goJson(data));
     return;
   }
   if (infoFlag) {

@@ -141,7 +141,7 @@ function reportFlags(state: DokkuState, target: AppState): Record<string, string
 const report: CommandHandler = ({ args, store, console }) => {
   const { app, format, infoFlag } = parseReportArgs(args);
   const state = store.read();
-  const shape = { reportType: "letsencrypt", trimPrefix: true, emitLegacyPrefix: false };
+  const shape = { reportType: "letsencrypt", trimPrefix: true, emitLegacyPrefix: false, jqOrder: true };
   for (const name of appsToReport(state.apps, app, console)) printReport(console, shape, reportFlags(state, existingAppFromShell(state, name)), format, infoFlag);
 };
 
