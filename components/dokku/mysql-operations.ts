@@ -21,7 +21,8 @@ export class MysqlCloneVerificationError extends Error {
       `the clone of the snapshot ${snapshot} into ${service} is not identical, so it was destroyed: ${shown}${more}. ` +
         "mysql:clone hides import errors; check the snapshot service's health (mysql:logs) and run the update again.",
     );
-    this.name = new.target.name;
+    // A literal, not new.target.name: Pulumi's closure serializer rewrites classes so new.target is undefined.
+    this.name = "MysqlCloneVerificationError";
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DokkuRunner } from "./dokku-runner";
+import { DokkuAppMissingError } from "./errors/app-missing-error";
 import {
   CLAIM_SCRIPT,
   type ClaimReply,
@@ -41,7 +42,8 @@ export class RedisSlotRangeFullError extends Error {
     holder: string,
   ) {
     super(fullRangeMessage(range, holders, holder));
-    this.name = new.target.name;
+    // A literal, not new.target.name: Pulumi's closure serializer rewrites classes so new.target is undefined.
+    this.name = "RedisSlotRangeFullError";
   }
 }
 
@@ -95,6 +97,31 @@ export async function redisLinks(dokku: DokkuRunner, service: string): Promise<s
 export async function linkRedis(dokku: DokkuRunner, service: string, app: string): Promise<void> {
   if ((await redisLinks(dokku, service)).includes(app)) return;
   await dokku.run(["redis:link", service, app, "--no-restart"]);
+}
+
+/** The app's variables for its slot: Laravel's default and cache connections both use it (keys are prefixed). */
+export function slotConfig(slot: number): Record<string, string> {
+  return { REDIS_DB: String(slot), REDIS_CACHE_DB: String(slot) };
+}
+
+/**
+ * Links the shared service (REDIS_URL, which has no DB index) and sets the slot's variables, without a restart: the
+ * deploy that follows starts the app with them. The app's own resource leaves variables it does not manage alone.
+ */
+export async function attachSlot(dokku: DokkuRunner, service: string, app: string, slot: number): Promise<void> {
+  await linkRedis(dokku, service, app);
+  const pairs = Object.entries(slotConfig(slot)).map(([key, value]) => `${key}=${value}`);
+  await dokku.run(["config:set", "--no-restart", app, ...pairs]);
+}
+
+/** Undoes attachSlot on an app that still exists; an app already destroyed is fine. */
+export async function detachSlot(dokku: DokkuRunner, service: string, app: string): Promise<void> {
+  try {
+    await dokku.run(["config:unset", "--no-restart", app, ...Object.keys(slotConfig(0))]);
+    await unlinkRedisIfLinked(dokku, service, app);
+  } catch (error) {
+    if (!(error instanceof DokkuAppMissingError)) throw error;
+  }
 }
 
 /** Unlinks the shared service from the app when both still know of the link; an app already gone is fine. */

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { claimSlot, linkRedis, lookupSlot, releaseSlot, type SlotRange, unlinkRedisIfLinked } from "./redis-slot-operations";
+import { attachSlot, claimSlot, detachSlot, lookupSlot, releaseSlot, type SlotRange } from "./redis-slot-operations";
 import type { DokkuTarget } from "./ssh-options";
 import { sameTarget, withTargetSession } from "./target-session";
 
@@ -16,7 +16,7 @@ export interface RedisSlotInputs {
   holder: string;
   /** Slots this holder may take; production and staging get a range of one (their fixed slot). */
   range: SlotRange;
-  /** The app to link to the shared service (REDIS_URL). Default: none. */
+  /** The app to link to the shared service (REDIS_URL) and give REDIS_DB / REDIS_CACHE_DB. Default: none. */
   app?: string;
 }
 
@@ -56,7 +56,7 @@ export const redisSlotProvider: pulumi.dynamic.ResourceProvider = {
     const outs = await withTargetSession(inputs.target, async (dokku) => {
       const { slot, claimed } = await claimSlot(dokku, inputs);
       try {
-        if (inputs.app !== undefined) await linkRedis(dokku, inputs.service, inputs.app);
+        if (inputs.app !== undefined) await attachSlot(dokku, inputs.service, inputs.app, slot);
       } catch (error) {
         if (claimed) await releaseSlot(dokku, { ...inputs, slot });
         throw error;
@@ -77,16 +77,16 @@ export const redisSlotProvider: pulumi.dynamic.ResourceProvider = {
 
   async update(_id: string, olds: RedisSlotOutputs, news: RedisSlotInputs) {
     return withTargetSession(news.target, async (dokku) => {
-      if (olds.app !== undefined && olds.app !== news.app) await unlinkRedisIfLinked(dokku, olds.service, olds.app).catch(() => undefined);
-      if (news.app !== undefined) await linkRedis(dokku, news.service, news.app);
+      if (olds.app !== undefined && olds.app !== news.app) await detachSlot(dokku, olds.service, olds.app);
+      if (news.app !== undefined) await attachSlot(dokku, news.service, news.app, olds.slot);
       return { outs: { ...news, slot: olds.slot } };
     });
   },
 
   async delete(_id: string, props: RedisSlotOutputs) {
     await withTargetSession(props.target, async (dokku) => {
-      // The app may already be gone (its destruction unlinks it); a link left on a live app would point at nothing.
-      if (props.app !== undefined) await unlinkRedisIfLinked(dokku, props.service, props.app).catch(() => undefined);
+      // A live app must not keep pointing at a slot someone else may claim next; a destroyed one is fine.
+      if (props.app !== undefined) await detachSlot(dokku, props.service, props.app);
       await releaseSlot(dokku, props);
     });
   },
