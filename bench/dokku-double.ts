@@ -1,5 +1,6 @@
-import { Client } from "ssh2";
+import type { Client } from "ssh2";
 import { DokkuServer, startDokkuServer } from "../test/support/dokku-server";
+import { connectToDokku, execOverSsh } from "../test/support/dokku-ssh";
 import { startLatencyProxy } from "../test/support/latency-proxy";
 
 /**
@@ -71,34 +72,11 @@ async function timed(runs: number, action: () => Promise<unknown>): Promise<numb
   return samples[Math.floor(samples.length / 2)];
 }
 
-function connect(server: DokkuServer, port: number): Promise<Client> {
-  const expected = server.hostKey.split(" ")[1];
-  return new Promise((resolve, reject) => {
-    const client = new Client();
-    client.once("ready", () => resolve(client));
-    client.once("error", reject);
-    client.connect({
-      host: server.host,
-      port,
-      username: "dokku",
-      privateKey: server.privateKey,
-      hostVerifier: (key: Buffer) => key.toString("base64") === expected,
-    });
-  });
-}
+const connect = (server: DokkuServer, port: number): Promise<Client> => connectToDokku(server, "dokku", { port });
 
-function exec(client: Client, command: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, (error, stream) => {
-      if (error) return reject(error);
-      stream.on("data", () => undefined);
-      stream.stderr.on("data", () => undefined);
-      stream.on("close", (code: number | null) =>
-        code === 0 ? resolve(code) : reject(new Error(`\`${command}\` exited ${code}`)),
-      );
-      stream.end();
-    });
-  });
+async function exec(client: Client, command: string): Promise<void> {
+  const result = await execOverSsh(client, command);
+  if (result.code !== 0) throw new Error(`\`${command}\` exited ${result.code}: ${result.stderr}`);
 }
 
 if (require.main === module) {

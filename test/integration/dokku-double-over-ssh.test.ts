@@ -2,52 +2,20 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Client } from "ssh2";
+import type { Client } from "ssh2";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DokkuServer, startDokkuServer } from "../support/dokku-server";
+import { SshExecResult, connectToDokku, execOverSsh } from "../support/dokku-ssh";
 import { startLatencyProxy } from "../support/latency-proxy";
-
-interface ExecResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let server: DokkuServer;
 let canaryDir: string;
 
-function connect(user: "dokku" | "root", options: { port?: number; hostKey?: string } = {}): Promise<Client> {
-  const expected = (options.hostKey ?? server.hostKey).split(" ")[1];
-  return new Promise((resolve, reject) => {
-    const client = new Client();
-    client.once("ready", () => resolve(client));
-    client.once("error", reject);
-    client.connect({
-      host: server.host,
-      port: options.port ?? server.port,
-      username: user,
-      privateKey: server.privateKey,
-      hostVerifier: (key: Buffer) => key.toString("base64") === expected,
-      readyTimeout: 10_000,
-    });
-  });
-}
+const connect = (user: "dokku" | "root", options: { port?: number; hostKey?: string } = {}): Promise<Client> =>
+  connectToDokku(server, user, options);
+const exec = execOverSsh;
 
-function exec(client: Client, command: string, stdin?: string): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    client.exec(command, (error, stream) => {
-      if (error) return reject(error);
-      let stdout = "";
-      let stderr = "";
-      stream.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-      stream.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-      stream.on("close", (code: number | null) => resolve({ code: code ?? -1, stdout, stderr }));
-      stream.end(stdin ?? "");
-    });
-  });
-}
-
-async function once(user: "dokku" | "root", command: string): Promise<ExecResult> {
+async function once(user: "dokku" | "root", command: string): Promise<SshExecResult> {
   const client = await connect(user);
   try {
     return await exec(client, command);

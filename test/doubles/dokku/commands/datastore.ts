@@ -29,6 +29,14 @@ export interface DatastorePlugin<S extends LinkedService> {
 }
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]+$/;
+
+/** The test server behind a datastore plugin, or the plain refusal to run without test/services/start.sh. */
+export function needTestServer<T>(found: T | undefined, prefix: string, server: string): T {
+  if (found === undefined) {
+    throw DokkuFailure.of(`The Dokku double's ${prefix} services need the test ${server}: run through test/services/start.sh`);
+  }
+  return found;
+}
 const COLORS = ["AQUA", "BLACK", "BLUE", "FUCHSIA", "GRAY", "GREEN", "LIME", "MAROON", "NAVY", "OLIVE", "PURPLE", "RED", "SILVER", "TEAL", "WHITE", "YELLOW"];
 
 function has<T>(record: Record<string, T>, key: string | undefined): key is string {

@@ -14,13 +14,9 @@ import {
 import { faultsOf } from "../state/faults";
 import { MysqlService } from "../state/types";
 import { CommandHandler } from "./context";
-import { DatastorePlugin, datastoreCommands, existingService } from "./datastore";
+import { DatastorePlugin, datastoreCommands, existingService, needTestServer } from "./datastore";
 
-function server(env: NodeJS.ProcessEnv): MariaDbServer {
-  const found = testMariaDb(env);
-  if (!found) throw DokkuFailure.of("The Dokku double's mysql services need the test MariaDB: run through test/services/start.sh");
-  return found;
-}
+const server = (env: NodeJS.ProcessEnv): MariaDbServer => needTestServer(testMariaDb(env), "mysql", "MariaDB");
 
 /** dokku-mysql: one service = one database and one user on the shared test MariaDB server. */
 const plugin: DatastorePlugin<MysqlService> = {

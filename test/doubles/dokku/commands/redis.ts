@@ -1,15 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { DokkuFailure } from "../cli/failure";
 import { RedisServer, redisAdmin, testRedis } from "../services/redis-server";
 import { RedisService } from "../state/types";
 import { CommandHandler } from "./context";
-import { DatastorePlugin, datastoreCommands } from "./datastore";
+import { DatastorePlugin, datastoreCommands, needTestServer } from "./datastore";
 
-function server(env: NodeJS.ProcessEnv): RedisServer {
-  const found = testRedis(env);
-  if (!found) throw DokkuFailure.of("The Dokku double's redis services need the test Redis: run through test/services/start.sh");
-  return found;
-}
+const server = (env: NodeJS.ProcessEnv): RedisServer => needTestServer(testRedis(env), "redis", "Redis");
 
 /**
  * dokku-redis: every service is the shared test Redis server, reached with a password of its own (added to the
