@@ -58,6 +58,7 @@ export async function startDokkuServer(): Promise<DokkuServer> {
   if (!existsSync(doubleEntry)) throw new Error(`${doubleEntry} is missing: run \`npm run build\` first`);
 
   const dokku = ensureDokkuUser();
+  assertDokkuUserCanRun(doubleEntry);
   const dir = mkdtempSync(path.join(os.tmpdir(), "dokku-server-"));
   chmodSync(dir, 0o755);
   const stateDir = path.join(dir, "state");
@@ -134,6 +135,17 @@ function ensureDokkuUser(): { uid: number; gid: number } {
     .find((line) => line.startsWith(`${DOKKU_USER}:`));
   if (shadow?.split(":")[1].startsWith("!")) execFileSync("usermod", ["--password", "*", DOKKU_USER]);
   return idOf();
+}
+
+/** sshd runs the double as the dokku user: Node (e.g. under /root/.nvm) and the project must be reachable by it. */
+function assertDokkuUserCanRun(doubleEntry: string): void {
+  for (const [test, file] of [["-x", process.execPath], ["-r", doubleEntry]] as const) {
+    try {
+      execFileSync("runuser", ["-u", DOKKU_USER, "--", "test", test, file], { stdio: "pipe" });
+    } catch {
+      throw new Error(`the ${DOKKU_USER} user cannot ${test === "-x" ? "run" : "read"} ${file}: install Node and the project where every user can read them`);
+    }
+  }
 }
 
 function generateKey(file: string): string {
