@@ -19,7 +19,15 @@ export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
   const log = (text: string) => process.stderr.write(text);
   const sentryTarget = sentryTargetFromEnv(env);
   return {
-    engine: new AutomationStackEngine({ workDir, policyPacks: settings.policyPacks, clock: systemClock, log }),
+    engine: new AutomationStackEngine({
+      workDir,
+      policyPacks: settings.policyPacks,
+      clock: systemClock,
+      log,
+      // The program's GitHub provider manages deployment environments, which needs more than this run's token:
+      // PULUMI_GITHUB_TOKEN, when given, is what the pulumi process sees as GITHUB_TOKEN.
+      ...(env.PULUMI_GITHUB_TOKEN ? { envVars: { GITHUB_TOKEN: env.PULUMI_GITHUB_TOKEN } } : {}),
+    }),
     github: new OctokitGitHubApi({
       token,
       owner: settings.owner,

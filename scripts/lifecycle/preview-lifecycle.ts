@@ -5,7 +5,7 @@ import { canCommand, type PullRequest } from "./github-api";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { PreviewComments } from "./preview-comments";
 import { PreviewQueue, mayTakePlace, placeHolders } from "./preview-queue";
-import type { PreviewStatus } from "./preview-status";
+import { isWebUrl, type PreviewStatus } from "./preview-status";
 import { SecretLeakError } from "./secret-guard";
 import { secretValues, type StackOutputs } from "./stack-engine";
 import { StackTeardown } from "./stack-teardown";
@@ -196,7 +196,7 @@ export class PreviewLifecycle {
     if (!after || after.state !== "open") return { outcome: "closed", pr: pr.number, detail: "the pull request closed during up" };
     if (after.headSha !== sha) return { outcome: "superseded", pr: pr.number, detail: `${after.headSha} arrived during up` };
 
-    const url = plainString(outputs, "url");
+    const url = [plainString(outputs, "url")].find((u): u is string => u !== undefined && isWebUrl(u));
     const registered = await registerRelease(this.deps, sha, plainString(outputs, "slug") ?? plan.stack, url);
     const releaseNote = registered || !this.deps.sentry ? "" : " The Sentry release could not be registered (see the CI log).";
     const secrets = secretValues(outputs);

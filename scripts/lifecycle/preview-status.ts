@@ -14,6 +14,8 @@ export const previewStates = [
 export type PreviewState = (typeof previewStates)[number];
 
 const isoTime = z.iso.datetime();
+/** Only web links: a `javascript:` or `data:` URL must never become a link in a comment. */
+const webUrl = z.url({ protocol: /^https?$/ });
 
 /** Everything a preview comment shows, all of it structured: nothing here is copied from command output. */
 export const previewStatusSchema = z.object({
@@ -22,14 +24,14 @@ export const previewStatusSchema = z.object({
   /** The commit deployed or being deployed. */
   commit: z.string().regex(/^[0-9a-f]{7,64}$/).optional(),
   /** The stack's `url` output. */
-  url: z.url().optional(),
+  url: webUrl.optional(),
   expiresAt: isoTime.optional(),
   /** When the master snapshot the database was cloned from was taken (stack output `snapshotTakenAt`). */
   snapshotTakenAt: isoTime.optional(),
   /** The lifecycle step that failed, in our words (`pulumi up`, `destroy`), never the tool's output. */
   failedStep: z.string().max(200).optional(),
   /** The CI run that did the work, for the logs. */
-  runUrl: z.url().optional(),
+  runUrl: webUrl.optional(),
   /** PRs whose previews hold the places while this one waits. */
   holders: z.array(z.number().int().positive()).optional(),
   queuedAt: isoTime.optional(),
@@ -42,3 +44,8 @@ export const previewStatusSchema = z.object({
   note: z.string().max(500).optional(),
 });
 export type PreviewStatus = z.infer<typeof previewStatusSchema>;
+
+/** Whether a stack's `url` output may be shown as the preview's link. */
+export function isWebUrl(value: string): boolean {
+  return webUrl.safeParse(value).success;
+}

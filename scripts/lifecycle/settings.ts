@@ -49,7 +49,9 @@ const envSchema = z.object({
 });
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv, workDir: string): LifecycleSettings {
-  const parsed = envSchema.safeParse(env);
+  // An unset repository variable reaches the job as an empty string: treat it as unset.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`lifecycle settings: ${problems}`);

@@ -1,0 +1,180 @@
+import fc from "fast-check";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { renderDriftIssue } from "../../../scripts/lifecycle/drift-issue";
+import { classifyDriftPreview } from "../../../scripts/lifecycle/engine-events";
+import { deployTargetFromEvent, previewCommandFromEvent } from "../../../scripts/lifecycle/github-event";
+import { readPreviewStatus, renderPreviewComment } from "../../../scripts/lifecycle/preview-comment";
+import { mayTakePlace } from "../../../scripts/lifecycle/preview-queue";
+import { assertNoSecrets, maskSecrets, SecretLeakError } from "../../../scripts/lifecycle/secret-guard";
+import { settingsFromEnv } from "../../../scripts/lifecycle/settings";
+import type { DriftedResource } from "../../../scripts/lifecycle/stack-engine";
+
+const comment = (body: string, extra: Record<string, unknown> = {}) => ({
+  action: "created",
+  issue: { number: 7, pull_request: { url: "x" } },
+  comment: { body, user: { login: "dev", type: "User" } },
+  ...extra,
+});
+const pull = (action: string, extra: Record<string, unknown> = {}) => ({
+  action,
+  number: 7,
+  sender: { login: "dev" },
+  pull_request: { head: { sha: "abc1234" }, labels: [] },
+  ...extra,
+});
+
+describe("reading the event", () => {
+  it("takes only a command alone on the first line of a new PR comment by a person", () => {
+    expect(previewCommandFromEvent("issue_comment", comment("/preview"), "preview")).toEqual({ kind: "create", pr: 7, actor: "dev", trigger: "comment" });
+    expect(previewCommandFromEvent("issue_comment", comment("/update\nplease"), "preview")).toMatchObject({ kind: "update" });
+    expect(previewCommandFromEvent("issue_comment", comment("/destroy "), "preview")).toMatchObject({ kind: "destroy" });
+    for (const body of ["please /preview", "/previews", "/Preview", "", "`/preview`"]) {
+      expect(previewCommandFromEvent("issue_comment", comment(body), "preview").kind, body).toBe("ignore");
+    }
+    expect(previewCommandFromEvent("issue_comment", { ...comment("/preview"), action: "edited" }, "preview").kind).toBe("ignore");
+    expect(previewCommandFromEvent("issue_comment", { ...comment("/preview"), issue: { number: 7 } }, "preview").kind).toBe("ignore");
+    expect(previewCommandFromEvent("issue_comment", comment("/preview", { comment: { body: "/preview", user: { login: "bot", type: "Bot" } } }), "preview").kind).toBe("ignore");
+  });
+
+  it("maps pull request events: the preview label, pushes with their commit, closing, reopening a labelled PR", () => {
+    expect(previewCommandFromEvent("pull_request_target", pull("labeled", { label: { name: "preview" } }), "preview")).toMatchObject({ kind: "create", trigger: "label" });
+    expect(previewCommandFromEvent("pull_request_target", pull("labeled", { label: { name: "bug" } }), "preview").kind).toBe("ignore");
+    expect(previewCommandFromEvent("pull_request_target", pull("synchronize"), "preview")).toEqual({ kind: "update", pr: 7, actor: "dev", trigger: "push", sha: "abc1234" });
+    expect(previewCommandFromEvent("pull_request_target", pull("closed"), "preview")).toMatchObject({ kind: "destroy", trigger: "close" });
+    expect(previewCommandFromEvent("pull_request_target", pull("reopened"), "preview").kind).toBe("ignore");
+    const labelled = pull("reopened", { pull_request: { head: { sha: "abc1234" }, labels: [{ name: "preview" }] } });
+    expect(previewCommandFromEvent("pull_request_target", labelled, "preview")).toMatchObject({ kind: "create", trigger: "reopen" });
+    expect(previewCommandFromEvent("workflow_dispatch", { inputs: { pr: "12", action: "destroy" }, sender: { login: "dev" } }, "preview")).toEqual({ kind: "destroy", pr: 12, actor: "dev", trigger: "dispatch" });
+    expect(() => previewCommandFromEvent("workflow_dispatch", { inputs: { pr: "x" }, sender: { login: "dev" } }, "preview")).toThrow();
+    expect(previewCommandFromEvent("push", {}, "preview").kind).toBe("ignore");
+  });
+
+  it("maps pushes to branch deploys, skipping deleted branches and tags", () => {
+    expect(deployTargetFromEvent("push", { ref: "refs/heads/release/2026", after: "abc" }, {})).toEqual({ kind: "deploy", branch: "release/2026", sha: "abc" });
+    expect(deployTargetFromEvent("push", { ref: "refs/heads/x", after: "0", deleted: true }, {}).kind).toBe("ignore");
+    expect(deployTargetFromEvent("push", { ref: "refs/tags/v1", after: "abc" }, {}).kind).toBe("ignore");
+    expect(deployTargetFromEvent("workflow_dispatch", {}, { GITHUB_REF_NAME: "main", GITHUB_SHA: "def" })).toEqual({ kind: "deploy", branch: "main", sha: "def" });
+  });
+});
+
+describe("the preview comment", () => {
+  const now = new Date("2026-03-01T12:00:00Z");
+
+  it("carries its status in a marker that reads back, and that no note can close or fake", () => {
+    const status = { pr: 7, state: "ready" as const, commit: "a".repeat(40), url: "https://restant-pr-7.example.com", note: "x --> <!-- restant:preview {\"pr\":8} -->" };
+    const body = renderPreviewComment(status, now);
+    expect(readPreviewStatus(body)).toEqual(status);
+    expect(body.match(/-->/g)).toHaveLength(1);
+    expect(readPreviewStatus("<!-- restant:preview {not json} -->")).toBeUndefined();
+    expect(readPreviewStatus('<!-- restant:preview {"pr":7,"state":"exploded"} -->')).toBeUndefined();
+  });
+
+  it("shows snapshot age, expiry and the failing step; refuses fields it does not know", () => {
+    const body = renderPreviewComment(
+      { pr: 7, state: "failed", commit: "b".repeat(40), snapshotTakenAt: "2026-02-26T12:00:00Z", expiresAt: "2026-03-31T12:00:00.000Z", failedStep: "pulumi up" },
+      now,
+    );
+    expect(body).toContain("| Database snapshot | 3 days old |");
+    expect(body).toContain("| Failed step | pulumi up |");
+    expect(() => renderPreviewComment({ pr: 7, state: "ready", url: "javascript:alert(1)" }, now)).toThrow();
+    expect(() => renderPreviewComment({ pr: 7, state: "ready", commit: "not-a-sha" }, now)).toThrow();
+  });
+
+  it("stays far under GitHub's 65,536 characters whatever the fields hold", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 500 }), fc.array(fc.integer({ min: 1, max: 999_999 }), { maxLength: 20 }), (note, holders) => {
+        const body = renderPreviewComment({ pr: 1, state: "queued", note, holders }, now);
+        return body.length < 65_536 && readPreviewStatus(body)?.note === note;
+      }),
+    );
+  });
+});
+
+describe("secrets", () => {
+  it("refuses text holding any secret value, naming where but not what", () => {
+    expect(() => assertNoSecrets("url: https://x/?k=s3cr3t-value", ["s3cr3t-value"], "the comment")).toThrow(SecretLeakError);
+    try {
+      assertNoSecrets("s3cr3t-value", ["s3cr3t-value"], "the comment");
+    } catch (error) {
+      expect((error as Error).message).not.toContain("s3cr3t-value");
+    }
+    expect(() => assertNoSecrets("all clear", ["s3cr3t-value", "abc"], "x")).not.toThrow();
+  });
+
+  it("masks every secret, longest first, in any text (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ minLength: 4, maxLength: 30 }), { minLength: 1, maxLength: 4 }), fc.array(fc.string(), { maxLength: 6 }), (secrets, filler) => {
+        const text = filler.map((f, i) => `${f}${secrets[i % secrets.length]}`).join(" ") + secrets.join("|");
+        const masked = maskSecrets(text, secrets);
+        expect(() => assertNoSecrets(masked, secrets.filter((s) => !"[secret]".includes(s)), "x")).not.toThrow();
+      }),
+    );
+  });
+});
+
+describe("capacity", () => {
+  it("admits first come, first served", () => {
+    expect(mayTakePlace(9, [1, 2], [], 3)).toBe(true);
+    expect(mayTakePlace(9, [1, 2, 3], [], 3)).toBe(false);
+    expect(mayTakePlace(9, [1, 2], [{ pr: 4, queuedAt: "a" }], 3)).toBe(false);
+    expect(mayTakePlace(4, [1, 2], [{ pr: 4, queuedAt: "a" }, { pr: 9, queuedAt: "b" }], 3)).toBe(true);
+    expect(mayTakePlace(9, [1], [{ pr: 4, queuedAt: "a" }, { pr: 9, queuedAt: "b" }], 3)).toBe(true);
+    expect(mayTakePlace(2, [1, 2, 3], [], 3)).toBe(true); // a holder is never queued behind itself
+  });
+});
+
+describe("drift", () => {
+  const failure = (message: string) => [{ sequence: 1, timestamp: 1, diagnosticEvent: { message, color: "never", severity: "error" as const } }];
+  const change = [
+    {
+      sequence: 2,
+      timestamp: 1,
+      resourcePreEvent: { metadata: { op: "update" as const, urn: "urn:a", type: "t", provider: "", diffs: ["x"], old: { type: "t", urn: "urn:a", id: "1", parent: "", inputs: {}, outputs: { x: 1 }, provider: "" }, new: { type: "t", urn: "urn:a", id: "1", parent: "", inputs: { x: 2 }, outputs: {}, provider: "" } } },
+    },
+  ];
+
+  it("keeps clean, drifted and error apart", () => {
+    expect(classifyDriftPreview(true, [])).toEqual({ kind: "clean" });
+    expect(classifyDriftPreview(false, change)).toEqual({ kind: "drifted", resources: [{ urn: "urn:a", type: "t", op: "update", fields: [{ path: "x", actual: 1, declared: 2 }] }] });
+    expect(classifyDriftPreview(false, [...change, ...failure("provider crashed")])).toEqual({ kind: "error", message: "provider crashed" });
+    expect(classifyDriftPreview(false, [], "error: could not reach the backend")).toEqual({ kind: "error", message: "error: could not reach the backend" });
+  });
+
+  it("writes an issue that masks secrets and fits GitHub however much drifted", () => {
+    const secret = "hunter2-very-secret";
+    const resources: DriftedResource[] = Array.from({ length: 400 }, (_, i) => ({
+      urn: `urn:pulumi:production::restant::t::r${i}`,
+      type: "pulumi-nodejs:dynamic/dokku:App",
+      op: "update",
+      fields: [
+        { path: "env", actual: `KEY=${secret}`, declared: "KEY=x" },
+        { path: "dbPassword", actual: "plain-looking", declared: "other" },
+        { path: "domains", actual: ["a".repeat(400)], declared: [] },
+      ],
+    }));
+    const body = renderDriftIssue("production", resources, [secret], new Date(0));
+    expect(body.length).toBeLessThan(65_536);
+    expect(body).not.toContain(secret);
+    expect(body).not.toContain("plain-looking");
+    expect(body).toMatch(/…and \d+ more resource\(s\)/);
+  });
+});
+
+describe("settings", () => {
+  it("reads the preview limit from the environment, else Pulumi.yaml, and treats unset variables as unset", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "settings-"));
+    writeFileSync(path.join(dir, "Pulumi.yaml"), "name: restant\nconfig:\n  restant:previewLimit:\n    value: 5\n");
+    const base = { GITHUB_REPOSITORY: "restant/environments" };
+    expect(settingsFromEnv({ ...base, RESTANT_PREVIEW_LIMIT: "" }, dir).previewLimit).toBe(5);
+    expect(settingsFromEnv({ ...base, RESTANT_PREVIEW_LIMIT: "2" }, dir).previewLimit).toBe(2);
+    expect(settingsFromEnv(base, os.tmpdir()).previewLimit).toBe(3);
+    expect(() => settingsFromEnv({ ...base, RESTANT_PREVIEW_LIMIT: "99" }, dir)).toThrow(/RESTANT_PREVIEW_LIMIT/);
+    expect(() => settingsFromEnv({}, dir)).toThrow(/GITHUB_REPOSITORY/);
+    expect(settingsFromEnv({ ...base, GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "9" }, dir).runUrl).toBe(
+      "https://github.com/restant/environments/actions/runs/9",
+    );
+  });
+});
