@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackServer } from "../loopback-server";
 import { GitHubState, type Role, type StoredComment, type StoredIssue } from "./github-state";
 
 /** GitHub refuses comment and issue bodies over this many characters. */
@@ -42,7 +42,7 @@ export class GitHubDouble {
   /** Every request served, in order: `GET /repos/o/r/pulls/1`. */
   readonly requests: string[] = [];
   private secondaryLimitedRequests = 0;
-  private server: Server | undefined;
+  private readonly http = new LoopbackServer("GitHub", (req, res) => this.serve(req, res));
   private readonly token: string;
   private readonly visibility: "public" | "private";
 
@@ -53,9 +53,7 @@ export class GitHubDouble {
   }
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null;
-    if (!address) throw new Error("the GitHub double is not listening");
-    return `http://127.0.0.1:${address.port}`;
+    return this.http.url;
   }
 
   get acceptedToken(): string {
@@ -63,13 +61,12 @@ export class GitHubDouble {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    await this.http.start();
     return this;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.http.stop();
   }
 
   setRole(user: string, role: Role): void {

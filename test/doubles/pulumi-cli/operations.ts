@@ -5,6 +5,7 @@ import { flags, has, type ParsedArgs } from "./cli-args";
 import type { EventSink } from "./event-sink";
 import { declare } from "./simulated-program";
 import { StackLock } from "./stack-lock";
+import type { StackBehaviour, World } from "./world";
 
 export interface Output {
   stdout: string[];
@@ -46,16 +47,42 @@ function outputsText(outputs: StackState["outputs"]): string[] {
   return ["Outputs:", ...Object.entries(outputs).map(([k, o]) => `    ${k}: ${o.secret ? "[secret]" : JSON.stringify(o.value)}`)];
 }
 
-/** `pulumi up`: makes what the simulated program declares; a scripted failure makes half of it and stops. */
-export async function up(store: BackendStore, stack: string, args: ParsedArgs, sink: EventSink, out: Output): Promise<void> {
-  requireYes(args, "up");
+/**
+ * What `up` and `destroy` share: `--yes`, the passphrase, the stack's lock for the whole operation, and the world's
+ * behaviour for the stack (consumed counters are saved by the operation through `save`).
+ */
+async function underLock(
+  store: BackendStore,
+  stack: string,
+  args: ParsedArgs,
+  command: string,
+  operation: (world: World, behaviour: StackBehaviour) => Promise<void>,
+): Promise<void> {
+  requireYes(args, command);
   store.requirePassphrase();
-  const packs = checkPolicyPacks(store, args);
   const lock = new StackLock(store, stack);
   lock.acquire();
   try {
     const world = store.world();
-    const behaviour = world.stacks?.[stack] ?? {};
+    world.stacks ??= {};
+    const behaviour = (world.stacks[stack] ??= {});
+    await operation(world, behaviour);
+  } finally {
+    lock.release();
+  }
+}
+
+/** An update or destroy puts every drifted property back (or removes it): the drift is gone. */
+function clearDrift(store: BackendStore, world: World, behaviour: StackBehaviour): void {
+  if (!behaviour.drift) return;
+  delete behaviour.drift;
+  store.saveWorld(world);
+}
+
+/** `pulumi up`: makes what the simulated program declares; a scripted failure makes half of it and stops. */
+export async function up(store: BackendStore, stack: string, args: ParsedArgs, sink: EventSink, out: Output): Promise<void> {
+  const packs = checkPolicyPacks(store, args);
+  await underLock(store, stack, args, "up", async (world, behaviour) => {
     if (behaviour.upDelayMs) await sleep(behaviour.upDelayMs);
     for (let waited = 0; behaviour.upHeldUntil && !existsSync(behaviour.upHeldUntil) && waited < 120_000; waited += 50) await sleep(50);
     const state = store.read(stack);
@@ -84,11 +111,7 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
       if (op === "create") out.stdout.push(`  + ${r.type} ${r.name} created`);
     }
     summary(sink, changes, packs);
-    // An up puts every drifted property back to what the program declares.
-    if (behaviour.drift) {
-      delete behaviour.drift;
-      store.saveWorld(world);
-    }
+    clearDrift(store, world, behaviour);
     const leaked = behaviour.leakSecretIntoUrl ? declared.outputs[behaviour.leakSecretIntoUrl] : undefined;
     if (leaked && declared.outputs.url) declared.outputs.url = { value: `${String(declared.outputs.url.value)}/?debug=${String(leaked.value)}`, secret: false };
     const message = flags(args, "message").at(-1) ?? flags(args, "m").at(-1) ?? "";
@@ -99,9 +122,7 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
       history: [{ version: state.history.length + 1, kind: "update", result: "succeeded", message, startTime: start, endTime: new Date().toISOString() }, ...state.history],
     });
     out.stdout.push(...outputsText(declared.outputs), "Resources:", `    ${declared.resources.length} total`);
-  } finally {
-    lock.release();
-  }
+  });
 }
 
 /** `pulumi preview`: what `up` would change; with --refresh, drift the world holds shows as updates. */
@@ -155,13 +176,7 @@ export function preview(store: BackendStore, stack: string, args: ParsedArgs, si
 
 /** `pulumi destroy`: deletes every resource; a scripted failure deletes some and stops. */
 export async function destroy(store: BackendStore, stack: string, args: ParsedArgs, sink: EventSink, out: Output): Promise<void> {
-  requireYes(args, "destroy");
-  store.requirePassphrase();
-  const lock = new StackLock(store, stack);
-  lock.acquire();
-  try {
-    const world = store.world();
-    const behaviour = world.stacks?.[stack] ?? {};
+  await underLock(store, stack, args, "destroy", async (world, behaviour) => {
     if (behaviour.destroyDelayMs) await sleep(behaviour.destroyDelayMs);
     const state = store.read(stack);
     const resources = state.resources ?? [];
@@ -179,13 +194,8 @@ export async function destroy(store: BackendStore, stack: string, args: ParsedAr
     }
     for (const r of resources) sink.emit(stepEvent("delete", r));
     summary(sink, { delete: resources.length }, []);
-    if (behaviour.drift) {
-      delete behaviour.drift;
-      store.saveWorld(world);
-    }
+    clearDrift(store, world, behaviour);
     store.write(stack, { ...state, resources: [], outputs: {} });
     out.stdout.push("Resources:", `    - ${resources.length} deleted`, `The resources in the stack have been deleted, but the history and configuration associated with the stack are still maintained.`);
-  } finally {
-    lock.release();
-  }
+  });
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackServer } from "../loopback-server";
 
 export interface SentryRelease {
   version: string;
@@ -13,24 +13,21 @@ export interface SentryRelease {
  */
 export class SentryDouble {
   readonly releases = new Map<string, SentryRelease>();
-  private server: Server | undefined;
+  private readonly http = new LoopbackServer("Sentry", (req, res) => this.serve(req, res));
 
   constructor(private readonly options: { token: string; org?: string }) {}
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null;
-    if (!address) throw new Error("the Sentry double is not listening");
-    return `http://127.0.0.1:${address.port}`;
+    return this.http.url;
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    await this.http.start();
     return this;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.http.stop();
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

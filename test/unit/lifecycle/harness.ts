@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { afterEach, beforeEach } from "vitest";
 import * as path from "node:path";
 import { AutomationStackEngine } from "../../../scripts/lifecycle/automation-stack-engine";
 import type { Clock } from "../../../scripts/lifecycle/clock";
@@ -33,6 +34,26 @@ export class TestClock implements Clock {
 }
 
 export const PASSPHRASE = "double-passphrase";
+export const SHA_A = "a".repeat(40);
+export const SHA_B = "b".repeat(40);
+
+/**
+ * A fresh scenario for each test of the file, with a maintainer, a writer and a triager; `use` receives it.
+ * (A setter, because vitest's hooks run after the test bodies are declared.)
+ */
+export function scenarioPerTest(use: (scenario: Scenario) => void): void {
+  let current: Scenario | undefined;
+  beforeEach(async () => {
+    current = await Scenario.start();
+    current.github.setRole("maintainer", "maintain");
+    current.github.setRole("writer", "write");
+    current.github.setRole("triager", "triage");
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.stop();
+  });
+}
 
 /**
  * One world for a scenario: the GitHub double over HTTP reached through Octokit, the pulumi CLI double on PATH

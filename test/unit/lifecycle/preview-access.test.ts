@@ -1,22 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DAY } from "../../../scripts/lifecycle/clock";
 import { PREVIEW_TAGS } from "../../../scripts/lifecycle/preview-lifecycle";
-import { Scenario } from "./harness";
-
-const SHA_A = "a".repeat(40);
-const SHA_B = "b".repeat(40);
+import { Scenario, scenarioPerTest, SHA_A, SHA_B } from "./harness";
 
 describe("PR previews: who may ask, what the comment shows", () => {
   let s: Scenario;
-  beforeEach(async () => {
-    s = await Scenario.start();
-    s.github.setRole("maintainer", "maintain");
-    s.github.setRole("writer", "write");
-    s.github.setRole("triager", "triage");
-  });
-  afterEach(async () => {
-    await s.stop();
-  });
+  scenarioPerTest((scenario) => (s = scenario));
 
   it("makes a preview on /preview from a writer: one comment with URL, commit and expiry, tags, Sentry release", async () => {
     const pr = s.github.state.openPullRequest({ author: "writer", headRef: "feature/Checkout", headSha: SHA_A });

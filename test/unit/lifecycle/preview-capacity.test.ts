@@ -1,21 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MINUTE } from "../../../scripts/lifecycle/clock";
-import { Scenario } from "./harness";
-
-const SHA_A = "a".repeat(40);
-const SHA_B = "b".repeat(40);
+import { Scenario, scenarioPerTest, SHA_A, SHA_B } from "./harness";
 
 describe("PR previews: capacity, queue and circuit breaker", () => {
   let s: Scenario;
-  beforeEach(async () => {
-    s = await Scenario.start();
-    s.github.setRole("maintainer", "maintain");
-    s.github.setRole("writer", "write");
-    s.github.setRole("triager", "triage");
-  });
-  afterEach(async () => {
-    await s.stop();
-  });
+  scenarioPerTest((scenario) => (s = scenario));
 
   it("holds at most 3 previews, queues the rest with the holders named, and hands a freed place to the head of the queue", async () => {
     const prs = [1, 2, 3, 4, 5].map((i) => s.github.state.openPullRequest({ author: "writer", headRef: `feature/${i}`, headSha: String(i).repeat(40) }));

@@ -1,21 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PREVIEW_TAGS } from "../../../scripts/lifecycle/preview-lifecycle";
-import { Scenario } from "./harness";
-
-const SHA_A = "a".repeat(40);
-const SHA_B = "b".repeat(40);
+import { Scenario, scenarioPerTest, SHA_A, SHA_B } from "./harness";
 
 describe("PR previews: races, closing and teardown", () => {
   let s: Scenario;
-  beforeEach(async () => {
-    s = await Scenario.start();
-    s.github.setRole("maintainer", "maintain");
-    s.github.setRole("writer", "write");
-    s.github.setRole("triager", "triage");
-  });
-  afterEach(async () => {
-    await s.stop();
-  });
+  scenarioPerTest((scenario) => (s = scenario));
 
   it("lets the newest of two racing pushes win: the older run waits on the lock and never reports over the newer", async () => {
     const pr = s.github.state.openPullRequest({ author: "writer", headRef: "feature/race", headSha: SHA_A });
