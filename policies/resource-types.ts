@@ -8,6 +8,7 @@ export const PLATFORM = "restant:platform:Platform";
 export const DOKKU_APP = "pulumi-nodejs:dynamic/dokku:App";
 export const DOKKU_MYSQL_SERVICE = "pulumi-nodejs:dynamic/dokku:MysqlService";
 export const DOKKU_REDIS_SLOT = "pulumi-nodejs:dynamic/dokku:RedisSlot";
+export const DOKKU_HTTP_AUTH = "pulumi-nodejs:dynamic/dokku:HttpAuth";
 export const FLAGSMITH_ENVIRONMENT = "pulumi-nodejs:dynamic/flagsmith:Environment";
 export const REMOTE_COMMAND = "command:remote:Command";
 export const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
@@ -19,6 +20,3 @@ export const DATABASE_TYPES: ReadonlySet<string> = new Set([DOKKU_MYSQL_SERVICE]
 
 /** Resources that run the app, whose config holds the app's secrets and which previews must close to the public. */
 export const APP_TYPES: ReadonlySet<string> = new Set([DOKKU_APP]);
-
-/** Dokku's http-auth, when it is its own resource rather than an input of the app: matched by token suffix. */
-export const HTTP_AUTH_TYPE = /^pulumi-nodejs:dynamic\/dokku:(?:App)?HttpAuth$/;

@@ -2,7 +2,7 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import type { EnvironmentSpec } from "../../infra/spec";
 import { fullRecordName } from "../dns-names";
 import { stringListProp, stringProp } from "../props";
-import { DNS_RECORD, DOKKU_APP, DOKKU_MYSQL_SERVICE, DOKKU_REDIS_SLOT, FLAGSMITH_ENVIRONMENT } from "../resource-types";
+import { DNS_RECORD, DOKKU_APP, DOKKU_HTTP_AUTH, DOKKU_MYSQL_SERVICE, DOKKU_REDIS_SLOT, FLAGSMITH_ENVIRONMENT } from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
 
 const ADDRESS_RECORD_TYPES = new Set(["A", "AAAA", "CNAME"]);
@@ -24,7 +24,7 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
     actual: stringProp(resource.props, input),
     expected,
   });
-  // A service linked to an app must be linked to this environment's app; unlinked (the snapshot) is fine.
+  // Whatever names an app (a linked service, http-auth) names this environment's; unlinked (the snapshot) is fine.
   const linkedApp = () => (resource.props.app === undefined ? [] : [check("linked app", "app", names.dokkuApp)]);
   switch (resource.type) {
     case DOKKU_APP:
@@ -47,6 +47,8 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
       return [check("Flagsmith environment", "name", names.flagsmithEnvironment)];
     case DOKKU_REDIS_SLOT:
       return [check("Redis slot holder", "holder", names.slug), ...linkedApp()];
+    case DOKKU_HTTP_AUTH:
+      return linkedApp();
     default:
       return [];
   }

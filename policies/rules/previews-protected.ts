@@ -1,14 +1,11 @@
-import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { objectProp, stringProp } from "../props";
-import { APP_TYPES, HTTP_AUTH_TYPE, TENANT_ENVIRONMENT } from "../resource-types";
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { stringProp } from "../props";
+import { APP_TYPES, DOKKU_HTTP_AUTH, TENANT_ENVIRONMENT } from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
-
-/** App inputs that carry Dokku http-auth when the app component sets it itself. */
-const AUTH_INPUTS = ["httpAuth", "basicAuth"] as const;
 
 /**
  * Previews run unreviewed code against a copy of real data: every preview app answers only behind HTTP basic auth,
- * set on the app itself or by an http-auth resource for it.
+ * an http-auth resource (components/dokku/http-auth.ts) for that app with a user and a password.
  */
 export const previewsProtected: StackValidationPolicy = {
   name: "previews-protected",
@@ -17,31 +14,26 @@ export const previewsProtected: StackValidationPolicy = {
   validateStack: (args, reportViolation) => {
     const spec = environmentSpecOf(args.resources);
     if (spec?.kind !== "preview") return;
-    const environment = args.resources.find((r) => r.type === TENANT_ENVIRONMENT);
     if (!spec.basicAuth) {
       reportViolation(
         `preview "${spec.stack}" has basicAuth off in its spec: previews are always closed (infra/spec.ts sets ` +
           `basicAuth for kind preview); restore that rule.`,
-        environment?.urn,
+        args.resources.find((r) => r.type === TENANT_ENVIRONMENT)?.urn,
       );
     }
-    const protectedApps = new Set(
-      args.resources.filter((r) => HTTP_AUTH_TYPE.test(r.type)).map((r) => stringProp(r.props, "appName") ?? stringProp(r.props, "app")),
+    const closedApps = new Set(
+      args.resources
+        .filter((r) => r.type === DOKKU_HTTP_AUTH && stringProp(r.props, "user") && r.props.password !== undefined && r.props.password !== "")
+        .map((r) => stringProp(r.props, "app")),
     );
     for (const app of args.resources.filter((r) => APP_TYPES.has(r.type))) {
-      if (hasAuthInput(app) || protectedApps.has(stringProp(app.props, "appName"))) continue;
+      const appName = stringProp(app.props, "appName");
+      if (appName !== undefined && closedApps.has(appName)) continue;
       reportViolation(
-        `preview app "${stringProp(app.props, "appName") ?? app.name}" is open to the public: give it HTTP basic auth ` +
-          `(the app component's http-auth for previews, user and generated password from the environment's secrets).`,
+        `preview app "${appName ?? app.name}" is open to the public: give it HTTP basic auth, an http-auth resource ` +
+          `(components/dokku/http-auth.ts) for this app with the user and the environment's generated password.`,
         app.urn,
       );
     }
   },
 };
-
-function hasAuthInput(app: PolicyResource): boolean {
-  return AUTH_INPUTS.some((key) => {
-    const auth = objectProp(app.props, key);
-    return auth !== undefined && Boolean(stringProp(auth, "username") ?? stringProp(auth, "user")) && auth.password !== undefined && auth.password !== "";
-  });
-}

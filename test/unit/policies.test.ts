@@ -193,18 +193,19 @@ describe("secrets-are-secret", () => {
 });
 
 describe("previews-protected", () => {
-  const auth = { httpAuth: { username: "restant", password: "pw" } };
+  const httpAuth = (props: Record<string, unknown>): HandBuilt => ({ type: "pulumi-nodejs:dynamic/dokku:HttpAuth", props });
+  const closing = httpAuth({ app: preview.names.dokkuApp, user: "restant", password: "pw" });
 
-  it("passes a preview app with http-auth as an input or as its own resource", async () => {
-    expect(violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview, auth)]))).toEqual([]);
-    const httpAuth: HandBuilt = { type: "pulumi-nodejs:dynamic/dokku:HttpAuth", props: { appName: preview.names.dokkuApp, username: "restant" } };
-    expect(violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview), httpAuth]))).toEqual([]);
+  it("passes a preview app with an http-auth resource for it", async () => {
+    expect(violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview), closing]))).toEqual([]);
   });
 
-  it("refuses a preview app open to the public, and a preview spec with basic auth off", async () => {
-    const [open] = violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview)]));
-    expect(open).toMatch(/preview app "restant-pr-7" is open to the public: give it HTTP basic auth/);
-    const [spec] = violations(await validateStack(previewsProtected, [tenantEnvironment({ ...preview, basicAuth: false })]));
+  it("refuses a preview app open to the public, closed for another app or without a password, and a spec with basic auth off", async () => {
+    for (const auth of [[], [httpAuth({ app: "restant-pr-8", user: "restant", password: "pw" })], [httpAuth({ app: preview.names.dokkuApp, user: "restant", password: "" })]]) {
+      const found = violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview), ...auth]));
+      expect(found).toEqual([expect.stringMatching(/preview app "restant-pr-7" is open to the public: give it HTTP basic auth/)]);
+    }
+    const [spec] = violations(await validateStack(previewsProtected, [tenantEnvironment({ ...preview, basicAuth: false }), appOf(preview), closing]));
     expect(spec).toMatch(/basicAuth off/);
   });
 
@@ -256,6 +257,7 @@ describe("names-follow-spec", () => {
     ["the Flagsmith environment", { type: FLAGSMITH, props: {} }, /Flagsmith environment .* is missing/],
     ["the app a Redis slot links", { type: SLOT, props: { holder: "staging", app: "restant-main" } }, /linked app .* "restant-main" \(input app\)/],
     ["the Redis slot holder", { type: SLOT, props: { holder: "main" } }, /Redis slot holder .* "main"/],
+    ["the app http-auth closes", { type: "pulumi-nodejs:dynamic/dokku:HttpAuth", props: { app: "restant-pr-7" } }, /linked app .* "restant-pr-7"/],
   ] satisfies [string, HandBuilt, RegExp][])("refuses %s under another name", async (_what, resource, message) => {
     const found = violations(await validateStack(namesFollowSpec, [tenantEnvironment(staging), resource]));
     expect(found).toHaveLength(1);
