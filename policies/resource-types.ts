@@ -9,6 +9,7 @@ export const DOKKU_APP = "pulumi-nodejs:dynamic/dokku:App";
 export const DOKKU_MYSQL_SERVICE = "pulumi-nodejs:dynamic/dokku:MysqlService";
 export const DOKKU_REDIS_SLOT = "pulumi-nodejs:dynamic/dokku:RedisSlot";
 export const DOKKU_HTTP_AUTH = "pulumi-nodejs:dynamic/dokku:HttpAuth";
+export const DOKKU_LETSENCRYPT = "pulumi-nodejs:dynamic/dokku:LetsEncrypt";
 export const FLAGSMITH_ENVIRONMENT = "pulumi-nodejs:dynamic/flagsmith:Environment";
 export const REMOTE_COMMAND = "command:remote:Command";
 export const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";

@@ -2,7 +2,15 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import type { EnvironmentSpec } from "../../infra/spec";
 import { fullRecordName } from "../dns-names";
 import { stringListProp, stringProp } from "../props";
-import { DNS_RECORD, DOKKU_APP, DOKKU_HTTP_AUTH, DOKKU_MYSQL_SERVICE, DOKKU_REDIS_SLOT, FLAGSMITH_ENVIRONMENT } from "../resource-types";
+import {
+  DNS_RECORD,
+  DOKKU_APP,
+  DOKKU_HTTP_AUTH,
+  DOKKU_LETSENCRYPT,
+  DOKKU_MYSQL_SERVICE,
+  DOKKU_REDIS_SLOT,
+  FLAGSMITH_ENVIRONMENT,
+} from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
 
 const ADDRESS_RECORD_TYPES = new Set(["A", "AAAA", "CNAME"]);
@@ -26,17 +34,14 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
   });
   // Whatever names an app (a linked service, http-auth) names this environment's; unlinked (the snapshot) is fine.
   const linkedApp = () => (resource.props.app === undefined ? [] : [check("linked app", "app", names.dokkuApp)]);
+  // The app answers for its own hostname only.
+  const domains = () =>
+    stringListProp(resource.props, "domains").map((domain, i) => ({ what: "domain", input: `domains[${i}]`, actual: domain, expected: spec.hostname }));
   switch (resource.type) {
     case DOKKU_APP:
-      return [
-        check("Dokku app", "appName", names.dokkuApp),
-        ...stringListProp(resource.props, "domains").map((domain, i) => ({
-          what: "app domain",
-          input: `domains[${i}]`,
-          actual: domain,
-          expected: spec.hostname,
-        })),
-      ];
+      return [check("Dokku app", "appName", names.dokkuApp), ...domains()];
+    case DOKKU_LETSENCRYPT:
+      return [...linkedApp(), ...domains()];
     case DOKKU_MYSQL_SERVICE:
       return [check("database service", "service", names.mysqlService), ...linkedApp()];
     case DNS_RECORD:

@@ -251,12 +251,13 @@ describe("names-follow-spec", () => {
 
   it.each([
     ["the app", appOf(staging, { appName: "restant-stage" }), /Dokku app .* is "restant-stage" \(input appName\), not the spec's "restant-staging"/],
-    ["a domain", appOf(staging, { domains: [staging.hostname, "www.example.com"] }), /app domain .* "www\.example\.com"/],
+    ["a domain", appOf(staging, { domains: [staging.hostname, "www.example.com"] }), /domain .* "www\.example\.com"/],
     ["the database", { type: MYSQL, name: "db", props: { service: "restant_staging" } }, /database service .* not the spec's "restant-staging"/],
     ["the hostname", { type: DNS, props: { name: "staging.example.com" } }, /hostname .* "staging\.example\.com"/],
     ["the Flagsmith environment", { type: FLAGSMITH, props: {} }, /Flagsmith environment .* is missing/],
     ["the app a Redis slot links", { type: SLOT, props: { holder: "staging", app: "restant-main" } }, /linked app .* "restant-main" \(input app\)/],
     ["the Redis slot holder", { type: SLOT, props: { holder: "main" } }, /Redis slot holder .* "main"/],
+    ["a certificate's domain", { type: "pulumi-nodejs:dynamic/dokku:LetsEncrypt", props: { app: "restant-staging", domains: ["restant.main.example.com"] } }, /domain .* "restant\.main\.example\.com" \(input domains\[0\]\)/],
     ["the app http-auth closes", { type: "pulumi-nodejs:dynamic/dokku:HttpAuth", props: { app: "restant-pr-7" } }, /linked app .* "restant-pr-7"/],
   ] satisfies [string, HandBuilt, RegExp][])("refuses %s under another name", async (_what, resource, message) => {
     const found = violations(await validateStack(namesFollowSpec, [tenantEnvironment(staging), resource]));
