@@ -5,7 +5,7 @@ import { z } from "zod";
 export type PreviewCommand =
   | { kind: "create" | "update"; pr: number; actor: string; trigger: "comment" | "label" | "dispatch" | "reopen" }
   | { kind: "update"; pr: number; actor: string; trigger: "push"; sha: string }
-  | { kind: "destroy"; pr: number; actor: string; trigger: "comment" | "close" | "dispatch" }
+  | { kind: "destroy"; pr: number; actor: string; trigger: "comment" | "close" | "dispatch"; reason?: string }
   | { kind: "ignore"; reason: string };
 
 const user = z.object({ login: z.string(), type: z.string().optional() });

@@ -70,7 +70,7 @@ export class PreviewLifecycle {
     if (!pr) return { outcome: "refused", pr: command.pr, detail: `#${command.pr} is not a pull request` };
     const refusal = await this.authorize(command, pr);
     if (refusal) return refusal;
-    return command.kind === "destroy" ? this.destroy(pr) : this.deploy(command, pr);
+    return command.kind === "destroy" ? this.destroy(pr, command.reason) : this.deploy(command, pr);
   }
 
   /** Who may command what. Returns a refusal, or undefined when the command may go ahead. */
@@ -176,6 +176,9 @@ export class PreviewLifecycle {
       outputs = await engine.up(plan.stack, `PR #${pr.number} at ${sha}`);
     } catch (error) {
       this.deps.log(`pulumi up failed for ${plan.stack}: ${error instanceof Error ? error.message : String(error)}\n`);
+      // Closed while the up ran: the cleanup, not a failure report, is what the PR needs now.
+      const now = await github.pullRequest(pr.number);
+      if (!now || now.state !== "open") return { outcome: "closed", pr: pr.number, detail: "the pull request closed during a failed up" };
       const pausedAfter = creation ? await this.breaker.recordFailure(pr.number, "pulumi up") : undefined;
       await this.say(pr.number, {
         state: "failed",
@@ -224,7 +227,7 @@ export class PreviewLifecycle {
     return { outcome: "deployed", pr: pr.number, detail: url ?? plan.stack };
   }
 
-  private async destroy(pr: PullRequest): Promise<PreviewResult> {
+  private async destroy(pr: PullRequest, reason?: string): Promise<PreviewResult> {
     const { engine, github, clock, settings } = this.deps;
     const stack = previewStack(pr.number, pr.headRef).stack;
     await github.removeLabel(pr.number, settings.labels.queued);
@@ -255,7 +258,7 @@ export class PreviewLifecycle {
       );
       return { outcome: "destroy-failed", pr: pr.number, detail: result.lastError };
     }
-    await this.say(pr.number, { state: "destroyed" }, secrets);
+    await this.say(pr.number, { state: "destroyed", ...(reason ? { note: reason } : {}) }, secrets);
     await this.pickup.fillFreePlaces();
     return { outcome: "destroyed", pr: pr.number, detail: stack };
   }

@@ -47,7 +47,7 @@ export class Reaper {
     for (const pr of placeHolders(await engine.listStacks())) {
       const stack = `pr-${pr}`;
       if (!openPrs.has(pr)) {
-        const result = await lifecycle.run({ kind: "destroy", pr, actor: "reaper", trigger: "close" });
+        const result = await lifecycle.run({ kind: "destroy", pr, actor: "reaper", trigger: "close", reason: "Removed by the reaper: the pull request is closed." });
         report.reaped.push({ pr, reason: "closed", outcome: result.outcome });
         continue;
       }
@@ -60,7 +60,9 @@ export class Reaper {
       }
       const now = clock.now().getTime();
       if (now >= expires) {
-        const result = await lifecycle.run({ kind: "destroy", pr, actor: "reaper", trigger: "close" });
+        const days = Math.round(settings.expiryMs / 86_400_000);
+        const reason = `Removed after ${days} days without a push or \`/update\`; comment \`/preview\` to make it again.`;
+        const result = await lifecycle.run({ kind: "destroy", pr, actor: "reaper", trigger: "close", reason });
         report.reaped.push({ pr, reason: "expired", outcome: result.outcome });
       } else if (now >= expires - settings.warnBeforeMs && tags[PREVIEW_TAGS.warnedFor] !== tags[PREVIEW_TAGS.expires]) {
         await this.warn(pr, tags[PREVIEW_TAGS.expires] ?? "");

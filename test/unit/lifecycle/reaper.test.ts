@@ -53,7 +53,7 @@ describe("the reaper", () => {
     const report = await reaper.run();
     expect(report.reaped).toEqual([{ pr, reason: "expired", outcome: "destroyed" }]);
     expect(await s.stacks()).toEqual([]);
-    expect(s.status(pr).status?.state).toBe("destroyed");
+    expect(s.status(pr).status).toMatchObject({ state: "destroyed", note: expect.stringMatching(/30 days without a push/) });
     expect(s.github.state.issues.get(pr)!.labels).not.toContain("preview");
   });
 
