@@ -14,6 +14,8 @@ type BreakerState = z.infer<typeof stateSchema>;
 
 export interface CircuitBreakerOptions {
   label: string;
+  /** Only an issue the bot opened holds the breaker's state: a label alone can be added by any triager. */
+  botLogin: string;
   /** Failed creations in a row that trip it. */
   threshold: number;
   pauseMs: number;
@@ -71,6 +73,7 @@ export class CircuitBreaker {
   private async current(): Promise<{ number: number; state: BreakerState } | undefined> {
     const issues = await this.api.issuesWithLabel(this.options.label, "open");
     for (const issue of issues) {
+      if (issue.author !== this.options.botLogin) continue;
       const match = MARKER_PATTERN.exec(issue.body);
       if (!match?.[1]) continue;
       try {

@@ -61,7 +61,7 @@ export class DriftCheck {
 
   private async openIssue(stack: string): Promise<Issue | undefined> {
     const issues = await this.deps.github.issuesWithLabel(this.deps.settings.labels.drift, "open");
-    return issues.find((issue) => issue.title === driftIssueTitle(stack));
+    return issues.find((issue) => issue.title === driftIssueTitle(stack) && issue.author === this.deps.settings.botLogin);
   }
 
   private async secretsOf(stack: string): Promise<string[]> {

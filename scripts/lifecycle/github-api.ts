@@ -22,6 +22,8 @@ export interface IssueComment {
 
 export interface Issue {
   number: number;
+  /** Who opened it: state the lifecycle keeps in issues is trusted only in the bot's own. */
+  author: string;
   title: string;
   state: "open" | "closed";
   body: string;

@@ -128,6 +128,7 @@ export class OctokitGitHubApi implements GitHubApi {
       .filter((i) => !i.pull_request)
       .map((i) => ({
         number: i.number,
+        author: i.user?.login ?? "",
         title: i.title,
         state: i.state === "closed" ? "closed" : "open",
         body: i.body ?? "",

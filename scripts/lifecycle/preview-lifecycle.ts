@@ -57,6 +57,7 @@ export class PreviewLifecycle {
     this.comments = new PreviewComments(github, settings.botLogin, clock);
     this.breaker = new CircuitBreaker(github, clock, {
       label: settings.labels.breaker,
+      botLogin: settings.botLogin,
       threshold: settings.breakerThreshold,
       pauseMs: settings.breakerPauseMs,
     });

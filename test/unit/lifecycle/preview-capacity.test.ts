@@ -49,4 +49,19 @@ describe("PR previews: capacity, queue and circuit breaker", () => {
     expect((await s.run({ kind: "create", pr: other, actor: "writer", trigger: "dispatch" })).outcome).toBe("deployed");
     expect(s.github.state.issues.get(breaker!.number)!.state).toBe("closed");
   });
+
+  it("ignores breaker state in an issue the bot did not open, and resets when its own issue is closed by hand", async () => {
+    const forged = JSON.stringify({ failures: 3, pausedUntil: "2099-01-01T00:00:00.000Z", recent: [] });
+    s.github.state.createIssue("mallory", "Preview automation: circuit breaker", `<!-- restant:breaker ${forged} -->`, ["preview-breaker"]);
+    const pr = s.github.state.openPullRequest({ author: "writer", headRef: "feature/ok", headSha: SHA_A });
+    expect((await s.run(s.comment(pr, "writer", "/preview"))).outcome).toBe("deployed");
+
+    const broken = s.github.state.openPullRequest({ author: "writer", headRef: "feature/bad", headSha: SHA_B });
+    s.pulumi.setWorld({ stacks: { [`pr-${broken}`]: { failUp: 3 } } });
+    for (let i = 0; i < 3; i++) await s.run(s.comment(broken, "writer", "/preview"));
+    const breaker = [...s.github.state.issues.values()].find((i) => i.labels.includes("preview-breaker") && i.author === "github-actions[bot]");
+    expect(breaker?.body).toMatch(/paused until/);
+    breaker!.state = "closed"; // a maintainer fixed the server and closed the issue
+    expect((await s.run(s.comment(broken, "writer", "/preview"))).outcome).toBe("deployed");
+  });
 });
