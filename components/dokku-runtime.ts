@@ -1,34 +1,136 @@
+import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec } from "../infra/spec";
 import { DokkuApp } from "./dokku/app";
+import { HttpAuth } from "./dokku/http-auth";
+import { LetsEncrypt } from "./dokku/letsencrypt";
+import { MysqlService } from "./dokku/mysql-service";
+import { RedisSlot } from "./dokku/redis-slot";
+import { dokkuCommandLine } from "./dokku/command-line";
+import { serverCommand } from "./dokku/server-command";
+import { WILDCARD_CERTS_PATH, shellWord } from "./dokku/server-scripts";
+import type { DokkuTarget } from "./dokku/ssh-options";
 
 export interface DokkuRuntimeArgs {
   /** The environment (infra/spec.ts); its runtime must be Dokku. */
   spec: EnvironmentSpec;
   /** The app's environment variables (components/laravel-config.ts), secrets already secret. */
   config: Record<string, pulumi.Input<string>>;
+  /** HTTP basic auth in front of the app (previews). Default: none, the app is public. */
+  basicAuth?: { user: string; password: pulumi.Input<string> };
 }
 
-/** The environment on a Dokku server: the app with its domain, config and process scale, driven over SSH. */
+/**
+ * The environment on a Dokku server, in the order Dokku needs: the app (domain, config, process scale with its queue
+ * workers), its database and Redis slot linked to it, basic auth for previews, the deploy of the environment's git
+ * ref, then TLS (HTTP-01 needs the domain served by a deployed app).
+ */
 export class DokkuRuntime extends pulumi.ComponentResource {
   readonly app: DokkuApp;
+  readonly database: MysqlService;
+  readonly redisSlot: RedisSlot;
+  readonly basicAuth: HttpAuth | undefined;
+  readonly deployment: command.remote.Command;
+  readonly tls: LetsEncrypt | command.remote.Command;
+  private readonly spec: EnvironmentSpec;
+  private readonly target: DokkuTarget;
 
   constructor(name: string, args: DokkuRuntimeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("restant:runtime:DokkuRuntime", name, {}, opts);
     const { spec } = args;
     if (spec.runtime.kind !== "dokku") throw new Error(`DokkuRuntime needs a Dokku runtime, got ${spec.runtime.kind}`);
     const { host, port, user, hostKey } = spec.runtime.dokku;
-    this.app = new DokkuApp(
+    this.spec = spec;
+    this.target = { host, port, user, hostKey };
+    this.app = this.createApp(name, args.config);
+    this.database = this.createDatabase(name);
+    this.redisSlot = this.claimRedisSlot(name);
+    this.basicAuth = this.closeWithBasicAuth(name, args.basicAuth);
+    this.deployment = this.deploy(name);
+    this.tls = this.enableTls(name);
+    this.registerOutputs({ redisSlot: this.redisSlot.slot });
+  }
+
+  private createApp(name: string, config: Record<string, pulumi.Input<string>>): DokkuApp {
+    return new DokkuApp(
       `${name}-app`,
       {
-        connection: { host, port, user, hostKey },
-        appName: spec.names.dokkuApp,
-        domains: [spec.hostname],
-        config: args.config,
-        scale: spec.app.scale,
+        connection: this.target,
+        appName: this.spec.names.dokkuApp,
+        domains: [this.spec.hostname],
+        config,
+        // `worker` runs Laravel's queue:work; the count per kind comes from the spec.
+        scale: this.spec.app.scale,
       },
       { parent: this },
     );
-    this.registerOutputs({});
+  }
+
+  /** Previews clone the master snapshot (verified); production's service survives any destroy or replace. */
+  private createDatabase(name: string): MysqlService {
+    const { database } = this.spec;
+    return new MysqlService(
+      `${name}-database`,
+      {
+        target: this.target,
+        service: database.service,
+        app: this.app.appName,
+        ...(database.cloneFrom !== undefined ? { cloneFrom: database.cloneFrom } : {}),
+      },
+      { parent: this, ...(database.retain ? { protect: true, retainOnDelete: true } : {}) },
+    );
+  }
+
+  private claimRedisSlot(name: string): RedisSlot {
+    const { redis, names } = this.spec;
+    return new RedisSlot(
+      `${name}-redis-slot`,
+      { target: this.target, service: redis.service, registry: redis.registry, holder: names.slug, range: redis.range, app: this.app.appName },
+      { parent: this },
+    );
+  }
+
+  private closeWithBasicAuth(name: string, basicAuth: DokkuRuntimeArgs["basicAuth"]): HttpAuth | undefined {
+    if (!basicAuth) return undefined;
+    return new HttpAuth(
+      `${name}-basic-auth`,
+      { target: this.target, app: this.app.appName, user: basicAuth.user, password: basicAuth.password },
+      { parent: this },
+    );
+  }
+
+  /**
+   * `git:sync --build` of the environment's ref, again whenever the ref (a commit in CI) changes. Dokku's deploy runs
+   * the app's health checks before it switches traffic and exits non-zero when they fail, so a failed check fails
+   * the update while the old containers keep serving.
+   */
+  private deploy(name: string): command.remote.Command {
+    const { deploy, names } = this.spec;
+    return serverCommand(
+      `${name}-deploy`,
+      {
+        target: this.target,
+        create: dokkuCommandLine(["git:sync", "--build", names.dokkuApp, deploy.repository, deploy.ref], this.target.user),
+        triggers: [deploy.repository, deploy.ref],
+      },
+      { parent: this, dependsOn: [this.app, this.database, this.redisSlot, ...(this.basicAuth ? [this.basicAuth] : [])] },
+    );
+  }
+
+  private enableTls(name: string): LetsEncrypt | command.remote.Command {
+    const { tls, names, hostname } = this.spec;
+    if (tls.mode === "wildcard") {
+      // The platform stack installed the script and holds the certificate; it needs root, which Dokku's forced command is not.
+      return serverCommand(
+        `${name}-tls`,
+        { target: this.target, user: "root", create: `${WILDCARD_CERTS_PATH} ${shellWord(names.dokkuApp)}`, triggers: [hostname] },
+        { parent: this, dependsOn: [this.deployment] },
+      );
+    }
+    return new LetsEncrypt(
+      `${name}-tls`,
+      { target: this.target, app: this.app.appName, domains: [hostname] },
+      { parent: this, dependsOn: [this.deployment] },
+    );
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSpec } from "../infra/spec";
+import { DokkuPlatform } from "./dokku-platform";
 import { PlatformAlerting } from "./platform-alerting";
 
 export interface PlatformArgs {
@@ -13,11 +14,14 @@ export interface PlatformArgs {
  */
 export class Platform extends pulumi.ComponentResource {
   readonly previewLimit: number;
+  /** The shared Redis, master snapshot and its refresh, Let's Encrypt settings; absent without a Dokku runtime. */
+  readonly dokku: DokkuPlatform | undefined;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("restant:platform:Platform", name, { spec: args.spec }, opts);
     this.previewLimit = args.spec.previewLimit;
     if (args.spec.grafana) new PlatformAlerting(`${name}-alerting`, { grafana: args.spec.grafana }, { parent: this });
+    this.dokku = args.spec.runtime?.kind === "dokku" ? new DokkuPlatform(`${name}-dokku`, { spec: args.spec }, { parent: this }) : undefined;
     this.registerOutputs({ previewLimit: this.previewLimit });
   }
 }

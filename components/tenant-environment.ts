@@ -85,7 +85,12 @@ export class TenantEnvironment extends pulumi.ComponentResource {
       ...(this.sentry ? { sentryDsn: this.sentry.dsn } : {}),
       ...(this.featureFlags ? { flagsmithServerKey: this.featureFlags.serverKey } : {}),
     });
-    return new DokkuRuntime(`${name}-runtime`, { spec: this.spec, config }, { parent: this });
+    const password = this.secrets.basicAuthPassword;
+    return new DokkuRuntime(
+      `${name}-runtime`,
+      { spec: this.spec, config, ...(password ? { basicAuth: { user: BASIC_AUTH_USER, password } } : {}) },
+      { parent: this },
+    );
   }
 
   private createMonitoring(name: string): EnvironmentMonitoring | undefined {

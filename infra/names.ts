@@ -83,6 +83,9 @@ export function namesForSlug(slug: string): EnvironmentNames {
   };
 }
 
+/** The hash on the shared Redis (database 0) that records which environment holds which logical database. */
+export const REDIS_SLOT_REGISTRY = "restant:redis-slots";
+
 /** Fills a hostname template (`restant.{slug}.{zone}`). */
 export function hostnameFor(template: string, slug: string, zone: string): string {
   return template.replace(/\{slug\}/g, slug).replace(/\{zone\}/g, zone);

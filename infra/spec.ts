@@ -1,8 +1,8 @@
-import { DEFAULT_BRANCH, hostnameTemplateOf, slugOf } from "./config/kind-rules";
+import { DEFAULT_BRANCH, hostnameTemplateOf, PLAIN_GIT_REF, slugOf } from "./config/kind-rules";
 import { parseStackConfig } from "./config/parse";
 import type { ConfigSource } from "./config/problems";
 import type { DokkuSettings, EnvironmentKind, ForgeSettings, GrafanaSettings, StackConfig } from "./config/schema";
-import { type EnvironmentNames, hostnameFor, namesForSlug, slugForBranch } from "./names";
+import { type EnvironmentNames, hostnameFor, namesForSlug, REDIS_SLOT_REGISTRY, slugForBranch } from "./names";
 
 /** Where the app runs: a Dokku app over SSH, or a Forge site. */
 export type RuntimeSpec = { kind: "dokku"; dokku: DokkuSettings } | { kind: "forge"; forge: ForgeSettings };
@@ -57,6 +57,17 @@ export interface EnvironmentSpec {
     /** How long /health must fail before the alert fires. */
     downFor: string;
   };
+  /**
+   * The environment's dokku-mysql service, linked to the app: previews a verified clone of the master snapshot, the
+   * others an empty service. `retain`: production's is protected and survives `pulumi destroy`.
+   */
+  database: { service: string; cloneFrom?: string; retain: boolean };
+  /** Its logical database on the shared Redis: production and staging a fixed slot, others one claimed in the range. */
+  redis: { service: string; registry: string; range: { first: number; last: number } };
+  /** Let's Encrypt for this hostname (HTTP-01), or the platform's DNS-01 wildcard certificate installed on the app. */
+  tls: { mode: "per-host" } | { mode: "wildcard"; holderApp: string };
+  /** What the app is deployed from: `git:sync --build` of this ref whenever it changes. */
+  deploy: { repository: string; ref: string };
   /** A GitHub deployment environment named after the stack; production requires reviewers and deploys only from main. */
   github?: {
     repository: string;
@@ -77,6 +88,12 @@ export interface PlatformSpec {
   previewLimit: number;
   /** The shared Grafana folder and contact points. */
   grafana?: GrafanaSettings;
+  /** The shared dokku-redis service, created with enough logical databases for every slot. */
+  redis: { service: string; databases: number };
+  /** The master snapshot previews clone, refreshed from production's database on a cron schedule on the server. */
+  snapshot: { service: string; source: string; schedule: string };
+  /** Let's Encrypt's account e-mail, and the wildcard certificate for previews when they use one. */
+  tls: { email?: string; wildcard?: { holderApp: string; domain: string; cloudflareTokenFile: string } };
 }
 
 export type StackSpec = EnvironmentSpec | PlatformSpec;
@@ -108,6 +125,19 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       runtime,
       previewLimit: config.previewLimit,
       ...(config.grafana ? { grafana: config.grafana } : {}),
+      redis: { service: config.redis.service, databases: config.redis.databases },
+      snapshot: {
+        service: config.database.snapshotService,
+        // Production's service name from the same derivation as production's own stack.
+        source: namesForSlug(slugForBranch(DEFAULT_BRANCH.production!)).mysqlService,
+        schedule: config.database.refreshSchedule,
+      },
+      tls: {
+        ...(config.tls.email ? { email: config.tls.email } : {}),
+        ...(config.tls.previews === "wildcard"
+          ? { wildcard: { holderApp: config.tls.wildcardApp, domain: `*.${config.zone}`, cloudflareTokenFile: config.tls.cloudflareTokenFile } }
+          : {}),
+      },
     };
   }
   const slug = slugOf(config);
@@ -138,6 +168,17 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       scale: config.app.scale ?? defaults.scale,
     },
     basicAuth: config.kind === "preview",
+    database: {
+      service: names.mysqlService,
+      ...(config.kind === "preview" ? { cloneFrom: config.database.snapshotService } : {}),
+      retain: config.kind === "production",
+    },
+    redis: { service: config.redis.service, registry: REDIS_SLOT_REGISTRY, range: redisRangeOf(config) },
+    tls:
+      config.kind === "preview" && config.tls.previews === "wildcard"
+        ? { mode: "wildcard", holderApp: config.tls.wildcardApp }
+        : { mode: "per-host" },
+    deploy: { repository: config.gitRepository, ref: deployRefOf(config, branch) },
     ...(config.sentry
       ? {
           sentry: {
@@ -193,6 +234,25 @@ function monitoringOf(
     errorRateThreshold: grafana.errorRateThreshold,
     downFor: pages ? "3m" : "15m",
   };
+}
+
+/**
+ * What `git:sync` deploys: the commit CI pushed, else the branch by name — which Dokku can only be given as one plain
+ * word (it splits git commands on whitespace and never unquotes them); a preview whose branch is not one deploys its
+ * pull request's head (`refs/pull/<n>/head`, fetched by Dokku's mirror fetch). kind-rules refuses the rest.
+ */
+export function deployRefOf(config: StackConfig, branch: string): string {
+  if (config.commit !== undefined) return config.commit;
+  if (PLAIN_GIT_REF.test(branch)) return branch;
+  if (config.kind === "preview" && config.pr !== undefined) return `refs/pull/${config.pr}/head`;
+  throw new Error("internal: specOf called with a branch kindRuleProblems should have refused without restant:commit");
+}
+
+/** Production and staging keep their fixed slot for life; every other environment claims one in the range. */
+function redisRangeOf(config: StackConfig): { first: number; last: number } {
+  if (config.kind === "production") return { first: config.redis.productionSlot, last: config.redis.productionSlot };
+  if (config.kind === "staging") return { first: config.redis.stagingSlot, last: config.redis.stagingSlot };
+  return config.redis.claimRange;
 }
 
 function runtimeOf(config: StackConfig): RuntimeSpec | undefined {

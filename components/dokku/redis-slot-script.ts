@@ -4,9 +4,6 @@
  * lines that carry them. The registry is a hash in database 0, slot number → holder. Knows nothing of SSH or Pulumi.
  */
 
-/** The registry hash on the shared Redis (database 0), unless a resource names another. */
-export const DEFAULT_SLOT_REGISTRY = "restant:redis-slots";
-
 /**
  * Claims a slot for ARGV[1] in [ARGV[2], ARGV[3]]. A holder that already has a slot gets the same one back (a create
  * retried after a crash converges); otherwise the lowest free slot. A full range answers with every slot's holder.

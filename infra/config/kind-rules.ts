@@ -2,6 +2,9 @@ import { hostnameFor, slugForBranch, slugForPullRequest } from "../names";
 import type { ConfigProblem } from "./problems";
 import type { StackConfig } from "./schema";
 
+/** Branch names that travel as one word through Dokku's argument split (git:sync takes the ref so). */
+export const PLAIN_GIT_REF = /^[A-Za-z0-9._/-]+$/;
+
 /** The branch each fixed stack runs when its file does not say. */
 export const DEFAULT_BRANCH: Partial<Record<StackConfig["kind"], string>> = { production: "main", staging: "staging" };
 
@@ -58,6 +61,31 @@ export function kindRuleProblems(config: StackConfig, stack: string): ConfigProb
 
   const slug = slugOf(config);
   if (slug !== undefined) problems.push(...hostnameProblems(config, slug));
+  const deployBranch = config.branch ?? DEFAULT_BRANCH[config.kind];
+  if (config.kind !== "platform" && config.kind !== "preview" && config.commit === undefined && deployBranch !== undefined && !PLAIN_GIT_REF.test(deployBranch)) {
+    need(
+      "commit",
+      `is required for branch ${JSON.stringify(deployBranch)}: Dokku's git:sync takes the ref as one plain word (letters, digits, . _ / -) ` +
+        "and this name is not one; set restant:commit to the commit to deploy (CI sets it to the pushed SHA)",
+    );
+  }
+  const { first, last } = config.redis.claimRange;
+  if (config.kind === "platform" && last - first + 1 < config.previewLimit) {
+    need(
+      "redis.claimRange",
+      `holds ${last - first + 1} slots, fewer than restant:previewLimit (${config.previewLimit}) previews at once; widen the range (and restant:redis.databases) or lower the limit`,
+    );
+  }
+  if (config.kind === "preview" && config.tls.previews === "wildcard" && slug !== undefined) {
+    const hostname = hostnameFor(hostnameTemplateOf(config), slug, config.zone);
+    if (hostname.split(".").length !== config.zone.split(".").length + 1) {
+      need(
+        "tls.previews",
+        `is "wildcard", but the wildcard *.${config.zone} covers only names one level below the zone and this preview is ${hostname}; ` +
+          'use a one-level restant:previewHostnameTemplate such as "restant-{slug}.{zone}", or set restant:tls.previews to "per-host"',
+      );
+    }
+  }
   return problems;
 }
 

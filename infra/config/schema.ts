@@ -166,6 +166,76 @@ export const githubSchema = z.strictObject(
   { error: "must be an object { repository, reviewers: { users, teams } }" },
 );
 
+const serviceName = (what: string) =>
+  z.string({ error: `must be ${what}` }).regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+    error: `must be ${what}: 1-63 lower-case letters, digits, "-" or "_" (dokku service names)`,
+  });
+
+/**
+ * The shared Redis and how its logical databases ("slots") are handed out. Database 0 holds the slot registry;
+ * production and staging have fixed slots; every other environment claims one in `claimRange`.
+ */
+export const redisSchema = z
+  .strictObject(
+    {
+      service: serviceName("the shared dokku-redis service").default("restant-shared"),
+      databases: wholeNumber(16, 1024, "logical databases the shared Redis is created with").default(32),
+      productionSlot: wholeNumber(1, 1023, "production's fixed Redis database").default(1),
+      stagingSlot: wholeNumber(1, 1023, "staging's fixed Redis database").default(2),
+      claimRange: z
+        .strictObject(
+          { first: wholeNumber(1, 1023, "first claimable slot"), last: wholeNumber(1, 1023, "last claimable slot") },
+          { error: "must be an object { first, last } of Redis database numbers" },
+        )
+        .default({ first: 3, last: 31 }),
+    },
+    { error: "must be an object { service, databases, productionSlot, stagingSlot, claimRange: { first, last } }" },
+  )
+  .superRefine((redis, ctx) => {
+    const { first, last } = redis.claimRange;
+    if (first > last) ctx.addIssue({ code: "custom", path: ["claimRange"], message: `first (${first}) must not be above last (${last})` });
+    if (last >= redis.databases) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["claimRange", "last"],
+        message: `must be below databases (${redis.databases}): Redis numbers its databases 0 to ${redis.databases - 1}; raise restant:redis.databases or lower the range`,
+      });
+    }
+    for (const key of ["productionSlot", "stagingSlot"] as const) {
+      if (redis[key] >= first && redis[key] <= last) {
+        ctx.addIssue({ code: "custom", path: [key], message: `must lie outside claimRange ${first}-${last}, or a preview could take it` });
+      }
+      if (redis[key] >= redis.databases) ctx.addIssue({ code: "custom", path: [key], message: `must be below databases (${redis.databases})` });
+    }
+    if (redis.productionSlot === redis.stagingSlot) ctx.addIssue({ code: "custom", path: ["stagingSlot"], message: "must differ from productionSlot" });
+  });
+
+/** The master snapshot previews clone, and its weekly refresh from production's database. */
+export const databaseSchema = z.strictObject(
+  {
+    snapshotService: serviceName("the dokku-mysql service holding the master snapshot").default("restant-snapshot"),
+    refreshSchedule: z
+      .string()
+      .regex(/^(\S+\s+){4}\S+$/, { error: 'must be a five-field cron schedule such as "17 3 * * 0" (Sundays 03:17)' })
+      .default("17 3 * * 0"),
+  },
+  { error: "must be an object { snapshotService, refreshSchedule }" },
+);
+
+/** Certificates: Let's Encrypt per hostname (HTTP-01), or one DNS-01 wildcard for every preview. */
+export const tlsSchema = z.strictObject(
+  {
+    email: z.email({ error: "must be the e-mail address Let's Encrypt registers the account with" }).optional(),
+    previews: z.enum(["per-host", "wildcard"], { error: 'must be "per-host" or "wildcard" (one DNS-01 certificate for all previews)' }).default("per-host"),
+    wildcardApp: serviceName("the Dokku app that holds the wildcard certificate").default("restant-previews-tls"),
+    cloudflareTokenFile: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._/-]+$/, { error: "must be an absolute path on the Dokku host (letters, digits, . _ - /)" })
+      .default("/etc/dokku-letsencrypt/cloudflare-token"),
+  },
+  { error: "must be an object { email?, previews, wildcardApp, cloudflareTokenFile }" },
+);
+
 /** Every `restant:*` key a stack may set, its type and what it accepts. */
 export const stackConfigSchema = z.strictObject({
   kind: z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` }),
@@ -202,6 +272,19 @@ export const stackConfigSchema = z.strictObject({
   flagsmith: flagsmithSchema.optional(),
   grafana: grafanaSchema.optional(),
   github: githubSchema.optional(),
+  redis: redisSchema.default({ service: "restant-shared", databases: 32, productionSlot: 1, stagingSlot: 2, claimRange: { first: 3, last: 31 } }),
+  database: databaseSchema.default({ snapshotService: "restant-snapshot", refreshSchedule: "17 3 * * 0" }),
+  tls: tlsSchema.default({ previews: "per-host", wildcardApp: "restant-previews-tls", cloudflareTokenFile: "/etc/dokku-letsencrypt/cloudflare-token" }),
+  gitRepository: z
+    .string()
+    .regex(/^(https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._/-]+)$/, {
+      error: "must be the app's git URL Dokku syncs from, https://host/owner/repo.git or git@host:owner/repo.git",
+    })
+    .default("https://github.com/restant/restant.git"),
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/, { error: "must be the git commit to deploy: 7 to 40 lower-case hex characters (CI sets it to the pushed SHA)" })
+    .optional(),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
@@ -211,3 +294,6 @@ export type SentrySettings = z.infer<typeof sentrySchema>;
 export type FlagsmithSettings = z.infer<typeof flagsmithSchema>;
 export type GrafanaSettings = z.infer<typeof grafanaSchema>;
 export type GithubSettings = z.infer<typeof githubSchema>;
+export type RedisSettings = z.infer<typeof redisSchema>;
+export type DatabaseSettings = z.infer<typeof databaseSchema>;
+export type TlsSettings = z.infer<typeof tlsSchema>;

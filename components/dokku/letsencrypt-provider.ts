@@ -1,0 +1,79 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { DokkuRunner } from "./dokku-runner";
+import { DokkuAppMissingError } from "./errors/app-missing-error";
+import type { DokkuTarget } from "./ssh-options";
+import { sameTarget, withTargetSession } from "./target-session";
+
+/** The LetsEncrypt resource's inputs as the provider receives them. */
+export interface LetsEncryptInputs {
+  /** Bump to make `pulumi up` store this provider's code in state (read and delete run the stored code). */
+  version: number;
+  target: DokkuTarget;
+  app: string;
+  /** The hostnames the certificate must cover: a change re-runs `letsencrypt:enable` for the new SAN list. */
+  domains: string[];
+}
+
+export interface LetsEncryptOutputs extends LetsEncryptInputs {
+  /** Whether the app's installed certificate is the one dokku-letsencrypt issued for it, as last read. */
+  active: boolean;
+  /** Unix time the certificate expires, as last read ("" when none). */
+  expiration: string;
+}
+
+async function report(dokku: DokkuRunner, app: string): Promise<{ active: boolean; expiration: string }> {
+  const { stdout } = await dokku.run(["letsencrypt:report", app, "--format", "json"]);
+  const json = JSON.parse(stdout) as Record<string, string>;
+  return { active: json.active === "true", expiration: json.expiration ?? "" };
+}
+
+/**
+ * A Let's Encrypt certificate for a Dokku app (dokku-letsencrypt, HTTP-01): needs the app's domains set and a first
+ * deploy, which the component orders before it. `enable` is idempotent and only asks Let's Encrypt when the names or
+ * settings changed, so re-running it costs no certificate; read sees a certificate removed by hand.
+ */
+export const letsEncryptProvider: pulumi.dynamic.ResourceProvider = {
+  async diff(_id: string, olds: LetsEncryptOutputs, news: LetsEncryptInputs) {
+    const replaces = olds.app !== news.app || !sameTarget(olds.target, news.target) ? ["app"] : [];
+    const changes =
+      replaces.length > 0 || olds.version !== news.version || olds.active === false || olds.domains.join(" ") !== news.domains.join(" ");
+    return { changes, replaces, deleteBeforeReplace: true };
+  },
+
+  async create(inputs: LetsEncryptInputs) {
+    const state = await withTargetSession(inputs.target, async (dokku) => {
+      await dokku.run(["letsencrypt:enable", inputs.app]);
+      return report(dokku, inputs.app);
+    });
+    return { id: inputs.app, outs: { ...inputs, ...state } };
+  },
+
+  async read(id: string, props: LetsEncryptOutputs) {
+    return withTargetSession(props.target, async (dokku) => {
+      try {
+        const outs: LetsEncryptOutputs = { ...props, ...(await report(dokku, id)) };
+        const { active: _active, expiration: _expiration, ...inputs } = outs;
+        return { id, props: outs, inputs };
+      } catch (error) {
+        if (error instanceof DokkuAppMissingError) return { id: "", props: {} };
+        throw error;
+      }
+    });
+  },
+
+  async update(_id: string, _olds: LetsEncryptOutputs, news: LetsEncryptInputs) {
+    const state = await withTargetSession(news.target, async (dokku) => {
+      await dokku.run(["letsencrypt:enable", news.app]);
+      return report(dokku, news.app);
+    });
+    return { outs: { ...news, ...state } };
+  },
+
+  async delete(id: string, props: LetsEncryptOutputs) {
+    await withTargetSession(props.target, async (dokku) => {
+      await dokku.run(["letsencrypt:disable", id]).catch((error: unknown) => {
+        if (!(error instanceof DokkuAppMissingError)) throw error;
+      });
+    });
+  },
+};

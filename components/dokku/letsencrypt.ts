@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import { letsEncryptProvider } from "./letsencrypt-provider";
+import type { DokkuTarget } from "./ssh-options";
+
+/** Stored provider code's version: bump when the provider changes, so `up` rolls it forward for read and delete. */
+export const LETSENCRYPT_PROVIDER_VERSION = 1;
+
+export interface LetsEncryptArgs {
+  /** The Dokku server (host, port, login user, pinned host key). The private key comes from the environment. */
+  target: pulumi.Input<DokkuTarget>;
+  /** The Dokku app, already deployed with its domains set. */
+  app: pulumi.Input<string>;
+  /** The hostnames to cover (the app's domains); a change asks for a new certificate. */
+  domains: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Let's Encrypt for a Dokku app's hostnames (HTTP-01). Type token `pulumi-nodejs:dynamic/dokku:LetsEncrypt`. */
+export class LetsEncrypt extends pulumi.dynamic.Resource {
+  declare readonly active: pulumi.Output<boolean>;
+  declare readonly expiration: pulumi.Output<string>;
+
+  constructor(name: string, args: LetsEncryptArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      letsEncryptProvider,
+      name,
+      { version: LETSENCRYPT_PROVIDER_VERSION, active: undefined, expiration: undefined, ...args },
+      { deleteBeforeReplace: true, ...opts },
+      "dokku",
+      "LetsEncrypt",
+    );
+  }
+}

@@ -1,0 +1,142 @@
+import { dokkuCommandLine } from "./command-line";
+
+/**
+ * The shell scripts the program installs on the Dokku server (as root, through remote.Command with the script on
+ * stdin): the weekly snapshot refresh and the preview wildcard certificate. Every value is quoted here and every
+ * script passes shellcheck (test/unit/server-scripts.test.ts). Dokku invocations go through the one quoting helper.
+ */
+
+/** A POSIX shell word for a value that is data: single-quoted unless it is plainly safe. */
+export function shellWord(value: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+const dokku = (...args: string[]) => dokkuCommandLine(args, "root");
+
+export const SNAPSHOT_REFRESH_PATH = "/usr/local/sbin/restant-snapshot-refresh";
+export const SNAPSHOT_REFRESH_CRON = "/etc/cron.d/restant-snapshot-refresh";
+export const WILDCARD_CERTS_PATH = "/usr/local/sbin/restant-wildcard-certs";
+export const WILDCARD_CERTS_CRON = "/etc/cron.d/restant-wildcard-certs";
+
+/**
+ * Refreshes the master snapshot from production: a consistent export to a file, checked complete, then the snapshot's
+ * tables dropped and the export imported (mysql:import reports errors, unlike mysql:clone). One run at a time (flock);
+ * previews cloning meanwhile fail their verification loudly rather than get a half-refreshed copy.
+ */
+export function snapshotRefreshScript(options: { source: string; snapshot: string }): string {
+  const dropAll = [
+    "SET FOREIGN_KEY_CHECKS = 0;",
+    "SET SESSION group_concat_max_len = 67108864;",
+    "SELECT GROUP_CONCAT(CONCAT('`', REPLACE(table_name, '`', '``'), '`')) INTO @views FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'VIEW';",
+    "SET @q = IF(@views IS NULL, 'DO 0', CONCAT('DROP VIEW ', @views)); PREPARE s FROM @q; EXECUTE s; DEALLOCATE PREPARE s;",
+    "SELECT GROUP_CONCAT(CONCAT('`', REPLACE(table_name, '`', '``'), '`')) INTO @tables FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE';",
+    "SET @q = IF(@tables IS NULL, 'DO 0', CONCAT('DROP TABLE ', @tables)); PREPARE s FROM @q; EXECUTE s; DEALLOCATE PREPARE s;",
+  ].join("\n");
+  return `#!/bin/sh
+# Installed by the restant platform stack (Pulumi): refreshes the master snapshot ${options.snapshot} from ${options.source}.
+set -eu
+
+exec 9>/run/lock/restant-snapshot-refresh.lock
+if ! flock -n 9; then
+  echo "restant-snapshot-refresh: another refresh is running" >&2
+  exit 0
+fi
+
+dump="$(mktemp /var/tmp/restant-snapshot.XXXXXX)"
+trap 'rm -f "$dump"' EXIT
+
+# A consistent export (mysqldump --single-transaction); its exit status is the dump's.
+${dokku("mysql:export", options.source)} >"$dump"
+if ! tail -n 1 "$dump" | grep -q '^-- Dump completed'; then
+  echo "restant-snapshot-refresh: the export of ${options.source} is incomplete; the snapshot is unchanged" >&2
+  exit 1
+fi
+
+${dokku("mysql:connect", options.snapshot)} <<'SQL'
+${dropAll}
+SQL
+${dokku("mysql:import", options.snapshot)} <"$dump"
+echo "restant-snapshot-refresh: ${options.snapshot} refreshed from ${options.source} ($(wc -c <"$dump") bytes)"
+`;
+}
+
+/** Installs a script and its cron entry; run as root with `sh -s` and this text on stdin. */
+export function cronInstallScript(options: { path: string; script: string; cronPath: string; schedule: string; log: string }): string {
+  const cronLine = `${options.schedule} root ${options.path} >>${options.log} 2>&1`;
+  return `#!/bin/sh
+set -eu
+umask 022
+cat >${shellWord(options.path)}.new <<'RESTANT_SCRIPT'
+${options.script.trimEnd()}
+RESTANT_SCRIPT
+chmod 0755 ${shellWord(options.path)}.new
+mv ${shellWord(options.path)}.new ${shellWord(options.path)}
+cat >${shellWord(options.cronPath)} <<'RESTANT_CRON'
+# Installed by the restant platform stack (Pulumi).
+SHELL=/bin/sh
+PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+${cronLine}
+RESTANT_CRON
+chmod 0644 ${shellWord(options.cronPath)}
+`;
+}
+
+/** Removes what cronInstallScript installed. */
+export function cronRemoveScript(options: { path: string; cronPath: string }): string {
+  return `rm -f ${shellWord(options.path)} ${shellWord(options.cronPath)}`;
+}
+
+/**
+ * The wildcard certificate for previews: a holder app whose only domain is `*.<zone>` gets it from Let's Encrypt over
+ * DNS-01 (Cloudflare token read by lego from a file on the host, never in Pulumi), renewed by `letsencrypt:enable`'s
+ * own idempotence; the certificate is then installed on preview apps with `certs:add`. With an app argument only that
+ * app; without, every preview app (the daily cron, which carries renewals to running previews).
+ */
+export function wildcardCertsScript(options: { holderApp: string; domain: string; cloudflareTokenFile: string; previewAppPattern: string }): string {
+  const holder = shellWord(options.holderApp);
+  return `#!/bin/sh
+# Installed by the restant platform stack (Pulumi): one DNS-01 wildcard certificate (${options.domain}) for all previews.
+set -eu
+
+holder=${holder}
+
+# Where Dokku keeps apps: DOKKU_ROOT from its defaults file, else /home/dokku.
+dokku_root_dir() {
+  if [ -r /etc/default/dokku ]; then
+    # shellcheck disable=SC1091
+    . /etc/default/dokku
+  fi
+  echo "\${DOKKU_ROOT:-/home/dokku}"
+}
+
+if ! ${dokku("apps:exists", options.holderApp)} >/dev/null 2>&1; then
+  ${dokku("apps:create", options.holderApp)}
+fi
+${dokku("domains:set", options.holderApp, options.domain)}
+${dokku("letsencrypt:set", options.holderApp, "dns-provider", "cloudflare")}
+${dokku("letsencrypt:set", options.holderApp, "lego-docker-options", `-v ${options.cloudflareTokenFile}:/run/secrets/cloudflare-token:ro`)}
+${dokku("letsencrypt:set", options.holderApp, "dns-provider-CLOUDFLARE_DNS_API_TOKEN_FILE", "/run/secrets/cloudflare-token")}
+dokku letsencrypt:enable "$holder"
+
+tls_dir="$(dokku_root_dir)/$holder/tls"
+bundle="$(mktemp -d)"
+trap 'rm -rf "$bundle"' EXIT
+cp "$tls_dir/server.crt" "$tls_dir/server.key" "$bundle/"
+tar -C "$bundle" -cf "$bundle/cert.tar" server.crt server.key
+
+install_on() {
+  dokku certs:add "$1" <"$bundle/cert.tar"
+}
+
+if [ "$#" -gt 0 ]; then
+  for app in "$@"; do
+    install_on "$app"
+  done
+else
+  dokku --quiet apps:list | grep -E ${shellWord(options.previewAppPattern)} | while read -r app; do
+    install_on "$app"
+  done
+fi
+`;
+}

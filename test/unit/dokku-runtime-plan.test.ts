@@ -1,0 +1,163 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { plan, type PlanResult, resourcesOfType } from "../support/evaluate";
+
+const MYSQL = "pulumi-nodejs:dynamic/dokku:MysqlService";
+const SLOT = "pulumi-nodejs:dynamic/dokku:RedisSlot";
+const HTTP_AUTH = "pulumi-nodejs:dynamic/dokku:HttpAuth";
+const LETSENCRYPT = "pulumi-nodejs:dynamic/dokku:LetsEncrypt";
+const APP = "pulumi-nodejs:dynamic/dokku:App";
+const REDIS = "pulumi-nodejs:dynamic/dokku:RedisService";
+const COMMAND = "command:remote:Command";
+
+const one = (result: PlanResult, type: string, name?: string) => {
+  const found = resourcesOfType(result, type).filter((r) => name === undefined || r.name === name);
+  expect(found, `${result.stack}: ${type} ${name ?? ""}`).toHaveLength(1);
+  return found[0]!;
+};
+
+describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () => {
+  const results: Record<string, PlanResult> = {};
+  const SSH_KEY_MARKER = "PRIVATE-KEY-MARKER-never-in-state";
+
+  beforeAll(async () => {
+    process.env.DOKKU_SSH_PRIVATE_KEY = SSH_KEY_MARKER;
+    try {
+      results.pr7 = await plan({ stack: "pr-7", branch: "x" });
+      results.production = await plan({ stack: "production" });
+      results.staging = await plan({ stack: "staging" });
+      results.platform = await plan({ stack: "platform" });
+    } finally {
+      delete process.env.DOKKU_SSH_PRIVATE_KEY;
+    }
+  });
+
+  it("clones the snapshot for a preview and gives production an empty database that nothing can drop", () => {
+    const preview = one(results.pr7!, MYSQL);
+    expect(preview.inputs).toMatchObject({ service: "restant-pr-7", cloneFrom: "restant-snapshot", app: "restant-pr-7" });
+    expect(preview.options).toMatchObject({ protect: false, retainOnDelete: false, deleteBeforeReplace: true });
+
+    const production = one(results.production!, MYSQL);
+    expect(production.inputs).toMatchObject({ service: "restant-main", app: "restant-main" });
+    expect(production.inputs.cloneFrom).toBeUndefined();
+    expect(production.options).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(one(results.staging!, MYSQL).options).toMatchObject({ protect: false, retainOnDelete: false });
+  });
+
+  it("claims a preview's Redis slot in the range and keeps production and staging on fixed slots", () => {
+    expect(one(results.pr7!, SLOT).inputs).toMatchObject({
+      service: "restant-shared",
+      registry: "restant:redis-slots",
+      holder: "pr-7",
+      range: { first: 3, last: 31 },
+      app: "restant-pr-7",
+    });
+    expect(one(results.production!, SLOT).inputs).toMatchObject({ holder: "main", range: { first: 1, last: 1 } });
+    expect(one(results.staging!, SLOT).inputs).toMatchObject({ holder: "staging", range: { first: 2, last: 2 } });
+  });
+
+  it("closes previews with basic auth (the password secret) and never production", () => {
+    const auth = one(results.pr7!, HTTP_AUTH);
+    expect(auth.inputs).toMatchObject({ app: "restant-pr-7", user: "restant", password: "[secret]" });
+    expect(auth.secretPaths).toContain("password");
+    expect(auth.options.additionalSecretOutputs).toContain("password");
+    expect(auth.revealedInputs.password).toBe(results.pr7!.outputs.basicAuthPassword!.value);
+    expect(resourcesOfType(results.production!, HTTP_AUTH)).toEqual([]);
+    expect(resourcesOfType(results.staging!, HTTP_AUTH)).toEqual([]);
+  });
+
+  it("runs queue workers at each kind's scale", () => {
+    expect(one(results.production!, APP).inputs.scale).toEqual({ web: 2, worker: 1 });
+    expect(one(results.pr7!, APP).inputs.scale).toEqual({ web: 1, worker: 1 });
+  });
+
+  it("deploys the environment's ref with git:sync --build as a safe remote command, after data, slot and auth", () => {
+    const deploy = one(results.pr7!, COMMAND, "restant-runtime-deploy");
+    expect(deploy.inputs).toMatchObject({
+      create: "git:sync --build restant-pr-7 https://github.com/restant/restant.git x",
+      logging: "none",
+      addPreviousOutputInEnv: false,
+    });
+    expect(deploy.options.additionalSecretOutputs).toEqual(expect.arrayContaining(["stdout", "stderr"]));
+    expect((deploy.revealedInputs.connection as Record<string, unknown>).hostKey).toMatch(/^ssh-ed25519 /);
+    expect((deploy.revealedInputs.connection as Record<string, unknown>).privateKey).toBeUndefined();
+    const dependsOn = deploy.options.dependsOn.join(" ");
+    for (const part of ["restant-runtime-app", "restant-runtime-database", "restant-runtime-redis-slot", "restant-runtime-basic-auth"]) {
+      expect(dependsOn).toContain(part);
+    }
+    expect(one(results.production!, COMMAND, "restant-runtime-deploy").inputs.create).toBe(
+      "git:sync --build restant-main https://github.com/restant/restant.git main",
+    );
+  });
+
+  it("deploys a preview whose branch Dokku cannot take by name from its pull request's head, and asks branches for a commit", async () => {
+    const odd = await plan({ stack: "pr-7", branch: "feat/Ünïcode $(rm -rf /)" });
+    expect(one(odd, COMMAND, "restant-runtime-deploy").inputs.create).toBe(
+      "git:sync --build restant-pr-7 https://github.com/restant/restant.git refs/pull/7/head",
+    );
+    await expect(plan({ branch: "feat/Ünïcode" })).rejects.toThrow(/restant:commit.*git:sync takes the ref as one plain word/s);
+    const withCommit = await plan({ branch: "feat/Ünïcode" }, { "restant:commit": "abcdef1" });
+    expect(one(withCommit, COMMAND, "restant-runtime-deploy").inputs.create).toMatch(/ abcdef1$/);
+  });
+
+  it("redeploys when CI sets the commit", async () => {
+    const sha = "0123456789abcdef0123456789abcdef01234567";
+    const result = await plan({ stack: "staging" }, { "restant:commit": sha });
+    const deploy = one(result, COMMAND, "restant-runtime-deploy");
+    expect(deploy.inputs.create).toBe(`git:sync --build restant-staging https://github.com/restant/restant.git ${sha}`);
+    expect(deploy.inputs.triggers).toContain(sha);
+  });
+
+  it("asks Let's Encrypt per host after the first deploy, or installs the platform's wildcard on previews", async () => {
+    const tls = one(results.pr7!, LETSENCRYPT);
+    expect(tls.inputs).toMatchObject({ app: "restant-pr-7", domains: ["restant-pr-7.example.com"] });
+    expect(tls.options.dependsOn.join(" ")).toContain("restant-runtime-deploy");
+
+    const wildcard = await plan({ stack: "pr-7", branch: "x" }, { "restant:tls": JSON.stringify({ previews: "wildcard" }) });
+    expect(resourcesOfType(wildcard, LETSENCRYPT)).toEqual([]);
+    const install = one(wildcard, COMMAND, "restant-runtime-tls");
+    expect(install.inputs.create).toBe("/usr/local/sbin/restant-wildcard-certs restant-pr-7");
+    expect((install.revealedInputs.connection as Record<string, unknown>).user).toBe("root");
+    // Production keeps its own certificate whatever previews do.
+    const production = await plan({ stack: "production" }, { "restant:tls": JSON.stringify({ previews: "wildcard" }) });
+    expect(one(production, LETSENCRYPT).inputs.domains).toEqual(["restant.main.example.com"]);
+  });
+
+  it("declares the shared Redis, the protected snapshot and its weekly refresh in the platform stack", async () => {
+    const platform = results.platform!;
+    expect(one(platform, REDIS).inputs).toMatchObject({ service: "restant-shared", databases: 32 });
+    expect(one(platform, REDIS).options.protect).toBe(true);
+    const snapshot = one(platform, MYSQL);
+    expect(snapshot.inputs).toMatchObject({ service: "restant-snapshot" });
+    expect(snapshot.inputs.app).toBeUndefined();
+    expect(snapshot.options).toMatchObject({ protect: true, retainOnDelete: true });
+    const refresh = one(platform, COMMAND, "restant-dokku-snapshot-refresh");
+    expect(refresh.inputs.create).toBe("sh -s");
+    expect(String(refresh.revealedInputs.stdin)).toContain("17 3 * * 0 root /usr/local/sbin/restant-snapshot-refresh");
+    expect(String(refresh.revealedInputs.stdin)).toContain("mysql:export restant-main");
+
+    const withTls = await plan({ stack: "platform" }, { "restant:tls": JSON.stringify({ email: "ops@example.com", previews: "wildcard" }) });
+    expect(one(withTls, COMMAND, "restant-dokku-letsencrypt-email").inputs.create).toBe("letsencrypt:set --global email ops@example.com");
+    expect(String(one(withTls, COMMAND, "restant-dokku-wildcard-certificate").revealedInputs.stdin)).toContain("'*.example.com'");
+  });
+
+  it("never puts the SSH private key into a serialized provider or any input", () => {
+    for (const result of Object.values(results)) {
+      expect(JSON.stringify(result.resources.map((r) => r.revealedInputs))).not.toContain(SSH_KEY_MARKER);
+    }
+  });
+
+  it("refuses Redis and TLS settings that cannot work, naming the key and the fix", async () => {
+    await expect(
+      plan({ stack: "production" }, { "restant:redis": JSON.stringify({ productionSlot: 5, claimRange: { first: 3, last: 31 } }) }),
+    ).rejects.toThrow(/restant:redis\.productionSlot.*outside claimRange 3-31/s);
+    await expect(plan({ stack: "platform" }, { "restant:redis": JSON.stringify({ databases: 16, claimRange: { first: 3, last: 31 } }) })).rejects.toThrow(
+      /restant:redis\.claimRange\.last.*below databases \(16\)/s,
+    );
+    await expect(plan({ stack: "platform" }, { "restant:redis": JSON.stringify({ claimRange: { first: 3, last: 4 } }), "restant:previewLimit": "5" })).rejects.toThrow(
+      /restant:redis\.claimRange.*fewer than restant:previewLimit/s,
+    );
+    await expect(
+      plan({ stack: "pr-7", branch: "x" }, { "restant:tls": JSON.stringify({ previews: "wildcard" }), "restant:previewHostnameTemplate": "restant.{slug}.{zone}" }),
+    ).rejects.toThrow(/restant:tls\.previews.*one level below the zone/s);
+  });
+});
