@@ -1,4 +1,4 @@
-import { previewStack } from "../../infra/stacks";
+import { previewStack, type StackPlan } from "../../infra/stacks";
 import { CircuitBreaker } from "./circuit-breaker";
 import type { PreviewCommand } from "./github-event";
 import { canCommand, type PullRequest } from "./github-api";
@@ -7,7 +7,7 @@ import { PreviewComments } from "./preview-comments";
 import { PreviewQueue, mayTakePlace, placeHolders } from "./preview-queue";
 import { isWebUrl, type PreviewStatus } from "./preview-status";
 import { SecretLeakError } from "./secret-guard";
-import { secretValues, type StackOutputs } from "./stack-engine";
+import { secretValues, type StackOutputs, type StackSummary } from "./stack-engine";
 import { StackTeardown } from "./stack-teardown";
 import { QueuePickup } from "./queue-pickup";
 import { registerRelease } from "./register-release";
@@ -111,48 +111,83 @@ export class PreviewLifecycle {
   }
 
   private async deploy(command: Exclude<PreviewCommand, { kind: "ignore" | "destroy" }>, pr: PullRequest): Promise<PreviewResult> {
-    const { engine, github, clock, settings } = this.deps;
+    const { engine, github } = this.deps;
     const plan = previewStack(pr.number, pr.headRef);
-    if (pr.state !== "open") return { outcome: "closed", pr: pr.number, detail: "the pull request is closed" };
     const sha = command.trigger === "push" ? command.sha : pr.headSha;
-    if (pr.headSha !== sha) return { outcome: "superseded", pr: pr.number, detail: `a newer commit ${pr.headSha} is on the PR` };
+    const moved = stillWanted(pr, pr.number, sha, "at the start");
+    if (moved) return moved;
 
     const stacks = await engine.listStacks();
     const exists = stacks.some((s) => s.name === plan.stack);
-    const previous = await this.comments.read(pr.number);
-    if (command.trigger === "push" && !exists && previous?.status.state !== "queued") {
+    const previous = (await this.comments.read(pr.number))?.status;
+    if (command.trigger === "push" && !exists && previous?.state !== "queued") {
       return { outcome: "ignored", pr: pr.number, detail: "no preview to update" };
     }
+    const held = await this.holdIfPausedOrFull(pr.number, sha, exists ? undefined : stacks, previous);
+    if (held) return held;
 
+    const expiresAt = await this.startStack(plan, pr, sha);
+    // The check right before `up`: the PR may have closed or moved on while this run waited its turn.
+    const before = stillWanted(await github.pullRequest(pr.number), pr.number, sha, "before up");
+    if (before) {
+      if (before.outcome === "closed" && !exists) await new StackTeardown(engine, this.deps.clock, this.deps.teardown).run(plan.stack);
+      return before;
+    }
+
+    // A creation is an up of a preview that has never been ready: a retry of a failed creation counts again.
+    const creation = !exists || !previous?.url;
+    let outputs: StackOutputs;
+    try {
+      outputs = await engine.up(plan.stack, `PR #${pr.number} at ${sha}`);
+    } catch (error) {
+      this.deps.log(`pulumi up failed for ${plan.stack}: ${error instanceof Error ? error.message : String(error)}\n`);
+      return this.reportFailedUp(pr.number, sha, expiresAt, creation, previous);
+    }
+    if (creation) await this.breaker.recordSuccess();
+    // Whoever moved the PR while this up ran (a newer push, a close) has a run of their own that reports.
+    const after = stillWanted(await github.pullRequest(pr.number), pr.number, sha, "during up");
+    if (after) return after;
+    return this.reportReady(pr.number, sha, expiresAt, plan.stack, outputs);
+  }
+
+  /** Paused by the breaker, or no free place: the PR joins the queue and its comment says why. */
+  private async holdIfPausedOrFull(
+    pr: number,
+    sha: string,
+    stacksIfNew: StackSummary[] | undefined,
+    previous: PreviewStatus | undefined,
+  ): Promise<PreviewResult | undefined> {
+    const { github, clock, settings } = this.deps;
+    const queuedAt = previous?.state === "queued" || previous?.state === "paused" ? (previous.queuedAt ?? clock.now().toISOString()) : clock.now().toISOString();
     const pausedUntil = await this.breaker.pausedUntil();
     if (pausedUntil) {
-      await github.addLabel(pr.number, settings.labels.queued);
-      await this.say(pr.number, {
+      await github.addLabel(pr, settings.labels.queued);
+      await this.say(pr, {
         state: "paused",
         commit: sha,
         pausedUntil: pausedUntil.toISOString(),
-        queuedAt: previous?.status.queuedAt ?? clock.now().toISOString(),
+        queuedAt,
         note: `${settings.breakerThreshold} preview creations failed in a row, so the automation is paused; this preview is queued and picked up after the pause.`,
       });
-      return { outcome: "paused", pr: pr.number, detail: `paused until ${pausedUntil.toISOString()}` };
+      return { outcome: "paused", pr, detail: `paused until ${pausedUntil.toISOString()}` };
     }
+    if (!stacksIfNew) return undefined;
+    const holders = placeHolders(stacksIfNew);
+    if (mayTakePlace(pr, holders, await this.queue.waiting(), settings.previewLimit)) return undefined;
+    await github.addLabel(pr, settings.labels.queued);
+    await this.say(pr, {
+      state: "queued",
+      commit: sha,
+      holders,
+      queuedAt,
+      note: `All ${settings.previewLimit} preview places are taken; this one starts when a place frees.`,
+    });
+    return { outcome: "queued", pr, detail: `held by ${holders.map((h) => `#${h}`).join(", ")}` };
+  }
 
-    if (!exists) {
-      const holders = placeHolders(stacks);
-      const waiting = await this.queue.waiting();
-      if (!mayTakePlace(pr.number, holders, waiting, settings.previewLimit)) {
-        await github.addLabel(pr.number, settings.labels.queued);
-        await this.say(pr.number, {
-          state: "queued",
-          commit: sha,
-          holders,
-          queuedAt: previous?.status.state === "queued" && previous.status.queuedAt ? previous.status.queuedAt : clock.now().toISOString(),
-          note: `All ${settings.previewLimit} preview places are taken; this one starts when a place frees.`,
-        });
-        return { outcome: "queued", pr: pr.number, detail: `held by ${holders.map((h) => `#${h}`).join(", ")}` };
-      }
-    }
-
+  /** Makes or selects the stack exactly as `plan` does, tags it, and says the deploy started. Returns the expiry. */
+  private async startStack(plan: StackPlan, pr: PullRequest, sha: string): Promise<string> {
+    const { engine, github, clock, settings } = this.deps;
     await engine.prepare(plan);
     const expiresAt = new Date(clock.now().getTime() + settings.expiryMs).toISOString();
     await engine.setTags(plan.stack, { [PREVIEW_TAGS.pr]: String(pr.number), [PREVIEW_TAGS.commit]: sha, [PREVIEW_TAGS.expires]: expiresAt });
@@ -161,56 +196,44 @@ export class PreviewLifecycle {
     // a maintainer sets it (checked above), so it is never added to one here.
     if (!pr.fromFork && !pr.labels.includes(settings.labels.preview)) await github.addLabel(pr.number, settings.labels.preview);
     await this.say(pr.number, { state: "deploying", commit: sha, expiresAt });
+    return expiresAt;
+  }
 
-    // The check right before `up`: the PR may have closed or moved on while this run waited its turn.
-    const fresh = await github.pullRequest(pr.number);
-    if (!fresh || fresh.state !== "open") {
-      if (!exists) await new StackTeardown(engine, clock, this.deps.teardown).run(plan.stack);
-      return { outcome: "closed", pr: pr.number, detail: "the pull request closed before up" };
-    }
-    if (fresh.headSha !== sha) return { outcome: "superseded", pr: pr.number, detail: `${fresh.headSha} arrived before up` };
+  private async reportFailedUp(pr: number, sha: string, expiresAt: string, creation: boolean, previous: PreviewStatus | undefined): Promise<PreviewResult> {
+    const { github, settings } = this.deps;
+    // Closed while the up ran: the cleanup, not a failure report, is what the PR needs now.
+    const now = await github.pullRequest(pr);
+    if (!now || now.state !== "open") return { outcome: "closed", pr, detail: "the pull request closed during a failed up" };
+    const pausedAfter = creation ? await this.breaker.recordFailure(pr, "pulumi up") : undefined;
+    await this.say(pr, {
+      state: "failed",
+      commit: sha,
+      expiresAt,
+      ...(previous?.url ? { url: previous.url } : {}),
+      failedStep: "pulumi up",
+      ...(pausedAfter ? { pausedUntil: pausedAfter.toISOString() } : {}),
+      note: pausedAfter
+        ? `${settings.breakerThreshold} creations failed in a row: preview creation is paused until ${pausedAfter.toISOString()}.`
+        : "See the CI run's log. Comment `/update` to try again, `/destroy` to remove what was made.",
+    });
+    return { outcome: "failed", pr, detail: "pulumi up failed" };
+  }
 
-    // A creation is an up of a preview that has never been ready: a retry of a failed creation counts again.
-    const creation = !exists || !previous?.status.url;
-    let outputs: StackOutputs;
-    try {
-      outputs = await engine.up(plan.stack, `PR #${pr.number} at ${sha}`);
-    } catch (error) {
-      this.deps.log(`pulumi up failed for ${plan.stack}: ${error instanceof Error ? error.message : String(error)}\n`);
-      // Closed while the up ran: the cleanup, not a failure report, is what the PR needs now.
-      const now = await github.pullRequest(pr.number);
-      if (!now || now.state !== "open") return { outcome: "closed", pr: pr.number, detail: "the pull request closed during a failed up" };
-      const pausedAfter = creation ? await this.breaker.recordFailure(pr.number, "pulumi up") : undefined;
-      await this.say(pr.number, {
-        state: "failed",
-        commit: sha,
-        expiresAt,
-        ...(previous?.status.url ? { url: previous.status.url } : {}),
-        failedStep: "pulumi up",
-        ...(pausedAfter ? { pausedUntil: pausedAfter.toISOString() } : {}),
-        note: pausedAfter
-          ? `${settings.breakerThreshold} creations failed in a row: preview creation is paused until ${pausedAfter.toISOString()}.`
-          : "See the CI run's log. Comment `/update` to try again, `/destroy` to remove what was made.",
-      });
-      return { outcome: "failed", pr: pr.number, detail: "pulumi up failed" };
-    }
-    if (creation) await this.breaker.recordSuccess();
-    // Whoever moved the PR while this up ran (a newer push, a close) has a run of their own that reports.
-    const after = await github.pullRequest(pr.number);
-    if (!after || after.state !== "open") return { outcome: "closed", pr: pr.number, detail: "the pull request closed during up" };
-    if (after.headSha !== sha) return { outcome: "superseded", pr: pr.number, detail: `${after.headSha} arrived during up` };
-
+  /** Sentry, then the comment from structured outputs; a comment that would show a secret is replaced by a refusal. */
+  private async reportReady(pr: number, sha: string, expiresAt: string, stack: string, outputs: StackOutputs): Promise<PreviewResult> {
+    const { settings } = this.deps;
     const url = [plainString(outputs, "url")].find((u): u is string => u !== undefined && isWebUrl(u));
-    const registered = await registerRelease(this.deps, sha, plainString(outputs, "slug") ?? plan.stack, url);
+    const snapshotTakenAt = plainString(outputs, "snapshotTakenAt");
+    const registered = await registerRelease(this.deps, sha, plainString(outputs, "slug") ?? stack, url);
     const releaseNote = registered || !this.deps.sentry ? "" : " The Sentry release could not be registered (see the CI log).";
     const secrets = secretValues(outputs);
     const ready: PreviewStatus = {
-      pr: pr.number,
+      pr,
       state: "ready",
       commit: sha,
       expiresAt,
       ...(url ? { url } : {}),
-      ...(plainString(outputs, "snapshotTakenAt") ? { snapshotTakenAt: plainString(outputs, "snapshotTakenAt") } : {}),
+      ...(snapshotTakenAt ? { snapshotTakenAt } : {}),
       ...(settings.runUrl ? { runUrl: settings.runUrl } : {}),
       note: `No push or \`/update\` for ${Math.round(settings.expiryMs / 86_400_000)} days removes it.${releaseNote}`,
     };
@@ -219,13 +242,10 @@ export class PreviewLifecycle {
     } catch (error) {
       if (!(error instanceof SecretLeakError)) throw error;
       this.deps.log(`${error.message}\n`);
-      await this.comments.publish(
-        { pr: pr.number, state: "failed", commit: sha, failedStep: "writing this comment (it would have shown a secret)" },
-        secrets,
-      );
-      return { outcome: "failed", pr: pr.number, detail: error.message };
+      await this.comments.publish({ pr, state: "failed", commit: sha, failedStep: "writing this comment (it would have shown a secret)" }, secrets);
+      return { outcome: "failed", pr, detail: error.message };
     }
-    return { outcome: "deployed", pr: pr.number, detail: url ?? plan.stack };
+    return { outcome: "deployed", pr, detail: url ?? stack };
   }
 
   private async destroy(pr: PullRequest, reason?: string): Promise<PreviewResult> {
@@ -281,4 +301,11 @@ export class PreviewLifecycle {
 function plainString(outputs: StackOutputs, name: string): string | undefined {
   const output = outputs[name];
   return output && !output.secret && typeof output.value === "string" ? output.value : undefined;
+}
+
+/** A closed PR, or a newer head than the commit this run was started for: someone else's run takes over. */
+function stillWanted(pr: PullRequest | undefined, number: number, sha: string, when: string): PreviewResult | undefined {
+  if (!pr || pr.state !== "open") return { outcome: "closed", pr: number, detail: `the pull request is closed (${when})` };
+  if (pr.headSha !== sha) return { outcome: "superseded", pr: number, detail: `${pr.headSha} is the PR's head (${when})` };
+  return undefined;
 }
