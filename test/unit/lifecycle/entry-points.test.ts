@@ -1,0 +1,86 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../../support/built";
+import { PASSPHRASE, Scenario, SHA_A } from "./harness";
+
+const run = promisify(execFile);
+
+/** The thin CLI entry points as CI runs them: `node build/scripts/<name>.js`, everything from env and the event file. */
+describe("scripts/{preview,deploy,drift,reap}.ts as CI runs them", () => {
+  let s: Scenario;
+  let dir: string;
+  beforeAll(async () => {
+    s = await Scenario.start();
+    s.github.setRole("writer", "write");
+    dir = mkdtempSync(path.join(os.tmpdir(), "entry-points-"));
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+
+  const script = async (name: string, event: { name: string; payload: unknown } | undefined, extra: Record<string, string> = {}) => {
+    const eventPath = path.join(dir, `${name}-event.json`);
+    const summary = path.join(dir, `${name}-summary.md`);
+    writeFileSync(eventPath, JSON.stringify(event?.payload ?? {}));
+    writeFileSync(summary, "");
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? os.tmpdir(),
+      GITHUB_REPOSITORY: "restant/environments",
+      GITHUB_TOKEN: s.github.acceptedToken,
+      GITHUB_API_URL: s.github.url,
+      GITHUB_SERVER_URL: "https://github.com",
+      GITHUB_RUN_ID: "77",
+      GITHUB_EVENT_NAME: event?.name ?? "schedule",
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_STEP_SUMMARY: summary,
+      RESTANT_WORK_DIR: s.pulumi.workDir,
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      SENTRY_AUTH_TOKEN: "sntrys_double",
+      SENTRY_ORG: "restant",
+      SENTRY_PROJECT: "laravel",
+      SENTRY_URL: s.sentry.url,
+      ...extra,
+    };
+    const file = path.join(projectRoot, "build", "scripts", `${name}.js`);
+    try {
+      const { stdout, stderr } = await run(process.execPath, [file, ...(extra.ARGS ? extra.ARGS.split(" ") : [])], { env, timeout: 120_000 });
+      return { code: 0, stdout, stderr, summary: readFileSync(summary, "utf8") };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr, summary: readFileSync(summary, "utf8") };
+    }
+  };
+
+  it("preview: a /preview comment event makes the preview and writes the run summary", async () => {
+    const pr = s.github.state.openPullRequest({ author: "writer", headRef: "feature/cli", headSha: SHA_A });
+    s.github.state.addComment(pr, "writer", "/preview");
+    const payload = { action: "created", issue: { number: pr, pull_request: { url: "x" } }, comment: { body: "/preview", user: { login: "writer", type: "User" } } };
+    const result = await script("preview", { name: "issue_comment", payload });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.summary).toContain(`**Preview #${pr}**: deployed`);
+    expect(s.status(pr).status).toMatchObject({ state: "ready", runUrl: "https://github.com/restant/environments/actions/runs/77" });
+  });
+
+  it("deploy, drift and reap run from their events; a missing token fails clearly", async () => {
+    const push = await script("deploy", { name: "push", payload: { ref: "refs/heads/main", after: "c".repeat(40) } });
+    expect(push.code, push.stderr).toBe(0);
+    expect(push.summary).toContain("**Deploy production**: deployed");
+
+    const drift = await script("drift", undefined, { ARGS: "production" });
+    expect(drift.code, drift.stderr).toBe(0);
+    expect(drift.summary).toContain("- production: clean (issue none)");
+
+    const reap = await script("reap", undefined);
+    expect(reap.code, reap.stderr).toBe(0);
+    expect(reap.summary).toContain("the server was not inspected");
+
+    const noToken = await script("reap", undefined, { GITHUB_TOKEN: "" });
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toContain("GITHUB_TOKEN must be set");
+  });
+});
