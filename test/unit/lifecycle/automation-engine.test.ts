@@ -1,5 +1,5 @@
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";
-import { rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AutomationStackEngine } from "../../../scripts/lifecycle/automation-stack-engine";
@@ -62,13 +62,13 @@ describe("AutomationStackEngine through the Automation API", () => {
     await e.prepare(previewStack(44, "feature/c"));
     await e.up("pr-44", "up");
     const release = path.join(pulumi.workDir, ".release-pr-44");
+    const lockFile = path.join(pulumi.workDir, ".pulumi-state", ".pulumi", "locks", "restant", "pr-44", "update.json");
     const upsSoFar = () => pulumi.calls().filter((c) => c[0] === "up").length;
     const holdLock = async () => {
       rmSync(release, { force: true });
       const before = upsSoFar();
       const holder = engine().up("pr-44", "holds the lock");
-      while (upsSoFar() === before) await new Promise((resolve) => setTimeout(resolve, 50));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      while (upsSoFar() === before || !existsSync(lockFile)) await new Promise((resolve) => setTimeout(resolve, 50));
       // Wrapped: an async function returning the promise itself would wait for it.
       return { holder };
     };
