@@ -63,7 +63,13 @@ export interface EnvironmentSpec {
    */
   database: { service: string; cloneFrom?: string; retain: boolean };
   /** Its logical database on the shared Redis: production and staging a fixed slot, others one claimed in the range. */
-  redis: { service: string; registry: string; range: { first: number; last: number } };
+  redis: {
+    service: string;
+    registry: string;
+    range: { first: number; last: number };
+    /** Production's and staging's fixed slots, which no other environment may take (the previews-isolated policy reads them). */
+    fixedSlots: { production: number; staging: number };
+  };
   /** Let's Encrypt for this hostname (HTTP-01), or the platform's DNS-01 wildcard certificate installed on the app. */
   tls: { mode: "per-host" } | { mode: "wildcard"; holderApp: string };
   /** What the app is deployed from: `git:sync --build` of this ref whenever it changes. */
@@ -173,7 +179,12 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       ...(config.kind === "preview" ? { cloneFrom: config.database.snapshotService } : {}),
       retain: config.kind === "production",
     },
-    redis: { service: config.redis.service, registry: REDIS_SLOT_REGISTRY, range: redisRangeOf(config) },
+    redis: {
+      service: config.redis.service,
+      registry: REDIS_SLOT_REGISTRY,
+      range: redisRangeOf(config),
+      fixedSlots: { production: config.redis.productionSlot, staging: config.redis.stagingSlot },
+    },
     tls:
       config.kind === "preview" && config.tls.previews === "wildcard"
         ? { mode: "wildcard", holderApp: config.tls.wildcardApp }

@@ -43,7 +43,13 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
     case DOKKU_LETSENCRYPT:
       return [...linkedApp(), ...domains()];
     case DOKKU_MYSQL_SERVICE:
-      return [check("database service", "service", names.mysqlService), ...linkedApp()];
+      return [
+        check("database service", "service", spec.database.service),
+        ...linkedApp(),
+        ...(spec.database.cloneFrom !== undefined || resource.props.cloneFrom !== undefined
+          ? [check("database cloned from", "cloneFrom", spec.database.cloneFrom ?? "(no clone)")]
+          : []),
+      ];
     case DNS_RECORD:
       // Address records point the hostname at the runtime; others (TXT challenges, …) may carry other names.
       if (!ADDRESS_RECORD_TYPES.has(stringProp(resource.props, "type") ?? "A")) return [];
@@ -51,7 +57,13 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
     case FLAGSMITH_ENVIRONMENT:
       return [check("Flagsmith environment", "name", names.flagsmithEnvironment)];
     case DOKKU_REDIS_SLOT:
-      return [check("Redis slot holder", "holder", names.slug), ...linkedApp()];
+      return [
+        check("Redis slot holder", "holder", names.slug),
+        check("shared Redis service", "service", spec.redis.service),
+        check("Redis slot registry", "registry", spec.redis.registry),
+        { what: "Redis slot range", input: "range", actual: rangeText(resource.props.range), expected: `${spec.redis.range.first}-${spec.redis.range.last}` },
+        ...linkedApp(),
+      ];
     case DOKKU_HTTP_AUTH:
       return linkedApp();
     default:
@@ -67,7 +79,7 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
 export const namesFollowSpec: StackValidationPolicy = {
   name: "names-follow-spec",
   description:
-    "Dokku app, database, hostnames (and Flagsmith environment, Redis slot, the app services link to) carry the names the stack's spec derived.",
+    "Dokku app, database, hostnames (and certificate domains, Flagsmith environment, Redis slot, the app services link to) carry the names and slots the stack's spec derived.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const spec = environmentSpecOf(args.resources);
@@ -89,4 +101,10 @@ export const namesFollowSpec: StackValidationPolicy = {
 function recordName(record: PolicyResource, zone: string): string | undefined {
   const name = stringProp(record.props, "name");
   return name === undefined ? undefined : fullRecordName(name, zone);
+}
+
+/** A slot range as `first-last`, or undefined when it is not one. */
+function rangeText(range: unknown): string | undefined {
+  const { first, last } = (range ?? {}) as { first?: unknown; last?: unknown };
+  return typeof first === "number" && typeof last === "number" ? `${first}-${last}` : undefined;
 }

@@ -1,6 +1,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { DEFAULT_BRANCH } from "../../infra/config/kind-rules";
 import { type EnvironmentNames, namesForSlug, slugForBranch } from "../../infra/names";
+import type { EnvironmentSpec } from "../../infra/spec";
 import { objectProp, stringProp, stringsIn } from "../props";
 import { DOKKU_APP, DOKKU_REDIS_SLOT, FLAGSMITH_ENVIRONMENT, TENANT_ENVIRONMENT } from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
@@ -45,10 +46,11 @@ export const previewsIsolated: StackValidationPolicy = {
     "No resource of a preview stack uses a name, Redis slot, database service or Flagsmith environment of production or staging.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    if (environmentSpecOf(args.resources)?.kind !== "preview") return;
+    const spec = environmentSpecOf(args.resources);
+    if (spec?.kind !== "preview") return;
     const guarded = guardedEnvironments();
     for (const resource of args.resources) {
-      for (const { environment, what, path } of usesOf(resource, guarded)) {
+      for (const { environment, what, path } of usesOf(resource, guarded, spec)) {
         reportViolation(
           `preview resource ${resource.type} "${resource.name}" uses ${environment.kind}'s ${what} at ${path}: a preview ` +
             `takes every name from its own spec (infra/names.ts for pr-<n>); fix the component or config that put ` +
@@ -63,6 +65,7 @@ export const previewsIsolated: StackValidationPolicy = {
 function* usesOf(
   resource: PolicyResource,
   guarded: readonly GuardedEnvironment[],
+  spec: EnvironmentSpec,
 ): Generator<{ environment: GuardedEnvironment; what: string; path: string }> {
   const allowed = READS_FROM.get(resource.type) ?? new Set<string>();
   for (const { path, value } of stringsIn(resource.props)) {
@@ -90,9 +93,18 @@ function* usesOf(
     if (resource.type === DOKKU_REDIS_SLOT && stringProp(resource.props, "holder") === names.slug) {
       yield { environment, what: `Redis slot (held by "${names.slug}")`, path: "holder" };
     }
+    const fixedSlot = spec.redis.fixedSlots[environment.kind];
+    if (resource.type === DOKKU_REDIS_SLOT && rangeHolds(objectProp(resource.props, "range"), fixedSlot)) {
+      yield { environment, what: `fixed Redis slot ${fixedSlot}`, path: "range" };
+    }
     const config = resource.type === DOKKU_APP ? objectProp(resource.props, "config") : undefined;
     if (config?.SENTRY_ENVIRONMENT === names.sentryEnvironment) {
       yield { environment, what: `Sentry environment "${names.sentryEnvironment}"`, path: "config.SENTRY_ENVIRONMENT" };
     }
   }
+}
+
+/** Whether a slot range `{ first, last }` takes in the slot. */
+function rangeHolds(range: Record<string, unknown> | undefined, slot: number): boolean {
+  return typeof range?.first === "number" && typeof range.last === "number" && range.first <= slot && slot <= range.last;
 }

@@ -29,6 +29,12 @@ function violations(outcome: Outcome): string[] {
   return outcome.violations;
 }
 
+/** The Redis slot a spec's component would declare. */
+function slotOf(spec: EnvironmentSpec, extra: Record<string, unknown> = {}): HandBuilt {
+  const { service, registry, range } = spec.redis;
+  return { type: SLOT, name: "restant-redis-slot", props: { service, registry, range, holder: spec.names.slug, app: spec.names.dokkuApp, ...extra } };
+}
+
 /** The app a spec's component would declare: every name from the spec. */
 function appOf(spec: EnvironmentSpec, extra: Record<string, unknown> = {}): HandBuilt {
   return { type: APP, name: "restant-app", props: { appName: spec.names.dokkuApp, domains: [spec.hostname], config: {}, ...extra } };
@@ -82,7 +88,7 @@ describe("previews-isolated", () => {
       tenantEnvironment(preview),
       appOf(preview, { config: { REDIS_PREFIX: preview.names.redisKeyPrefix, SENTRY_ENVIRONMENT: "pr-7" } }),
       { type: FLAGSMITH, props: { name: "pr-7", cloneFrom: stage!.names.flagsmithEnvironment } },
-      { type: SLOT, props: { holder: "pr-7" } },
+      slotOf(preview),
     ];
     expect(violations(await validateStack(previewsIsolated, resources))).toEqual([]);
   });
@@ -92,7 +98,8 @@ describe("previews-isolated", () => {
     ["staging's database service", { type: MYSQL, props: { service: staging.names.mysqlService } }, /staging's dokkuApp\/mysqlService "restant-staging"/],
     ["production's Redis prefix", appOf(preview, { config: { REDIS_PREFIX: production.names.redisKeyPrefix } }), /production's Redis key prefix/],
     ["staging's Flagsmith environment", { type: FLAGSMITH, props: { name: staging.names.flagsmithEnvironment } }, /staging's Flagsmith environment "staging" at name/],
-    ["production's Redis slot", { type: SLOT, props: { holder: production.names.slug } }, /production's Redis slot/],
+    ["production's Redis slot", slotOf(preview, { holder: production.names.slug }), /production's Redis slot \(held by "main"\)/],
+    ["staging's fixed Redis slot", slotOf(preview, { range: { first: 2, last: 2 } }), /staging's fixed Redis slot 2 at range/],
     ["staging's Sentry environment", appOf(preview, { config: { SENTRY_ENVIRONMENT: "staging" } }), /staging's Sentry environment/],
   ] satisfies [string, HandBuilt, RegExp][])("refuses a preview resource using %s", async (_what, resource, message) => {
     const found = violations(await validateStack(previewsIsolated, [tenantEnvironment(preview), resource]));
@@ -241,6 +248,7 @@ describe("names-follow-spec", () => {
       tenantEnvironment(staging),
       appOf(staging),
       { type: MYSQL, props: { service: staging.names.mysqlService, app: staging.names.dokkuApp } },
+      slotOf(staging),
       { type: DNS, props: { name: staging.hostname } },
       { type: DNS, props: { name: "restant.staging", type: "AAAA" } },
       { type: DNS, props: { name: "_acme-challenge.restant.staging.example.com", type: "TXT" } },
@@ -255,8 +263,10 @@ describe("names-follow-spec", () => {
     ["the database", { type: MYSQL, name: "db", props: { service: "restant_staging" } }, /database service .* not the spec's "restant-staging"/],
     ["the hostname", { type: DNS, props: { name: "staging.example.com" } }, /hostname .* "staging\.example\.com"/],
     ["the Flagsmith environment", { type: FLAGSMITH, props: {} }, /Flagsmith environment .* is missing/],
-    ["the app a Redis slot links", { type: SLOT, props: { holder: "staging", app: "restant-main" } }, /linked app .* "restant-main" \(input app\)/],
-    ["the Redis slot holder", { type: SLOT, props: { holder: "main" } }, /Redis slot holder .* "main"/],
+    ["the app a Redis slot links", slotOf(staging, { app: "restant-main" }), /linked app .* "restant-main" \(input app\)/],
+    ["the Redis slot holder", slotOf(staging, { holder: "main" }), /Redis slot holder .* "main"/],
+    ["the Redis slot range", slotOf(staging, { range: { first: 3, last: 31 } }), /Redis slot range .* "3-31" \(input range\), not the spec's "2-2"/],
+    ["the database's clone source", { type: MYSQL, props: { service: "restant-staging", cloneFrom: "restant-main" } }, /database cloned from .* "restant-main"/],
     ["a certificate's domain", { type: "pulumi-nodejs:dynamic/dokku:LetsEncrypt", props: { app: "restant-staging", domains: ["restant.main.example.com"] } }, /domain .* "restant\.main\.example\.com" \(input domains\[0\]\)/],
     ["the app http-auth closes", { type: "pulumi-nodejs:dynamic/dokku:HttpAuth", props: { app: "restant-pr-7" } }, /linked app .* "restant-pr-7"/],
   ] satisfies [string, HandBuilt, RegExp][])("refuses %s under another name", async (_what, resource, message) => {
