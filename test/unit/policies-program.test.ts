@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type * as All from "../../policies/all";
 import type * as RunPolicies from "../../scripts/plan/run-policies";
@@ -114,6 +116,22 @@ describe("npm run plan refuses a broken stack with the policy's message (exit 3)
     expect(run.stderr).toMatch(message);
     expect(run.stdout).toContain(`[mandatory] ${name}`);
     expect(run.stdout + run.stderr).not.toContain("tok-7f3a9e1c");
+  });
+
+  it("previews-isolated (stack config: a preview whose snapshot service is production's database)", () => {
+    const pr = 90_000 + (process.pid % 10_000);
+    const file = path.join(projectRoot, "stacks", `Pulumi.pr-${pr}.yaml`);
+    writeFileSync(
+      file,
+      `config:\n  restant:kind: preview\n  restant:pr: ${pr}\n  restant:branch: feat/x\n  restant:database:\n    snapshotService: restant-main\n`,
+    );
+    try {
+      const run = brokenPlan([`pr-${pr}`, "--branch", "feat/x"], {});
+      expect(run.code, run.stderr).toBe(3);
+      expect(run.stderr).toMatch(/policy previews-isolated \(mandatory\): preview resource pulumi-nodejs:dynamic\/dokku:MysqlService .* uses production's dokkuApp\/mysqlService "restant-main" at cloneFrom/);
+    } finally {
+      rmSync(file);
+    }
   });
 
   it("includes the violations in --json", () => {
