@@ -11,13 +11,18 @@ import { remoteCommandsSafe } from "../../policies/rules/remote-commands-safe";
 import { secretsAreSecret } from "../../policies/rules/secrets-are-secret";
 import { type HandBuilt, type Outcome, specFor, tenantEnvironment, validateResource, validateStack } from "../support/policy-harness";
 
-const MYSQL = "pulumi-nodejs:dynamic/dokku:MysqlService";
-const APP = "pulumi-nodejs:dynamic/dokku:App";
-const COMMAND = "command:remote:Command";
-const DNS = "cloudflare:index/dnsRecord:DnsRecord";
-const RULES = "grafana:alerting/ruleGroup:RuleGroup";
-const FLAGSMITH = "pulumi-nodejs:dynamic/flagsmith:Environment";
-const SLOT = "pulumi-nodejs:dynamic/dokku:RedisSlot";
+import {
+  CERTIFICATE_PACK,
+  DNS_RECORD as DNS,
+  DOKKU_APP as APP,
+  DOKKU_HTTP_AUTH as HTTP_AUTH,
+  DOKKU_LETSENCRYPT as LETSENCRYPT,
+  DOKKU_MYSQL_SERVICE as MYSQL,
+  DOKKU_REDIS_SLOT as SLOT,
+  FLAGSMITH_ENVIRONMENT as FLAGSMITH,
+  REMOTE_COMMAND as COMMAND,
+  RULE_GROUP as RULES,
+} from "../../policies/resource-types";
 
 const production = specFor({ stack: "production" }) as EnvironmentSpec;
 const staging = specFor({ stack: "staging" }) as EnvironmentSpec;
@@ -131,7 +136,7 @@ describe("dns-proxy-depth", () => {
 
   it("accepts a deep proxied record when the stack declares an Advanced Certificate or one covers it", async () => {
     expect(violations(await validateStack(dnsProxyDepth, [tenantEnvironment(deepSpec), record("restant.pr-7.example.com")]))).toEqual([]);
-    const pack: HandBuilt = { type: "cloudflare:index/certificatePack:CertificatePack", props: { hosts: ["*.pr-7.example.com"] } };
+    const pack: HandBuilt = { type: CERTIFICATE_PACK, props: { hosts: ["*.pr-7.example.com"] } };
     expect(violations(await validateStack(dnsProxyDepth, [tenantEnvironment(preview), pack, record("restant.pr-7.example.com")]))).toEqual([]);
   });
 
@@ -200,7 +205,7 @@ describe("secrets-are-secret", () => {
 });
 
 describe("previews-protected", () => {
-  const httpAuth = (props: Record<string, unknown>): HandBuilt => ({ type: "pulumi-nodejs:dynamic/dokku:HttpAuth", props });
+  const httpAuth = (props: Record<string, unknown>): HandBuilt => ({ type: HTTP_AUTH, props });
   const closing = httpAuth({ app: preview.names.dokkuApp, user: "restant", password: "pw" });
 
   it("passes a preview app with an http-auth resource for it", async () => {
@@ -267,8 +272,8 @@ describe("names-follow-spec", () => {
     ["the Redis slot holder", slotOf(staging, { holder: "main" }), /Redis slot holder .* "main"/],
     ["the Redis slot range", slotOf(staging, { range: { first: 3, last: 31 } }), /Redis slot range .* "3-31" \(input range\), not the spec's "2-2"/],
     ["the database's clone source", { type: MYSQL, props: { service: "restant-staging", cloneFrom: "restant-main" } }, /database cloned from .* "restant-main"/],
-    ["a certificate's domain", { type: "pulumi-nodejs:dynamic/dokku:LetsEncrypt", props: { app: "restant-staging", domains: ["restant.main.example.com"] } }, /domain .* "restant\.main\.example\.com" \(input domains\[0\]\)/],
-    ["the app http-auth closes", { type: "pulumi-nodejs:dynamic/dokku:HttpAuth", props: { app: "restant-pr-7" } }, /linked app .* "restant-pr-7"/],
+    ["a certificate's domain", { type: LETSENCRYPT, props: { app: "restant-staging", domains: ["restant.main.example.com"] } }, /domain .* "restant\.main\.example\.com" \(input domains\[0\]\)/],
+    ["the app http-auth closes", { type: HTTP_AUTH, props: { app: "restant-pr-7" } }, /linked app .* "restant-pr-7"/],
   ] satisfies [string, HandBuilt, RegExp][])("refuses %s under another name", async (_what, resource, message) => {
     const found = violations(await validateStack(namesFollowSpec, [tenantEnvironment(staging), resource]));
     expect(found).toHaveLength(1);
