@@ -30,7 +30,8 @@ const DISTINCT_NAMES = ["dokkuApp", "mysqlService", "mysqlDatabase", "mysqlUser"
 /** Inputs that legitimately hold another environment's name: a preview's Flagsmith environment is cloned from staging's. */
 const READS_FROM = new Map<string, ReadonlySet<string>>([
   [FLAGSMITH_ENVIRONMENT, new Set(["cloneFrom"])],
-  [TENANT_ENVIRONMENT, new Set(["spec.flagsmith.cloneFrom", "spec.branch"])],
+  // The branch (and the ref deployed from it) is the PR author's free text, not a name the preview uses.
+  [TENANT_ENVIRONMENT, new Set(["spec.flagsmith.cloneFrom", "spec.branch", "spec.deploy.ref"])],
 ]);
 
 /** Inputs that serialize provider code, not data. */
