@@ -1,6 +1,6 @@
 import { AppOnServer } from "./app-model";
 import { DokkuSession } from "./dokku-session";
-import { DokkuAppMissingError } from "./errors/app-missing-error";
+import { isAppMissing } from "./errors/command-errors";
 
 /**
  * The app's real state from Dokku's JSON reports, all asked at once on parallel channels: one round trip. Resolves
@@ -22,7 +22,7 @@ export async function readAppOnServer(session: DokkuSession, app: string): Promi
       scale: parseScale(scale.stdout),
     };
   } catch (error) {
-    if (error instanceof DokkuAppMissingError) return undefined;
+    if (isAppMissing(error)) return undefined;
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import type { Client, ClientChannel } from "ssh2";
 import { dokkuCommandLine } from "./command-line";
 import { dokkuErrorFromResult } from "./errors/from-result";
-import { DokkuSshError } from "./errors/ssh-error";
+import { dokkuSshError } from "./errors/ssh-errors";
 import { DokkuCommand, DokkuResult, DokkuSshOptions } from "./ssh-options";
 
 const DEFAULT_COMMAND_TIMEOUT_MS = 300_000;
@@ -20,7 +20,7 @@ export class DokkuSession {
     private readonly options: DokkuSshOptions,
   ) {
     client.on("close", () => {
-      if (!this.closed) this.dropped = new DokkuSshError(`the SSH connection to ${this.where()} dropped`, "dropped");
+      if (!this.closed) this.dropped = dokkuSshError("dropped", `the SSH connection to ${this.where()} dropped`);
       this.closed = true;
     });
   }
@@ -60,12 +60,12 @@ export class DokkuSession {
       return Promise.reject(error);
     }
     if (this.closed) {
-      return Promise.reject(this.dropped ?? new DokkuSshError(`the SSH session to ${this.where()} is closed`, "dropped"));
+      return Promise.reject(this.dropped ?? dokkuSshError("dropped", `the SSH session to ${this.where()} is closed`));
     }
     return new Promise<DokkuResult>((resolve, reject) => {
       this.client.exec(line, (error, channel) => {
         if (error) {
-          reject(new DokkuSshError(`could not open a channel on ${this.where()} for dokku ${subcommand}: ${error.message}`, "dropped"));
+          reject(dokkuSshError("dropped", `could not open a channel on ${this.where()} for dokku ${subcommand}: ${error.message}`));
           return;
         }
         this.collect(channel, subcommand, command).then(resolve, reject);
@@ -97,9 +97,9 @@ export class DokkuSession {
           exitCode: exitCode ?? -1,
         };
         if (timedOut) {
-          reject(new DokkuSshError(`dokku ${subcommand} on ${this.where()} did not finish within ${timeoutMs} ms`, "timeout"));
+          reject(dokkuSshError("timeout", `dokku ${subcommand} on ${this.where()} did not finish within ${timeoutMs} ms`));
         } else if (exitCode === undefined) {
-          reject(this.dropped ?? new DokkuSshError(`dokku ${subcommand} on ${this.where()} ended without an exit status`, "dropped"));
+          reject(this.dropped ?? dokkuSshError("dropped", `dokku ${subcommand} on ${this.where()} ended without an exit status`));
         } else if (exitCode !== 0) {
           reject(dokkuErrorFromResult(subcommand, exitCode, result.stderr, command.redact));
         } else {

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DokkuRunner } from "./dokku-runner";
-import { DokkuAppMissingError } from "./errors/app-missing-error";
 import type { DokkuTarget } from "./ssh-options";
 import { sameTarget, withTargetSession } from "./target-session";
+import { isAppMissing } from "./errors/command-errors";
 
 /** The HttpAuth resource's inputs as the provider receives them (plain values; the password unwrapped). */
 export interface HttpAuthInputs {
@@ -25,7 +25,7 @@ async function reportValue(dokku: DokkuRunner, app: string, flag: string): Promi
   try {
     return (await dokku.run(["http-auth:report", app, flag])).stdout.trim();
   } catch (error) {
-    if (error instanceof DokkuAppMissingError) throw error;
+    if (isAppMissing(error)) throw error;
     return "";
   }
 }
@@ -71,7 +71,7 @@ export const httpAuthProvider: pulumi.dynamic.ResourceProvider = {
         const { enabled: _enabled, ...inputs } = outs;
         return { id, props: outs, inputs };
       } catch (error) {
-        if (error instanceof DokkuAppMissingError) return { id: "", props: {} };
+        if (isAppMissing(error)) return { id: "", props: {} };
         throw error;
       }
     });
@@ -88,7 +88,7 @@ export const httpAuthProvider: pulumi.dynamic.ResourceProvider = {
   async delete(id: string, props: HttpAuthOutputs) {
     await withTargetSession(props.target, async (dokku) => {
       await dokku.run(["http-auth:disable", id]).catch((error: unknown) => {
-        if (!(error instanceof DokkuAppMissingError)) throw error;
+        if (!isAppMissing(error)) throw error;
       });
     });
   },

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DokkuRunner } from "./dokku-runner";
-import { DokkuAppMissingError } from "./errors/app-missing-error";
 import type { DokkuTarget } from "./ssh-options";
 import { sameTarget, withTargetSession } from "./target-session";
+import { isAppMissing } from "./errors/command-errors";
 
 /** The LetsEncrypt resource's inputs as the provider receives them. */
 export interface LetsEncryptInputs {
@@ -55,7 +55,7 @@ export const letsEncryptProvider: pulumi.dynamic.ResourceProvider = {
         const { active: _active, expiration: _expiration, ...inputs } = outs;
         return { id, props: outs, inputs };
       } catch (error) {
-        if (error instanceof DokkuAppMissingError) return { id: "", props: {} };
+        if (isAppMissing(error)) return { id: "", props: {} };
         throw error;
       }
     });
@@ -72,7 +72,7 @@ export const letsEncryptProvider: pulumi.dynamic.ResourceProvider = {
   async delete(id: string, props: LetsEncryptOutputs) {
     await withTargetSession(props.target, async (dokku) => {
       await dokku.run(["letsencrypt:disable", id]).catch((error: unknown) => {
-        if (!(error instanceof DokkuAppMissingError)) throw error;
+        if (!isAppMissing(error)) throw error;
       });
     });
   },

@@ -1,7 +1,6 @@
 import type { DokkuRunner } from "./dokku-runner";
-import { DokkuAppMissingError } from "./errors/app-missing-error";
-import { DokkuCommandError } from "./errors/dokku-command-error";
 import { type DatabaseInventory, INVENTORY_SQL, inventoryDifferences, inventorySummary, parseInventory } from "./mysql-verification";
+import { isAppMissing, isDokkuCommandError } from "./errors/command-errors";
 
 /**
  * dokku-mysql services as the environments use them: an empty one, or a verified clone of the master snapshot,
@@ -38,7 +37,7 @@ export async function mysqlServiceExists(dokku: DokkuRunner, service: string): P
     await dokku.run(["mysql:exists", service]);
     return true;
   } catch (error) {
-    if (error instanceof DokkuCommandError && error.messages.some((m) => m.endsWith("does not exist"))) return false;
+    if (isDokkuCommandError(error) && error.messages.some((m) => m.endsWith("does not exist"))) return false;
     throw error;
   }
 }
@@ -100,7 +99,7 @@ export async function destroyMysqlIfPresent(dokku: DokkuRunner, service: string)
   for (const app of await mysqlLinks(dokku, service)) {
     await dokku.run(["mysql:unlink", service, app, "--no-restart"]).catch((error: unknown) => {
       // An app destroyed since its link was recorded is no link to keep.
-      if (!(error instanceof DokkuAppMissingError)) throw error;
+      if (!isAppMissing(error)) throw error;
     });
   }
   await dokku.run(["mysql:destroy", service, "--force"]);

@@ -1,7 +1,6 @@
 import type { Client, ConnectConfig } from "ssh2";
 import { DokkuSession } from "./dokku-session";
-import { DokkuHostKeyMismatchError } from "./errors/host-key-mismatch-error";
-import { DokkuSshError } from "./errors/ssh-error";
+import { dokkuSshError, hostKeyMismatchError } from "./errors/ssh-errors";
 import { hostKeyFingerprint, parseHostKey } from "./host-key";
 import { DokkuSshOptions } from "./ssh-options";
 
@@ -45,16 +44,21 @@ export function openDokkuSession(options: DokkuSshOptions): Promise<DokkuSession
     });
     client.once("error", (error: Error & { level?: string }) => {
       if (offered && !offered.equals(pinned.blob)) {
-        fail(new DokkuHostKeyMismatchError(options.host, options.port, hostKeyFingerprint(pinned.blob), hostKeyFingerprint(offered)));
+        fail(hostKeyMismatchError(options.host, options.port, hostKeyFingerprint(pinned.blob), hostKeyFingerprint(offered)));
       } else if (error.level === "client-authentication") {
-        fail(new DokkuSshError(`${where} refused the private key for user ${options.user}`, "auth"));
+        fail(dokkuSshError("auth", `${where} refused the private key for user ${options.user}`));
       } else if (error.level === "client-timeout") {
-        fail(new DokkuSshError(`no SSH session with ${where} within ${config.readyTimeout} ms`, "timeout"));
+        fail(dokkuSshError("timeout", `no SSH session with ${where} within ${config.readyTimeout} ms`));
       } else {
-        fail(new DokkuSshError(`could not connect to ${where}: ${error.message}`, "connect"));
+        fail(dokkuSshError("connect", `could not connect to ${where}: ${error.message}`));
       }
     });
-    client.connect(config);
+    try {
+      client.connect(config);
+    } catch (error) {
+      // ssh2 parses the key synchronously; its message names the problem, never the key's text.
+      fail(dokkuSshError("auth", `the SSH private key for ${where} cannot be used: ${(error as Error).message}`));
+    }
   });
 }
 

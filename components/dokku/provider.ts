@@ -5,8 +5,7 @@ import { AppOnServer, AppProps } from "./app-model";
 import { DesiredApp, planAppChanges } from "./app-plan";
 import { readAppOnServer } from "./app-reports";
 import { DokkuSession } from "./dokku-session";
-import { DokkuAppMissingError } from "./errors/app-missing-error";
-import { DokkuNameTakenError } from "./errors/name-taken-error";
+import { isAppMissing, isNameTaken } from "./errors/command-errors";
 import { withDokkuSession } from "./open-session";
 import { isPristine, managedKeysOf } from "./ownership";
 import { dokkuPrivateKeyFromEnv } from "./private-key";
@@ -62,7 +61,7 @@ export const dokkuAppProvider: pulumi.dynamic.ResourceProvider<AppProps, AppProp
         await session.run(["apps:destroy", "--force", id]);
       } catch (error) {
         // Already gone (destroyed by hand, or a delete that lost its answer) is what delete wants.
-        if (!(error instanceof DokkuAppMissingError)) throw error;
+        if (!isAppMissing(error)) throw error;
       }
     });
   },
@@ -86,7 +85,7 @@ async function claimOrCreate(session: DokkuSession, inputs: AppProps): Promise<A
   try {
     await session.run(["apps:create", inputs.appName]);
   } catch (error) {
-    if (!(error instanceof DokkuNameTakenError)) throw error;
+    if (!isNameTaken(error)) throw error;
   }
   const created = await readAppOnServer(session, inputs.appName);
   if (!created) throw new Error(`Dokku app ${inputs.appName} vanished on ${where(inputs.connection)} right after it was created`);

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DokkuRunner } from "./dokku-runner";
-import { DokkuCommandError } from "./errors/dokku-command-error";
 import type { DokkuTarget } from "./ssh-options";
 import { sameTarget, withTargetSession } from "./target-session";
+import { isDokkuCommandError } from "./errors/command-errors";
 
 /** The RedisService resource's inputs as the provider receives them. */
 export interface RedisServiceInputs {
@@ -24,7 +24,7 @@ async function exists(dokku: DokkuRunner, service: string): Promise<boolean> {
     await dokku.run(["redis:exists", service]);
     return true;
   } catch (error) {
-    if (error instanceof DokkuCommandError && error.messages.some((m) => m.endsWith("does not exist"))) return false;
+    if (isDokkuCommandError(error) && error.messages.some((m) => m.endsWith("does not exist"))) return false;
     throw error;
   }
 }

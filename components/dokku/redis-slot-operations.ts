@@ -1,5 +1,5 @@
 import type { DokkuRunner } from "./dokku-runner";
-import { DokkuAppMissingError } from "./errors/app-missing-error";
+import { isAppMissing } from "./errors/command-errors";
 import {
   CLAIM_SCRIPT,
   type ClaimReply,
@@ -120,7 +120,7 @@ export async function detachSlot(dokku: DokkuRunner, service: string, app: strin
     await dokku.run(["config:unset", "--no-restart", app, ...Object.keys(slotConfig(0))]);
     await unlinkRedisIfLinked(dokku, service, app);
   } catch (error) {
-    if (!(error instanceof DokkuAppMissingError)) throw error;
+    if (!isAppMissing(error)) throw error;
   }
 }
 

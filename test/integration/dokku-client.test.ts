@@ -10,9 +10,7 @@ import { DokkuServer, startDokkuServer } from "../support/dokku-server";
 
 // The client as the provider uses it: tsc output, loaded by Node's own require.
 const { openDokkuSession, withDokkuSession } = requireBuilt<typeof import("../../components/dokku/open-session")>("components/dokku/open-session.ts");
-const { DokkuAppMissingError } = requireBuilt<typeof import("../../components/dokku/errors/app-missing-error")>("components/dokku/errors/app-missing-error.ts");
-const { DokkuNameTakenError } = requireBuilt<typeof import("../../components/dokku/errors/name-taken-error")>("components/dokku/errors/name-taken-error.ts");
-const { DokkuHostKeyMismatchError } = requireBuilt<typeof import("../../components/dokku/errors/host-key-mismatch-error")>("components/dokku/errors/host-key-mismatch-error.ts");
+const { isAppMissing, isNameTaken } = requireBuilt<typeof import("../../components/dokku/errors/command-errors")>("components/dokku/errors/command-errors.ts");
 const { hostKeyFingerprint, parseHostKey } = requireBuilt<typeof import("../../components/dokku/host-key")>("components/dokku/host-key.ts");
 type DokkuSshOptions = import("../../components/dokku/ssh-options").DokkuSshOptions;
 
@@ -49,10 +47,12 @@ describe("the Dokku SSH client", () => {
       const app = `client-${user}`;
       await withDokkuSession(options({ user }), async (session) => {
         await session.run(["apps:create", app]);
-        await expect(session.run(["apps:create", app])).rejects.toBeInstanceOf(DokkuNameTakenError);
+        const taken = await session.run(["apps:create", app]).catch((error: unknown) => error);
+        expect(isNameTaken(taken)).toBe(true);
+        expect((taken as Error).message).toBe("dokku apps:create failed (exit 1): Name is already taken");
         const missing = await session.run(["config:export", "--format", "json", "no-such-app"]).catch((error: unknown) => error);
-        expect(missing).toBeInstanceOf(DokkuAppMissingError);
-        expect(missing).toMatchObject({ subcommand: "config:export", exitCode: 20, messages: ["App no-such-app does not exist"] });
+        expect(isAppMissing(missing)).toBe(true);
+        expect(missing).toMatchObject({ name: "DokkuCommandError", kind: "app-missing", subcommand: "config:export", exitCode: 20, messages: ["App no-such-app does not exist"] });
         const listed = await session.run(["apps:list"]);
         expect(listed.stdout.split("\n")).toContain(app);
       });
@@ -111,7 +111,7 @@ describe("the Dokku SSH client", () => {
       const failure = await session
         .runAll([{ args: ["apps:exists", "nope"] }, { args: ["apps:list"] }])
         .catch((error: unknown) => error);
-      expect(failure).toBeInstanceOf(DokkuAppMissingError);
+      expect(isAppMissing(failure)).toBe(true);
     });
     expect(server.commands().map((command) => command.argv[0]).sort()).toEqual(["apps:exists", "apps:list"]);
   });
@@ -119,7 +119,7 @@ describe("the Dokku SSH client", () => {
   it("refuses a server whose host key is not the pinned one, naming the host and both fingerprints", async () => {
     const other = utils.generateKeyPairSync("ed25519").public;
     const failure = await openDokkuSession(options({ hostKey: other })).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(DokkuHostKeyMismatchError);
+    expect(failure).toMatchObject({ name: "DokkuHostKeyMismatchError", host: server.host, port: server.port });
     const message = (failure as Error).message;
     expect(message).toContain(`${server.host}:${server.port}`);
     expect(message).toContain(hostKeyFingerprint(parseHostKey(other).blob));

@@ -1,6 +1,4 @@
-import { DokkuAppMissingError } from "./app-missing-error";
-import { DokkuCommandError } from "./dokku-command-error";
-import { DokkuNameTakenError } from "./name-taken-error";
+import { DokkuCommandError, dokkuCommandError } from "./command-errors";
 
 /** Dokku's error prefix (common.LogFail): a space, a bang and five spaces. */
 const FAIL_PREFIX = /^ !\s{5}/;
@@ -20,11 +18,9 @@ export function dokkuErrorFromResult(
   const lines = stderr.split("\n").map((line) => line.trimEnd()).filter((line) => line !== "");
   const failLines = lines.filter((line) => FAIL_PREFIX.test(line)).map((line) => line.replace(FAIL_PREFIX, ""));
   const messages = (failLines.length > 0 ? failLines : lines).map((line) => redactAll(line, redact));
-  if (exitCode === APP_MISSING_EXIT_CODE) return new DokkuAppMissingError(subcommand, exitCode, messages);
-  if (messages.some((message) => message === "Name is already taken")) {
-    return new DokkuNameTakenError(subcommand, exitCode, messages);
-  }
-  return new DokkuCommandError(subcommand, exitCode, messages);
+  if (exitCode === APP_MISSING_EXIT_CODE) return dokkuCommandError("app-missing", subcommand, exitCode, messages);
+  if (messages.some((message) => message === "Name is already taken")) return dokkuCommandError("name-taken", subcommand, exitCode, messages);
+  return dokkuCommandError("command", subcommand, exitCode, messages);
 }
 
 function redactAll(line: string, redact: readonly string[]): string {

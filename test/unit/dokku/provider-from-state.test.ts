@@ -1,3 +1,4 @@
+import { utils } from "ssh2";
 import { describe, expect, it } from "vitest";
 import type * as pulumi from "@pulumi/pulumi";
 import { requireBuilt } from "../../support/built";
@@ -88,6 +89,42 @@ describe("the DokkuApp provider as Pulumi stores and loads it", () => {
       const diff = await provider.diff("restant-main", base, { ...base, ...change });
       expect(diff, JSON.stringify(change)).toMatchObject({ changes: true, replaces: [] });
     }
+  });
+
+  it("keeps typed errors whole in the serialized code: message, name, kind and fields", async () => {
+    // Pulumi's serializer rewrites class constructors (super() loses the message, new.target is undefined): the
+    // errors are plain Error objects, and this proves they survive the trip.
+    const { dokkuErrorFromResult } = requireBuilt<typeof import("../../../components/dokku/errors/from-result")>("components/dokku/errors/from-result.ts");
+    const { isAppMissing } = requireBuilt<typeof import("../../../components/dokku/errors/command-errors")>("components/dokku/errors/command-errors.ts");
+    const thrower = {
+      async create() {
+        throw dokkuErrorFromResult("config:export", 20, " !     App gone does not exist\n");
+      },
+      async delete() {
+        if (!isAppMissing(dokkuErrorFromResult("apps:destroy", 20, ""))) throw new Error("not recognised");
+      },
+    };
+    const { provider } = await asPulumiHostRunsIt(thrower as unknown as pulumi.dynamic.ResourceProvider);
+    const failure = await provider.create({}).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure).toMatchObject({
+      name: "DokkuCommandError",
+      kind: "app-missing",
+      exitCode: 20,
+      message: "dokku config:export failed (exit 20): App gone does not exist",
+    });
+    await expect(provider.delete!("x", {})).resolves.toBeUndefined();
+  });
+
+  it("fails a connection it cannot make with a whole, typed error", async () => {
+    const { provider } = await fromState();
+    process.env.DOKKU_SSH_PRIVATE_KEY = "not a key";
+    const unparsable = await provider.read("restant-main", inputs()).catch((error: unknown) => error);
+    expect(unparsable).toMatchObject({ name: "DokkuSshError", reason: "auth", message: expect.stringMatching(/^the SSH private key for 127\.0\.0\.1:1 cannot be used/) });
+    process.env.DOKKU_SSH_PRIVATE_KEY = utils.generateKeyPairSync("ed25519").private;
+    const refused = await provider.read("restant-main", inputs()).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ name: "DokkuSshError", reason: "connect", message: expect.stringMatching(/^could not connect to 127\.0\.0\.1:1: /) });
+    expect((refused as Error).message).not.toContain("PRIVATE KEY");
   });
 
   it("reads the key only when an operation runs, and says how to provide it", async () => {
