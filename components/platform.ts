@@ -22,6 +22,7 @@ export class Platform extends pulumi.ComponentResource {
     this.previewLimit = args.spec.previewLimit;
     if (args.spec.grafana) new PlatformAlerting(`${name}-alerting`, { grafana: args.spec.grafana }, { parent: this });
     this.dokku = args.spec.runtime?.kind === "dokku" ? new DokkuPlatform(`${name}-dokku`, { spec: args.spec }, { parent: this }) : undefined;
-    this.registerOutputs({ previewLimit: this.previewLimit });
+    // The spec as outputs too: the engine's stack policies read a component's outputs, not its inputs.
+    this.registerOutputs({ previewLimit: this.previewLimit, spec: args.spec });
   }
 }

@@ -17,7 +17,8 @@ export interface TenantEnvironmentArgs {
 /**
  * One Restant environment — production, staging, a branch or a PR preview — as one component: its secrets, DNS and
  * (as they land) runtime, database, Redis slot, certificate, Sentry, Flagsmith, Grafana and GitHub parts as children.
- * The spec is registered as the component's inputs so policies can check resources against the names it derived.
+ * The spec is registered as the component's inputs and outputs so policies can check resources against the names it
+ * derived: resource policies and the offline plan read inputs, the engine's stack policies read outputs.
  */
 export class TenantEnvironment extends pulumi.ComponentResource {
   readonly spec: EnvironmentSpec;
@@ -39,7 +40,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
     this.runtime = this.createRuntime(name);
     this.monitoring = this.createMonitoring(name);
     this.deploymentEnvironment = this.createDeploymentEnvironment(name);
-    this.registerOutputs({ url: args.spec.url });
+    this.registerOutputs({ url: args.spec.url, spec: args.spec });
   }
 
   private createSecrets(name: string): AppSecrets {
