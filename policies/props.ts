@@ -1,3 +1,5 @@
+import { UnknownValueError } from "@pulumi/policy";
+
 /** Small readers for resource props, which arrive as untyped JSON. */
 
 /** A prop as a string, or undefined when it is anything else. */
@@ -18,13 +20,29 @@ export function stringListProp(props: Record<string, unknown>, key: string): str
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
-/** Every string inside a value, with the dotted path it sits at. */
+/**
+ * Every known string inside a value, with the dotted path it sits at. Values not known yet (during `pulumi preview`
+ * the engine's policy SDK throws UnknownValueError on reading one) are skipped: they cannot hold a name to judge.
+ */
 export function* stringsIn(value: unknown, at = ""): Generator<{ path: string; value: string }> {
   if (typeof value === "string") {
     yield { path: at, value };
-  } else if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) yield* stringsIn(item, `${at}[${i}]`);
   } else if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) yield* stringsIn(item, at === "" ? key : `${at}.${key}`);
+    const list = Array.isArray(value);
+    for (const key of Object.keys(value)) {
+      const item = knownOrSkip(() => (value as Record<string, unknown>)[key]);
+      if (item !== SKIP) yield* stringsIn(item, list ? `${at}[${key}]` : at === "" ? key : `${at}.${key}`);
+    }
+  }
+}
+
+const SKIP = Symbol("unknown");
+
+function knownOrSkip(read: () => unknown): unknown {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof UnknownValueError) return SKIP;
+    throw error;
   }
 }

@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { unknownCheckingProxy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import type { EnvironmentSpec } from "../../infra/spec";
 import { policies } from "../../policies/all";
@@ -9,6 +11,7 @@ import { previewsProtected } from "../../policies/rules/previews-protected";
 import { productionDataProtected } from "../../policies/rules/production-data-protected";
 import { remoteCommandsSafe } from "../../policies/rules/remote-commands-safe";
 import { secretsAreSecret } from "../../policies/rules/secrets-are-secret";
+import { projectRoot } from "../support/built";
 import { type HandBuilt, type Outcome, specFor, tenantEnvironment, validateResource, validateStack } from "../support/policy-harness";
 
 import {
@@ -23,6 +26,9 @@ import {
   REMOTE_COMMAND as COMMAND,
   RULE_GROUP as RULES,
 } from "../../policies/resource-types";
+
+/** Internal to @pulumi/policy: the value its server puts where a preview does not know a string yet. */
+const { unknownStringValue } = createRequire(`${projectRoot}/package.json`)("@pulumi/policy/proxy") as { unknownStringValue: object };
 
 const production = specFor({ stack: "production" }) as EnvironmentSpec;
 const staging = specFor({ stack: "staging" }) as EnvironmentSpec;
@@ -115,6 +121,12 @@ describe("previews-isolated", () => {
 
   it("leaves production and staging stacks alone", async () => {
     expect(violations(await validateStack(previewsIsolated, [tenantEnvironment(staging), appOf(staging)]))).toEqual([]);
+  });
+
+  it("skips values the engine does not know yet during a preview, still judging the known ones", async () => {
+    const props = unknownCheckingProxy({ create: unknownStringValue, delete: `dokku apps:destroy ${production.names.dokkuApp}`, list: [unknownStringValue] });
+    const found = violations(await validateStack(previewsIsolated, [tenantEnvironment(preview), { type: COMMAND, props }]));
+    expect(found).toEqual([expect.stringMatching(/production's dokkuApp\/mysqlService "restant-main" at delete/)]);
   });
 });
 
