@@ -29,10 +29,12 @@ interface Workflow {
 }
 const workflow = (file: string) => parse(readFileSync(path.join(workflowsDir, file), "utf8")) as Workflow;
 const LIFECYCLE = "./.github/workflows/lifecycle.yml";
+/** The workflows that drive stacks through the shared job (checks.yml only tests and plans, with no credentials). */
+const stackWorkflows = files.filter((f) => f !== "lifecycle.yml" && f !== "checks.yml");
 
 describe("workflows", () => {
-  it("are the five lifecycle workflows plus the shared job", () => {
-    expect(files.sort()).toEqual(["cleanup.yml", "deploy.yml", "drift.yml", "lifecycle.yml", "preview.yml", "reap.yml"]);
+  it("are the five lifecycle workflows plus the shared job, and the checks", () => {
+    expect(files.sort()).toEqual(["checks.yml", "cleanup.yml", "deploy.yml", "drift.yml", "lifecycle.yml", "preview.yml", "reap.yml"]);
   });
 
   it.each(files)("%s passes actionlint", async (file) => {
@@ -95,7 +97,7 @@ describe("workflows", () => {
 
   it("call the shared job with inputs it declares, and the scripts exist", () => {
     const declared = workflow("lifecycle.yml").on.workflow_call as { inputs: Record<string, { required?: boolean }> };
-    for (const file of files.filter((f) => f !== "lifecycle.yml")) {
+    for (const file of stackWorkflows) {
       for (const [name, job] of Object.entries(workflow(file).jobs)) {
         expect(job.uses, `${file}/${name}`).toBe(LIFECYCLE);
         expect(job.secrets, `${file}/${name}`).toBe("inherit");
@@ -119,7 +121,7 @@ describe("workflows", () => {
 
   it("give every stack one concurrency group per kind of work, waiting rather than cancelling", () => {
     const groups: Array<[string, string]> = [];
-    for (const file of files.filter((f) => f !== "lifecycle.yml")) {
+    for (const file of stackWorkflows) {
       for (const [name, job] of Object.entries(workflow(file).jobs)) {
         expect(job.concurrency, `${file}/${name}`).toBeDefined();
         // A cancelled up can leave the stack locked; runs queue instead, and the newest waiting one replaces older ones.
