@@ -40,6 +40,8 @@ describe("the DokkuApp provider as Pulumi stores and loads it", () => {
     expect(text).not.toMatch(/^var .*= require\(/m);
     // A captured Set or Map keeps its methods but loses its contents.
     expect(text).not.toMatch(/global\.(Set|Map|WeakMap|WeakSet)\.prototype/);
+    // A class extending Error loses its message (super() becomes Error.call(this)) and new.target is undefined.
+    expect(text).not.toMatch(/__super: global\.Error|new\.target/);
     expect(text).toContain('require("ssh2")');
   });
 
