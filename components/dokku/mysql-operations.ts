@@ -7,22 +7,26 @@ import { isAppMissing, isDokkuCommandError } from "./errors/command-errors";
  * linked to the app. Knows nothing of Pulumi; every command goes through the caller's Dokku session.
  */
 
-/** A clone whose data differs from its source; the clone has already been removed. */
-export class MysqlCloneVerificationError extends Error {
-  constructor(
-    readonly snapshot: string,
-    readonly service: string,
-    readonly problems: readonly string[],
-  ) {
-    const shown = problems.slice(0, 10).join("; ");
-    const more = problems.length > 10 ? `; and ${problems.length - 10} more` : "";
-    super(
-      `the clone of the snapshot ${snapshot} into ${service} is not identical, so it was destroyed: ${shown}${more}. ` +
-        "mysql:clone hides import errors; check the snapshot service's health (mysql:logs) and run the update again.",
-    );
-    // A literal, not new.target.name: Pulumi's closure serializer rewrites classes so new.target is undefined.
-    this.name = "MysqlCloneVerificationError";
-  }
+/**
+ * A clone whose data differs from its source; the clone has already been removed. A plain Error from a factory, not
+ * a subclass: Pulumi's closure serializer turns `super(message)` into `Error.call(this)`, losing the message
+ * (components/dokku/errors/command-errors.ts).
+ */
+export interface MysqlCloneVerificationError extends Error {
+  name: "MysqlCloneVerificationError";
+  snapshot: string;
+  service: string;
+  problems: readonly string[];
+}
+
+export function mysqlCloneVerificationError(snapshot: string, service: string, problems: readonly string[]): MysqlCloneVerificationError {
+  const shown = problems.slice(0, 10).join("; ");
+  const more = problems.length > 10 ? `; and ${problems.length - 10} more` : "";
+  const error = new Error(
+    `the clone of the snapshot ${snapshot} into ${service} is not identical, so it was destroyed: ${shown}${more}. ` +
+      "mysql:clone hides import errors; check the snapshot service's health (mysql:logs) and run the update again.",
+  );
+  return Object.assign(error, { name: "MysqlCloneVerificationError" as const, snapshot, service, problems });
 }
 
 /** What a verified clone holds. */
@@ -74,7 +78,7 @@ export async function cloneMysqlVerified(dokku: DokkuRunner, snapshot: string, s
     await dokku.run(["mysql:clone", snapshot, service]);
     const [source, clone] = await Promise.all([mysqlInventory(dokku, snapshot), mysqlInventory(dokku, service)]);
     const problems = inventoryDifferences(source, clone);
-    if (problems.length > 0) throw new MysqlCloneVerificationError(snapshot, service, problems);
+    if (problems.length > 0) throw mysqlCloneVerificationError(snapshot, service, problems);
     return inventorySummary(clone);
   } catch (error) {
     await destroyMysqlIfPresent(dokku, service).catch((cleanup: unknown) => {

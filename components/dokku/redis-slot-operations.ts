@@ -34,17 +34,19 @@ export interface SlotClaim {
   range: SlotRange;
 }
 
-/** Thrown when every slot in the range is held: names the range and each holder. */
-export class RedisSlotRangeFullError extends Error {
-  constructor(
-    readonly range: SlotRange,
-    readonly holders: Readonly<Record<string, string>>,
-    holder: string,
-  ) {
-    super(fullRangeMessage(range, holders, holder));
-    // A literal, not new.target.name: Pulumi's closure serializer rewrites classes so new.target is undefined.
-    this.name = "RedisSlotRangeFullError";
-  }
+/**
+ * Thrown when every slot in the range is held: names the range and each holder. A plain Error from a factory, not a
+ * subclass: Pulumi's closure serializer turns `super(message)` into `Error.call(this)`, losing the message.
+ */
+export interface RedisSlotRangeFullError extends Error {
+  name: "RedisSlotRangeFullError";
+  range: SlotRange;
+  holders: Readonly<Record<string, string>>;
+}
+
+export function redisSlotRangeFullError(range: SlotRange, holders: Readonly<Record<string, string>>, holder: string): RedisSlotRangeFullError {
+  const error = new Error(fullRangeMessage(range, holders, holder));
+  return Object.assign(error, { name: "RedisSlotRangeFullError" as const, range, holders });
 }
 
 async function evalOnService<T>(dokku: DokkuRunner, service: string, line: string, what: string): Promise<T> {
@@ -60,7 +62,7 @@ export async function claimSlot(dokku: DokkuRunner, claim: SlotClaim): Promise<{
     evalLine(CLAIM_SCRIPT, claim.registry, [claim.holder, claim.range.first, claim.range.last]),
     `claiming a Redis slot on ${claim.service}`,
   );
-  if ("full" in reply) throw new RedisSlotRangeFullError(claim.range, reply.holders, claim.holder);
+  if ("full" in reply) throw redisSlotRangeFullError(claim.range, reply.holders, claim.holder);
   return reply;
 }
 
