@@ -3,11 +3,12 @@
 // Exit codes: 0 swept, 1 a destroy left a stack behind (it is retried next time).
 import { depsFromEnv, runMain, summarize } from "./lifecycle/cli-runtime";
 import { Reaper } from "./lifecycle/reaper";
+import { serverInventoryFromEnv } from "./lifecycle/server-inventory-from-env";
 
 runMain("reap", async () => {
   const deps = depsFromEnv(process.env);
-  // No server inventory is implemented yet (see server-inventory.ts): server leftovers are not looked for.
-  const report = await new Reaper(deps, undefined).run();
+  // Without a Dokku key there is no inventory: the summary then says the server was not inspected.
+  const report = await new Reaper(deps, serverInventoryFromEnv(process.env)).run();
   const lines = [
     "**Preview reaper**",
     ...report.reaped.map((r) => `- #${r.pr}: ${r.reason} → ${r.outcome}`),
@@ -15,7 +16,9 @@ runMain("reap", async () => {
     ...report.missing.map((pr) => `- #${pr}: labelled \`preview\` but has no stack and is not queued`),
     ...report.orphans.map((o) => `- orphan ${o.kind} ${o.name} (${o.slug})${report.removedOrphans.includes(o) ? ": removed" : ""}`),
     ...report.dispatched.map((pr) => `- #${pr}: started from the queue`),
-    report.serverInspected ? "" : "- the server was not inspected (no server inventory configured)",
+    report.serverInspected
+      ? "- the server was inspected (apps, MySQL services, Redis slots)"
+      : "- the server was not inspected (no DOKKU_SSH_PRIVATE_KEY or DOKKU_SSH_PRIVATE_KEY_PATH)",
   ];
   summarize(process.env, lines.filter(Boolean).join("\n"));
   return report.reaped.some((r) => r.outcome === "destroy-failed") ? 1 : 0;
