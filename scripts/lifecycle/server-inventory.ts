@@ -9,9 +9,8 @@ export interface ServerResource {
 
 /**
  * What exists on the server, read without trusting Pulumi state or GitHub events, so the reaper can find leftovers
- * of previews whose stacks are gone. The real implementation (dokku `apps:list`, `mysql:list`, the Redis slot
- * registry, over the same SSH transport as the Dokku provider) is still to be written; until then the reaper
- * reconciles PRs against stacks only and says the server was not inspected.
+ * of previews whose stacks are gone. DokkuServerInventory is the real one; the reaper runs without any (and says the
+ * server was not inspected) when no Dokku key is configured.
  */
 export interface ServerInventory {
   list(): Promise<ServerResource[]>;
