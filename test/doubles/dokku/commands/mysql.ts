@@ -68,10 +68,11 @@ const exportService: CommandHandler = async ({ args, store, env }) => {
 };
 
 /** mysql:import service < dump.sql */
-const importService: CommandHandler = async ({ args, store, env, stdin }) => {
+const importService: CommandHandler = async ({ args, store, env }) => {
   const service = existingService(plugin, store.read(), args[0]);
   if (process.stdin.isTTY) throw DokkuFailure.of("No data provided on stdin.");
-  const code = await importDatabase(server(env), service.database, await stdin());
+  // The dump as bytes, straight from stdin: decoding it as text would corrupt binary columns.
+  const code = await importDatabase(server(env), service.database, process.stdin);
   if (code !== 0) throw new DokkuFailure([], code);
 };
 
