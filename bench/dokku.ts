@@ -5,9 +5,8 @@ import { withDokkuSession } from "../components/dokku/open-session";
 import type { DokkuSshOptions } from "../components/dokku/ssh-options";
 import { CommandLog } from "../test/doubles/dokku/state/command-log";
 import { DokkuServer, startDokkuServer } from "../test/support/dokku-server";
-import { startLatencyProxy } from "../test/support/latency-proxy";
+import { type LatencyProxy, startLatencyProxy } from "../test/support/latency-proxy";
 import { asPulumiHostRunsIt } from "../test/support/serialized-provider";
-import { ConnectionCounter, startConnectionCounter } from "./support/connection-counter";
 
 /**
  * What one DokkuApp operation costs over SSH, beside what the old shell scripts cost (one `ssh dokku@host` per
@@ -60,17 +59,16 @@ interface Operation {
 interface Context {
   server: DokkuServer;
   provider: Provider;
-  direct: ConnectionCounter;
-  delayed: ConnectionCounter;
+  direct: LatencyProxy;
+  delayed: LatencyProxy;
   /** Last outputs per app, as state would hold them. */
   state: Map<string, AppProps>;
 }
 
 export async function benchDokkuApp(print: (line: string) => void = console.log): Promise<boolean> {
   const server = await startDokkuServer();
-  const proxy = await startLatencyProxy(server.port, DELAY_MS);
-  const direct = await startConnectionCounter(server.port);
-  const delayed = await startConnectionCounter(proxy.port);
+  const direct = await startLatencyProxy(server.port, 0);
+  const delayed = await startLatencyProxy(server.port, DELAY_MS);
   const previousKey = process.env.DOKKU_SSH_PRIVATE_KEY;
   process.env.DOKKU_SSH_PRIVATE_KEY = server.privateKey;
   try {
@@ -79,7 +77,7 @@ export async function benchDokkuApp(print: (line: string) => void = console.log)
   } finally {
     if (previousKey === undefined) delete process.env.DOKKU_SSH_PRIVATE_KEY;
     else process.env.DOKKU_SSH_PRIVATE_KEY = previousKey;
-    await Promise.all([direct.stop(), delayed.stop(), proxy.stop()]);
+    await Promise.all([direct.stop(), delayed.stop()]);
     await server.stop();
   }
 }
@@ -168,7 +166,7 @@ async function measure(context: Context, label: string, operation: Operation, co
       await operation.prepare(app);
       const counter = via === "direct" ? context.direct : context.delayed;
       context.server.resetCounters();
-      counter.reset();
+      counter.resetConnections();
       const started = performance.now();
       try {
         await operation.run(app, counter.port);
@@ -180,7 +178,7 @@ async function measure(context: Context, label: string, operation: Operation, co
       if (via === "delayed") {
         const logged = new CommandLog(context.server.stateDir).all().filter((entry) => entry.user === "dokku");
         counts = {
-          connections: counter.count(),
+          connections: counter.connections(),
           commands: logged.length,
           mutating: logged.filter((entry) => isMutating(entry.argv)).length,
           restarts: context.server.restarts(app),

@@ -1,8 +1,11 @@
 import * as net from "node:net";
 
-/** A loopback TCP proxy that delays every chunk, in both directions, by the same time. */
+/** A loopback TCP proxy that delays every chunk, in both directions, by the same time, and counts connections. */
 export interface LatencyProxy {
   port: number;
+  /** Connections accepted since the start or the last resetConnections(): SSH connections, seen from outside. */
+  connections(): number;
+  resetConnections(): void;
   /** Drops every open connection at once, as a network failure would (new connections still work). */
   cut(): void;
   stop(): Promise<void>;
@@ -11,11 +14,14 @@ export interface LatencyProxy {
 /**
  * Listens on a free loopback port and forwards each connection to 127.0.0.1:targetPort, holding every chunk for
  * `delayMs` in each direction (order preserved, ends included), so each round trip costs 2 × delayMs of wall time:
- * the benchmark can then count sequential round trips from elapsed time.
+ * the benchmark can then count sequential round trips from elapsed time. With delayMs 0 it forwards without timers:
+ * a plain connection counter.
  */
 export function startLatencyProxy(targetPort: number, delayMs: number): Promise<LatencyProxy> {
   const sockets = new Set<net.Socket>();
+  let accepted = 0;
   const server = net.createServer((client) => {
+    accepted++;
     const upstream = net.connect(targetPort, "127.0.0.1");
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -26,8 +32,13 @@ export function startLatencyProxy(targetPort: number, delayMs: number): Promise<
         upstream.destroy();
       });
     }
-    relayWithDelay(client, upstream, delayMs);
-    relayWithDelay(upstream, client, delayMs);
+    if (delayMs === 0) {
+      client.pipe(upstream);
+      upstream.pipe(client);
+    } else {
+      relayWithDelay(client, upstream, delayMs);
+      relayWithDelay(upstream, client, delayMs);
+    }
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -35,6 +46,10 @@ export function startLatencyProxy(targetPort: number, delayMs: number): Promise<
       const { port } = server.address() as net.AddressInfo;
       resolve({
         port,
+        connections: () => accepted,
+        resetConnections: () => {
+          accepted = 0;
+        },
         cut: () => {
           for (const socket of sockets) socket.destroy();
         },
