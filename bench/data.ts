@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import type * as pulumi from "@pulumi/pulumi";
-import { mysqlServiceProvider } from "../components/dokku/mysql-service-provider";
-import { redisSlotProvider } from "../components/dokku/redis-slot-provider";
+import { mysqlServiceProvider } from "../components/dokku/mysql";
+import { redisSlotProvider } from "../components/dokku/redis";
 import { testMariaDb, runSql, type MariaDbServer } from "../test/doubles/dokku/services/mariadb";
 import { CommandLog } from "../test/doubles/dokku/state/command-log";
 import { StateStore } from "../test/doubles/dokku/state/store";

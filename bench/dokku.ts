@@ -1,8 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { dokkuAppProvider } from "../components/dokku/provider";
-import type { AppProps } from "../components/dokku/app-model";
-import { withDokkuSession } from "../components/dokku/open-session";
-import type { DokkuSshOptions } from "../components/dokku/ssh-options";
+import { dokkuAppProvider, type AppProps } from "../components/dokku/app";
+import { withDokkuSession, type DokkuSshOptions } from "../components/dokku/client";
 import { CommandLog } from "../test/doubles/dokku/state/command-log";
 import { DokkuServer, startDokkuServer } from "../test/support/dokku-server";
 import { type LatencyProxy, startLatencyProxy } from "../test/support/latency-proxy";

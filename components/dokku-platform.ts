@@ -2,21 +2,20 @@ import { createHash } from "node:crypto";
 import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformSpec } from "../infra/spec";
-import { dokkuCommandLine } from "./dokku/command-line";
-import { MysqlService } from "./dokku/mysql-service";
-import { RedisService } from "./dokku/redis-service";
-import { serverCommand } from "./dokku/server-command";
+import { dokkuCommandLine, type DokkuTarget } from "./dokku/client";
+import { MysqlService } from "./dokku/mysql";
+import { RedisService } from "./dokku/redis";
 import {
   cronInstallScript,
   cronRemoveScript,
+  serverCommand,
   SNAPSHOT_REFRESH_CRON,
   SNAPSHOT_REFRESH_PATH,
   snapshotRefreshScript,
   WILDCARD_CERTS_CRON,
   WILDCARD_CERTS_PATH,
   wildcardCertsScript,
-} from "./dokku/server-scripts";
-import type { DokkuTarget } from "./dokku/ssh-options";
+} from "./dokku/server";
 
 export interface DokkuPlatformArgs {
   /** The platform stack's spec (infra/spec.ts); its runtime must be Dokku. */

@@ -2,14 +2,11 @@ import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec } from "../infra/spec";
 import { DokkuApp } from "./dokku/app";
-import { HttpAuth } from "./dokku/http-auth";
-import { LetsEncrypt } from "./dokku/letsencrypt";
-import { MysqlService } from "./dokku/mysql-service";
-import { RedisSlot } from "./dokku/redis-slot";
-import { dokkuCommandLine } from "./dokku/command-line";
-import { serverCommand } from "./dokku/server-command";
-import { WILDCARD_CERTS_PATH, shellWord } from "./dokku/server-scripts";
-import type { DokkuTarget } from "./dokku/ssh-options";
+import { HttpAuth, LetsEncrypt } from "./dokku/access";
+import { MysqlService } from "./dokku/mysql";
+import { RedisSlot } from "./dokku/redis";
+import { dokkuCommandLine, type DokkuTarget } from "./dokku/client";
+import { serverCommand, WILDCARD_CERTS_PATH, shellWord } from "./dokku/server";
 
 export interface DokkuRuntimeArgs {
   /** The environment (infra/spec.ts); its runtime must be Dokku. */

@@ -5,7 +5,7 @@ import { environmentSpecOf } from "../stack-spec";
 
 /**
  * Previews run unreviewed code against a copy of real data: every preview app answers only behind HTTP basic auth,
- * an http-auth resource (components/dokku/http-auth.ts) for that app with a user and a password.
+ * an http-auth resource (components/dokku/access/http-auth.ts) for that app with a user and a password.
  */
 export const previewsProtected: StackValidationPolicy = {
   name: "previews-protected",
@@ -31,7 +31,7 @@ export const previewsProtected: StackValidationPolicy = {
       if (appName !== undefined && closedApps.has(appName)) continue;
       reportViolation(
         `preview app "${appName ?? app.name}" is open to the public: give it HTTP basic auth, an http-auth resource ` +
-          `(components/dokku/http-auth.ts) for this app with the user and the environment's generated password.`,
+          `(components/dokku/access/http-auth.ts) for this app with the user and the environment's generated password.`,
         app.urn,
       );
     }

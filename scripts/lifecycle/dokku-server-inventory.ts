@@ -1,9 +1,6 @@
-import type { DokkuRunner } from "../../components/dokku/dokku-runner";
-import { isAppMissing } from "../../components/dokku/errors/command-errors";
-import { destroyMysqlIfPresent } from "../../components/dokku/mysql-operations";
-import { withDokkuSession } from "../../components/dokku/open-session";
-import { lookupSlot, releaseSlot, type SlotRange } from "../../components/dokku/redis-slot-operations";
-import type { DokkuSshOptions } from "../../components/dokku/ssh-options";
+import { type DokkuRunner, isAppMissing, withDokkuSession, type DokkuSshOptions } from "../../components/dokku/client";
+import { destroyMysqlIfPresent } from "../../components/dokku/mysql";
+import { lookupSlot, releaseSlot, type SlotRange } from "../../components/dokku/redis";
 import { previewSlugOwning } from "./preview-owner";
 import type { ServerInventory, ServerResource } from "./server-inventory";
 

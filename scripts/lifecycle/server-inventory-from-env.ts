@@ -1,4 +1,4 @@
-import { dokkuPrivateKeyFromEnv } from "../../components/dokku/private-key";
+import { dokkuPrivateKeyFromEnv } from "../../components/dokku/client";
 import { loadStackSpec } from "../../infra/spec";
 import { previewStack } from "../../infra/stacks";
 import { stackConfig } from "../plan/stack-files";

@@ -12,8 +12,8 @@ import { startLatencyProxy } from "../support/latency-proxy";
 // The provider exactly as Pulumi's host runs it: tsc output, serialized into "state", loaded back from that text.
 type Harness = typeof import("../support/serialized-provider");
 const { asPulumiHostRunsIt } = requireBuilt<Harness>("test/support/serialized-provider.ts");
-const { dokkuAppProvider } = requireBuilt<typeof import("../../components/dokku/provider")>("components/dokku/provider.ts");
-type AppProps = import("../../components/dokku/app-model").AppProps;
+const { dokkuAppProvider } = requireBuilt<typeof import("../../components/dokku/app/app-provider")>("components/dokku/app/app-provider.ts");
+type AppProps = import("../../components/dokku/app/app-model").AppProps;
 type Provider = Required<pulumi.dynamic.ResourceProvider<AppProps, AppProps>>;
 
 /** What a resource looks like in state between operations. */

@@ -9,10 +9,10 @@ import { CommandLog } from "../doubles/dokku/state/command-log";
 import { DokkuServer, startDokkuServer } from "../support/dokku-server";
 
 // The client as the provider uses it: tsc output, loaded by Node's own require.
-const { openDokkuSession, withDokkuSession } = requireBuilt<typeof import("../../components/dokku/open-session")>("components/dokku/open-session.ts");
-const { isAppMissing, isNameTaken } = requireBuilt<typeof import("../../components/dokku/errors/command-errors")>("components/dokku/errors/command-errors.ts");
-const { hostKeyFingerprint, parseHostKey } = requireBuilt<typeof import("../../components/dokku/host-key")>("components/dokku/host-key.ts");
-type DokkuSshOptions = import("../../components/dokku/ssh-options").DokkuSshOptions;
+const { openDokkuSession, withDokkuSession } = requireBuilt<typeof import("../../components/dokku/client/open-session")>("components/dokku/client/open-session.ts");
+const { isAppMissing, isNameTaken } = requireBuilt<typeof import("../../components/dokku/client/errors/command-errors")>("components/dokku/client/errors/command-errors.ts");
+const { hostKeyFingerprint, parseHostKey } = requireBuilt<typeof import("../../components/dokku/client/host-key")>("components/dokku/client/host-key.ts");
+type DokkuSshOptions = import("../../components/dokku/client/ssh-options").DokkuSshOptions;
 
 let server: DokkuServer;
 let canaryDir: string;

@@ -4,13 +4,13 @@ import { requireBuilt } from "../support/built";
 import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
 
 type Harness = typeof import("../support/serialized-provider");
-type ProviderModule = typeof import("../../components/dokku/mysql-service-provider");
+type ProviderModule = typeof import("../../components/dokku/mysql/mysql-service-provider");
 type Snapshot = typeof import("../support/snapshot-data");
 type MariaDb = typeof import("../doubles/dokku/services/mariadb");
 type Store = typeof import("../doubles/dokku/state/store");
 
 const { asPulumiHostRunsIt } = requireBuilt<Harness>("test/support/serialized-provider.ts");
-const { mysqlServiceProvider } = requireBuilt<ProviderModule>("components/dokku/mysql-service-provider.ts");
+const { mysqlServiceProvider } = requireBuilt<ProviderModule>("components/dokku/mysql/mysql-service-provider.ts");
 const { loadSnapshot, databaseFingerprint, databaseBytes } = requireBuilt<Snapshot>("test/support/snapshot-data.ts");
 const { testMariaDb, runSql } = requireBuilt<MariaDb>("test/doubles/dokku/services/mariadb.ts");
 const { StateStore } = requireBuilt<Store>("test/doubles/dokku/state/store.ts");

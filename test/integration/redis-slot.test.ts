@@ -6,10 +6,10 @@ import { requireBuilt } from "../support/built";
 import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
 
 type Harness = typeof import("../support/serialized-provider");
-type ProviderModule = typeof import("../../components/dokku/redis-slot-provider");
+type ProviderModule = typeof import("../../components/dokku/redis/redis-slot-provider");
 
 const { asPulumiHostRunsIt } = requireBuilt<Harness>("test/support/serialized-provider.ts");
-const { redisSlotProvider } = requireBuilt<ProviderModule>("components/dokku/redis-slot-provider.ts");
+const { redisSlotProvider } = requireBuilt<ProviderModule>("components/dokku/redis/redis-slot-provider.ts");
 
 const SHARED = "restant-shared";
 

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DokkuRunner } from "../../components/dokku/dokku-runner";
-import { withDokkuSession } from "../../components/dokku/open-session";
-import { claimSlot } from "../../components/dokku/redis-slot-operations";
+import type { DokkuRunner } from "../../components/dokku/client/dokku-runner";
+import { withDokkuSession } from "../../components/dokku/client/open-session";
+import { claimSlot } from "../../components/dokku/redis/redis-slot-operations";
 import { namesForSlug, slugForBranch, slugForPullRequest } from "../../infra/names";
 import { DokkuServerInventory } from "../../scripts/lifecycle/dokku-server-inventory";
 import type { ServerResource } from "../../scripts/lifecycle/server-inventory";

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
 
-type Scripts = typeof import("../../components/dokku/server-scripts");
+type Scripts = typeof import("../../components/dokku/server/server-scripts");
 type Snapshot = typeof import("../support/snapshot-data");
 type MariaDb = typeof import("../doubles/dokku/services/mariadb");
 type Store = typeof import("../doubles/dokku/state/store");
 
-const { snapshotRefreshScript } = requireBuilt<Scripts>("components/dokku/server-scripts.ts");
+const { snapshotRefreshScript } = requireBuilt<Scripts>("components/dokku/server/server-scripts.ts");
 const { loadSnapshot, databaseFingerprint } = requireBuilt<Snapshot>("test/support/snapshot-data.ts");
 const { testMariaDb, runSql } = requireBuilt<MariaDb>("test/doubles/dokku/services/mariadb.ts");
 const { StateStore } = requireBuilt<Store>("test/doubles/dokku/state/store.ts");

@@ -14,7 +14,7 @@ const nativeRequire = createRequire(path.join(projectRoot, "package.json"));
 /**
  * Loads a module of the project from its tsc output in build/ through Node's own require, the way Pulumi's
  * nodejs runtime loads the program. vitest's transform must not touch code whose closures Pulumi serializes.
- * `npm test` builds first; `source` is the path of the TypeScript file, e.g. "components/dokku/provider.ts".
+ * `npm test` builds first; `source` is the path of the TypeScript file, e.g. "components/dokku/app/app-provider.ts".
  */
 export function requireBuilt<T>(source: string): T {
   const compiled = path.join(projectRoot, "build", source.replace(/\.ts$/, ".js"));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 
-type Verification = typeof import("../../components/dokku/mysql-verification");
+type Verification = typeof import("../../components/dokku/mysql/mysql-verification");
 const { parseInventory, inventoryDifferences, inventorySummary, INVENTORY_SQL } = requireBuilt<Verification>(
-  "components/dokku/mysql-verification.ts",
+  "components/dokku/mysql/mysql-verification.ts",
 );
 
 /** What `mysql --batch` prints for INVENTORY_SQL (headers on, as mysql:connect runs it). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 
-type Script = typeof import("../../components/dokku/redis-slot-script");
-const { redisCliLine, evalLine, scriptReply, fullRangeMessage, CLAIM_SCRIPT } = requireBuilt<Script>("components/dokku/redis-slot-script.ts");
+type Script = typeof import("../../components/dokku/redis/redis-slot-script");
+const { redisCliLine, evalLine, scriptReply, fullRangeMessage, CLAIM_SCRIPT } = requireBuilt<Script>("components/dokku/redis/redis-slot-script.ts");
 
 describe("Redis slot scripts", () => {
   it("quotes every argument so redis-cli reads it back verbatim, on one line", () => {

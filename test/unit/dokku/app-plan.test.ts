@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { requireBuilt } from "../../support/built";
 
-const { planAppChanges } = requireBuilt<typeof import("../../../components/dokku/app-plan")>("components/dokku/app-plan.ts");
-const { OWNERSHIP_KEY, ownershipMarker } = requireBuilt<typeof import("../../../components/dokku/ownership")>("components/dokku/ownership.ts");
-type AppOnServer = import("../../../components/dokku/app-model").AppOnServer;
+const { planAppChanges } = requireBuilt<typeof import("../../../components/dokku/app/app-plan")>("components/dokku/app/app-plan.ts");
+const { OWNERSHIP_KEY, ownershipMarker } = requireBuilt<typeof import("../../../components/dokku/app/ownership")>("components/dokku/app/ownership.ts");
+type AppOnServer = import("../../../components/dokku/app/app-model").AppOnServer;
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 const fresh: AppOnServer = { config: { NO_VHOST: "1" }, domains: [], scale: { web: 1 }, deployed: false };

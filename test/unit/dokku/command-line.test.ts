@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { requireBuilt } from "../../support/built";
 
-const { dokkuCommandLine } = requireBuilt<typeof import("../../../components/dokku/command-line")>("components/dokku/command-line.ts");
+const { dokkuCommandLine } = requireBuilt<typeof import("../../../components/dokku/client/command-line")>("components/dokku/client/command-line.ts");
 // The double's split is Dokku's own: real GNU xargs, one argument a line through echo.
 const { argvFromSshOriginalCommand } = requireBuilt<typeof import("../../doubles/dokku/forced-command")>("test/doubles/dokku/forced-command.ts");
 

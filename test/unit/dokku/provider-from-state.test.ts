@@ -10,8 +10,8 @@ process.env.DOKKU_SSH_PRIVATE_KEY_PATH = "/nonexistent/canary-key-path";
 
 type Harness = typeof import("../../support/serialized-provider");
 const { asPulumiHostRunsIt } = requireBuilt<Harness>("test/support/serialized-provider.ts");
-const { dokkuAppProvider } = requireBuilt<typeof import("../../../components/dokku/provider")>("components/dokku/provider.ts");
-type AppProps = import("../../../components/dokku/app-model").AppProps;
+const { dokkuAppProvider } = requireBuilt<typeof import("../../../components/dokku/app/app-provider")>("components/dokku/app/app-provider.ts");
+type AppProps = import("../../../components/dokku/app/app-model").AppProps;
 type Provider = Required<pulumi.dynamic.ResourceProvider<AppProps, AppProps>>;
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ";
@@ -96,8 +96,8 @@ describe("the DokkuApp provider as Pulumi stores and loads it", () => {
   it("keeps typed errors whole in the serialized code: message, name, kind and fields", async () => {
     // Pulumi's serializer rewrites class constructors (super() loses the message, new.target is undefined): the
     // errors are plain Error objects, and this proves they survive the trip.
-    const { dokkuErrorFromResult } = requireBuilt<typeof import("../../../components/dokku/errors/from-result")>("components/dokku/errors/from-result.ts");
-    const { isAppMissing } = requireBuilt<typeof import("../../../components/dokku/errors/command-errors")>("components/dokku/errors/command-errors.ts");
+    const { dokkuErrorFromResult } = requireBuilt<typeof import("../../../components/dokku/client/errors/from-result")>("components/dokku/client/errors/from-result.ts");
+    const { isAppMissing } = requireBuilt<typeof import("../../../components/dokku/client/errors/command-errors")>("components/dokku/client/errors/command-errors.ts");
     const thrower = {
       async create() {
         throw dokkuErrorFromResult("config:export", 20, " !     App gone does not exist\n");

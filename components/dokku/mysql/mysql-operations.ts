@@ -1,6 +1,6 @@
-import type { DokkuRunner } from "./dokku-runner";
+import type { DokkuRunner } from "../client/dokku-runner";
 import { type DatabaseInventory, INVENTORY_SQL, inventoryDifferences, inventorySummary, parseInventory } from "./mysql-verification";
-import { isAppMissing, isDokkuCommandError } from "./errors/command-errors";
+import { isAppMissing, isDokkuCommandError } from "../client/errors/command-errors";
 
 /**
  * dokku-mysql services as the environments use them: an empty one, or a verified clone of the master snapshot,

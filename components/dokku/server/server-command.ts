@@ -1,6 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import type { DokkuTarget } from "./ssh-options";
+import type { DokkuTarget } from "../client/ssh-options";
 
 export interface ServerCommandArgs {
   /** The Dokku server; `hostKey` is pinned. */

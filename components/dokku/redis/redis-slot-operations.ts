@@ -1,5 +1,5 @@
-import type { DokkuRunner } from "./dokku-runner";
-import { isAppMissing } from "./errors/command-errors";
+import type { DokkuRunner } from "../client/dokku-runner";
+import { isAppMissing } from "../client/errors/command-errors";
 import {
   CLAIM_SCRIPT,
   type ClaimReply,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dokkuAppProvider } from "./provider";
+import { dokkuAppProvider } from "./app-provider";
 
 /** How to reach the Dokku server; plain data kept in state (the private key is not: see DOKKU_SSH_PRIVATE_KEY). */
 export interface DokkuConnection {

@@ -1,4 +1,4 @@
-import { DokkuTarget } from "./ssh-options";
+import { DokkuTarget } from "../client/ssh-options";
 
 /** Process counts the app runs: `web` serves HTTP, `worker` runs the Laravel queue. */
 export interface AppScale {

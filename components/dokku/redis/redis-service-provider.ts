@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { DokkuRunner } from "./dokku-runner";
-import type { DokkuTarget } from "./ssh-options";
-import { sameTarget, withTargetSession } from "./target-session";
-import { isDokkuCommandError } from "./errors/command-errors";
+import type { DokkuRunner } from "../client/dokku-runner";
+import type { DokkuTarget } from "../client/ssh-options";
+import { sameTarget, withTargetSession } from "../client/target-session";
+import { isDokkuCommandError } from "../client/errors/command-errors";
 
 /** The RedisService resource's inputs as the provider receives them. */
 export interface RedisServiceInputs {

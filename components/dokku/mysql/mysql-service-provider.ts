@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { cloneMysqlVerified, createEmptyMysql, destroyMysqlIfPresent, linkMysql, mysqlLinks, mysqlServiceExists } from "./mysql-operations";
-import type { DokkuTarget } from "./ssh-options";
-import { sameTarget, withTargetSession } from "./target-session";
+import type { DokkuTarget } from "../client/ssh-options";
+import { sameTarget, withTargetSession } from "../client/target-session";
 
 /** The MysqlService resource's inputs as the provider receives them (plain values). */
 export interface MysqlServiceInputs {

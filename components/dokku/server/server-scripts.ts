@@ -1,4 +1,4 @@
-import { dokkuCommandLine } from "./command-line";
+import { dokkuCommandLine } from "../client/command-line";
 
 /**
  * The shell scripts the program installs on the Dokku server (as root, through remote.Command with the script on

@@ -4,12 +4,12 @@ import { diffApp } from "./app-diff";
 import { AppOnServer, AppProps } from "./app-model";
 import { DesiredApp, planAppChanges } from "./app-plan";
 import { readAppOnServer } from "./app-reports";
-import { DokkuSession } from "./dokku-session";
-import { isAppMissing, isNameTaken } from "./errors/command-errors";
-import { withDokkuSession } from "./open-session";
+import { DokkuSession } from "../client/dokku-session";
+import { isAppMissing, isNameTaken } from "../client/errors/command-errors";
+import { withDokkuSession } from "../client/open-session";
 import { isPristine, managedKeysOf } from "./ownership";
-import { dokkuPrivateKeyFromEnv } from "./private-key";
-import { DokkuSshOptions, DokkuTarget } from "./ssh-options";
+import { dokkuPrivateKeyFromEnv } from "../client/private-key";
+import { DokkuSshOptions, DokkuTarget } from "../client/ssh-options";
 
 /**
  * CRUD of one Dokku app over SSH. Pulumi serializes this object, with everything it reaches, into state: it only

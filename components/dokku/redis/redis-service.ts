@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { redisServiceProvider } from "./redis-service-provider";
-import type { DokkuTarget } from "./ssh-options";
+import type { DokkuTarget } from "../client/ssh-options";
 
 /** Stored provider code's version: bump when the provider changes, so `up` rolls it forward for read and delete. */
 export const REDIS_SERVICE_PROVIDER_VERSION = 1;

@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { DokkuRunner } from "./dokku-runner";
-import type { DokkuTarget } from "./ssh-options";
-import { sameTarget, withTargetSession } from "./target-session";
-import { isAppMissing } from "./errors/command-errors";
+import type { DokkuRunner } from "../client/dokku-runner";
+import type { DokkuTarget } from "../client/ssh-options";
+import { sameTarget, withTargetSession } from "../client/target-session";
+import { isAppMissing } from "../client/errors/command-errors";
 
 /** The HttpAuth resource's inputs as the provider receives them (plain values; the password unwrapped). */
 export interface HttpAuthInputs {

@@ -1,6 +1,6 @@
 import { AppOnServer, AppScale } from "./app-model";
 import { managedKeysOf, OWNERSHIP_KEY, ownershipMarker } from "./ownership";
-import { DokkuCommand } from "./ssh-options";
+import { DokkuCommand } from "../client/ssh-options";
 
 /** What the app should be: the parts of AppProps that live on the server. */
 export interface DesiredApp {

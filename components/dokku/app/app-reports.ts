@@ -1,6 +1,6 @@
 import { AppOnServer } from "./app-model";
-import { DokkuSession } from "./dokku-session";
-import { isAppMissing } from "./errors/command-errors";
+import { DokkuSession } from "../client/dokku-session";
+import { isAppMissing } from "../client/errors/command-errors";
 
 /**
  * The app's real state from Dokku's JSON reports, all asked at once on parallel channels: one round trip. Resolves

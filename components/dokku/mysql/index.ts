@@ -1,0 +1,4 @@
+/** dokku-mysql services: the dynamic resource, its provider, the operations over SSH and clone verification. */
+export { MysqlService, type MysqlServiceArgs } from "./mysql-service";
+export { mysqlServiceProvider } from "./mysql-service-provider";
+export { destroyMysqlIfPresent } from "./mysql-operations";
