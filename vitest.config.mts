@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
+      // Scenario tests spawn processes (the real scripts, the pulumi CLI double through the Automation API, the plan
+      // command): seconds per test, so they are a tier of their own, out of the developer's `npm test` loop.
+      { test: { name: "scenarios", include: ["test/scenarios/**/*.test.ts"], testTimeout: 180_000, hookTimeout: 180_000 } },
       {
         test: {
           name: "integration",

@@ -1,5 +1,5 @@
-// Test-only, preloaded into the plan command: `node -r ts-node/register/transpile-only -r ./test/support/plan-injection.ts
-// scripts/plan.ts <stack>`. It breaks a stack in ways its config cannot (infra refuses such config first), so the
+// Test-only, preloaded into the plan command: `node -r build/test/support/plan-injection.js build/scripts/plan.js
+// <stack>`. It breaks a stack in ways its config cannot (infra refuses such config first), so the
 // tests can prove `npm run plan` refuses what the policies forbid:
 //   RESTANT_TEST_SPEC_PATCH  JSON merged into the spec the program hands its components (a broken component option);
 //   RESTANT_TEST_INJECT      JSON list of extra resources declared after the program's own (an injected resource).

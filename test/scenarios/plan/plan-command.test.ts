@@ -2,21 +2,25 @@ import { spawnSync } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../support/built";
+import { builtScript, projectRoot } from "../../support/built";
 
-/** `npm run plan -- …` exactly as README says, minus npm's own start-up. */
+/** `npm run plan -- …` minus npm's own start-up: from the tsc output, or through ts-node exactly as README says. */
 function planCommand(...args: string[]) {
-  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", ...args], {
-    cwd: projectRoot,
-    encoding: "utf8",
-    env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" },
-  });
+  return runPlan([builtScript("scripts/plan.ts"), ...args]);
+}
+
+function planCommandAsReadmeSays(...args: string[]) {
+  return runPlan(["-r", "ts-node/register/transpile-only", "scripts/plan.ts", ...args]);
+}
+
+function runPlan(nodeArgs: string[]) {
+  const run = spawnSync(process.execPath, nodeArgs, { cwd: projectRoot, encoding: "utf8", env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: "" } });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 describe("npm run plan", () => {
   it("prints a preview's JSON plan with names derived once and secrets masked", () => {
-    const run = planCommand("pr-7", "--branch", "feat/Ünïcode $(rm -rf /)", "--json");
+    const run = planCommandAsReadmeSays("pr-7", "--branch", "feat/Ünïcode $(rm -rf /)", "--json");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const plan = JSON.parse(run.stdout) as {
