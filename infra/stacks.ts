@@ -1,5 +1,7 @@
-import { slugForBranch, slugForPullRequest } from "./names";
+import { gitBranchNameProblem } from "./config/git-ref";
+import { StackConfigError } from "./config/problems";
 import type { EnvironmentKind } from "./config/schema";
+import { slugForBranch, slugForPullRequest } from "./names";
 
 /** A stack CI makes or selects, and the `restant:*` config it needs beyond the project defaults. */
 export interface StackPlan {
@@ -12,11 +14,13 @@ export interface StackPlan {
 
 /**
  * The stack of a pull request's preview. The one function both `npm run plan -- pr-<n> --branch <b>` and the CI
- * scripts use, so what is planned offline is what CI makes.
+ * scripts use, so what is planned offline is what CI makes. A branch git would refuse is refused here, before any
+ * stack is made (StackConfigError naming restant:branch).
  */
 export function previewStack(pr: number, branch: string): StackPlan {
   const stack = slugForPullRequest(pr);
   if (branch.length === 0) throw new Error(`preview ${stack}: the pull request's head branch is required (--branch)`);
+  refuseBadBranch(stack, branch, `the head branch of pull request #${pr}`);
   return { stack, kind: "preview", config: { "restant:kind": "preview", "restant:pr": String(pr), "restant:branch": branch } };
 }
 
@@ -24,9 +28,13 @@ export function previewStack(pr: number, branch: string): StackPlan {
 export function branchStack(branch: string): StackPlan {
   if (branch === "main") return { stack: "production", kind: "production", config: {} };
   if (branch === "staging") return { stack: "staging", kind: "staging", config: {} };
-  return {
-    stack: slugForBranch(branch),
-    kind: "branch",
-    config: { "restant:kind": "branch", "restant:branch": branch },
-  };
+  const stack = slugForBranch(branch);
+  refuseBadBranch(stack, branch, "the branch");
+  return { stack, kind: "branch", config: { "restant:kind": "branch", "restant:branch": branch } };
+}
+
+function refuseBadBranch(stack: string, branch: string, what: string): void {
+  const problem = gitBranchNameProblem(branch);
+  if (problem === undefined) return;
+  throw new StackConfigError({ stack, origin: `${what}, ${JSON.stringify(branch)}` }, [{ key: "restant:branch", message: problem }]);
 }

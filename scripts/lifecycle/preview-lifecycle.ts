@@ -1,3 +1,4 @@
+import { slugForPullRequest } from "../../infra/names";
 import { previewStack, type StackPlan } from "../../infra/stacks";
 import { CircuitBreaker } from "./circuit-breaker";
 import type { PreviewCommand } from "./github-event";
@@ -250,7 +251,8 @@ export class PreviewLifecycle {
 
   private async destroy(pr: PullRequest, reason?: string): Promise<PreviewResult> {
     const { engine, github, clock, settings } = this.deps;
-    const stack = previewStack(pr.number, pr.headRef).stack;
+    // By number alone: a preview is removable whatever its head branch is called.
+    const stack = slugForPullRequest(pr.number);
     await github.removeLabel(pr.number, settings.labels.queued);
     // Wanted no more: later pushes must not bring it back (a closed PR keeps its labels, harmlessly).
     if (pr.state === "open") await github.removeLabel(pr.number, settings.labels.preview);

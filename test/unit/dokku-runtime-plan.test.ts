@@ -90,7 +90,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
   });
 
   it("deploys a preview whose branch Dokku cannot take by name from its pull request's head, and asks branches for a commit", async () => {
-    const odd = await plan({ stack: "pr-7", branch: "feat/Ünïcode $(rm -rf /)" });
+    const odd = await plan({ stack: "pr-7", branch: "feat/Ünïcode;$(rm${IFS}-rf${IFS}/)" });
     expect(one(odd, COMMAND, "restant-runtime-deploy").inputs.create).toBe(
       "git:sync --build restant-pr-7 https://github.com/restant/restant.git refs/pull/7/head",
     );
@@ -133,7 +133,8 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     const refresh = one(platform, COMMAND, "restant-dokku-snapshot-refresh");
     expect(refresh.inputs.create).toBe("sh -s");
     expect(String(refresh.revealedInputs.stdin)).toContain("17 3 * * 0 root /usr/local/sbin/restant-snapshot-refresh");
-    expect(String(refresh.revealedInputs.stdin)).toContain("mysql:export restant-main");
+    expect(String(refresh.revealedInputs.stdin)).toContain("source_service=restant-main\n");
+    expect(String(refresh.revealedInputs.stdin)).toContain('dokku mysql:export "$source_service"');
 
     const withTls = await plan({ stack: "platform" }, { "restant:tls": JSON.stringify({ email: "ops@example.com", previews: "wildcard" }) });
     expect(one(withTls, COMMAND, "restant-dokku-letsencrypt-email").inputs.create).toBe("letsencrypt:set --global email ops@example.com");
