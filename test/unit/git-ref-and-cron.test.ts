@@ -3,7 +3,7 @@ import { cronScheduleProblem } from "../../infra/config/cron-schedule";
 import { gitBranchNameProblem } from "../../infra/config/git-ref";
 import { StackConfigError } from "../../infra/config/problems";
 import { branchStack, previewStack } from "../../infra/stacks";
-import { cronInstallScript } from "../../components/dokku/server-scripts";
+import { cronInstallScript } from "../../components/dokku/server/server-scripts";
 
 describe("branch names as git checks them", () => {
   it.each(["main", "feature/checkout-v2", "Feature/Ünïcode", "fix-1.2", "a/b/c", "dependabot/npm_and_yarn/x-1.0.0", "feat/x;$(id)"])(
