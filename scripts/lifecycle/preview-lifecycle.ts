@@ -113,8 +113,9 @@ export class PreviewLifecycle {
 
   private async deploy(command: Exclude<PreviewCommand, { kind: "ignore" | "destroy" }>, pr: PullRequest): Promise<PreviewResult> {
     const { engine, github } = this.deps;
-    const plan = previewStack(pr.number, pr.headRef);
     const sha = command.trigger === "push" ? command.sha : pr.headSha;
+    // The commit checked here is the commit deployed: restant:commit, fetched from refs/pull/<n>/head.
+    const plan = previewStack(pr.number, pr.headRef, sha);
     const moved = stillWanted(pr, pr.number, sha, "at the start");
     if (moved) return moved;
 
