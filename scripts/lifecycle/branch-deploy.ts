@@ -24,8 +24,7 @@ export class BranchDeploy {
     const longLived = target.branch === "main" || target.branch === "staging" || settings.longLivedBranches.includes(target.branch);
     if (!longLived) return { outcome: "ignored", detail: `${target.branch} is not a long-lived branch` };
 
-    // The pushed commit is the commit deployed (restant:commit), the app's SENTRY_RELEASE and the release registered below.
-    const plan = branchStack(target.branch, target.sha);
+    const plan = branchStack(target.branch);
     await engine.prepare(plan);
     let outputs;
     try {

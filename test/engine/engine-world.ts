@@ -1,0 +1,95 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type FlagsmithDouble, startFlagsmithDouble } from "../doubles/flagsmith/server";
+import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
+
+/** The outside world a stack reaches, all on loopback: Dokku (double behind real sshd), MariaDB, Redis, Flagsmith. */
+export interface EngineWorld {
+  dokku: DokkuServer;
+  flagsmith: FlagsmithDouble;
+  /** Credentials and addresses the CLI's plugins read from their environment, as CI gives them. */
+  env: Record<string, string>;
+  /** `restant:*` config that points a stack at these servers instead of Pulumi.yaml's example hosts. */
+  config: Record<string, string>;
+  /** Runs a dokku command as an operator on the server would; throws when it fails. */
+  operator(...args: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Names Pulumi.yaml's defaults give the shared services the platform stack would have made. */
+export const SNAPSHOT_SERVICE = "restant-snapshot";
+export const SHARED_REDIS = "restant-shared";
+
+/**
+ * Starts the servers and what the platform stack would have left on them (the master snapshot with a table and a
+ * row, the shared Redis service, staging's Flagsmith environment), and an ssh-agent holding the Dokku key for
+ * remote commands (the program never passes a key as an input).
+ */
+export async function startEngineWorld(): Promise<EngineWorld> {
+  const dokku = await startDokkuServer();
+  const flagsmith = await startFlagsmithDouble();
+  const agent = await startAgent(dokku.privateKey);
+  const operator = async (...args: string[]) => {
+    const result = await dokku.operator(args);
+    if (result.code !== 0) throw new Error(`dokku ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
+    return result.stdout;
+  };
+  try {
+    await operator("mysql:create", SNAPSHOT_SERVICE);
+    await operator("redis:create", SHARED_REDIS);
+    flagsmith.state.createEnvironment(flagsmith.project, "staging");
+  } catch (error) {
+    agent.stop();
+    await flagsmith.stop();
+    await dokku.stop();
+    throw error;
+  }
+  const target = { host: dokku.host, port: dokku.port, user: "dokku", hostKey: dokku.hostKey, ipv4: "127.0.0.1" };
+  return {
+    dokku,
+    flagsmith,
+    env: {
+      DOKKU_SSH_PRIVATE_KEY: dokku.privateKey,
+      SSH_AUTH_SOCK: agent.socket,
+      FLAGSMITH_API_URL: flagsmith.url,
+      FLAGSMITH_ADMIN_API_KEY: flagsmith.adminKey,
+      FLAGSMITH_RETRY_WITHIN_MS: "5000",
+    },
+    config: {
+      "restant:dokku": JSON.stringify(target),
+      "restant:flagsmith": JSON.stringify({ project: flagsmith.project.id, apiUrl: flagsmith.url }),
+    },
+    operator,
+    stop: async () => {
+      agent.stop();
+      await flagsmith.stop();
+      await dokku.stop();
+    },
+  };
+}
+
+/** `ssh-agent -D` on a socket of its own, loaded with the key: what CI's ssh-agent step gives `pulumi`. */
+async function startAgent(privateKey: string): Promise<{ socket: string; stop(): void }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "engine-agent-"));
+  const socket = path.join(dir, "agent.sock");
+  const agent: ChildProcess = spawn("ssh-agent", ["-D", "-a", socket], { stdio: "ignore" });
+  const stop = () => {
+    agent.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", stop);
+  for (let tries = 0; !existsSync(socket); tries++) {
+    if (tries > 100) {
+      stop();
+      throw new Error("ssh-agent did not start (is openssh-client installed? test/services/start.sh installs it)");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const keyFile = path.join(dir, "key");
+  writeFileSync(keyFile, privateKey, { mode: 0o600 });
+  execFileSync("ssh-add", ["-q", keyFile], { env: { ...process.env, SSH_AUTH_SOCK: socket }, stdio: "pipe" });
+  rmSync(keyFile);
+  return { socket, stop };
+}
