@@ -22,16 +22,23 @@ export interface DokkuPlatformArgs {
   spec: PlatformSpec;
 }
 
+/** Redis's own default: an environment's own service needs only Laravel's default and cache databases (0, 1). */
+const OWN_REDIS_DATABASES = 16;
+
 /** The Dokku apps previews run as: `restant-pr-<n>` (infra/names.ts). */
 const PREVIEW_APP_PATTERN = "^restant-pr-[0-9]+$";
 
 /**
- * What every environment on the Dokku server shares: the Redis with a database per slot, the master snapshot previews
+ * What every environment on the Dokku server shares: the non-production Redis with a database per slot (and
+ * production's and staging's own Redis services), the master snapshot previews
  * clone and its weekly refresh from production, Let's Encrypt's account e-mail, and (when previews use it) the DNS-01
  * wildcard certificate. The snapshot is protected and retained like production's data: previews depend on it.
  */
 export class DokkuPlatform extends pulumi.ComponentResource {
+  /** The non-production Redis branches and previews claim slots on. */
   readonly redis: RedisService;
+  /** Production's and staging's own Redis services, each with its own password. */
+  readonly ownRedis: RedisService[];
   readonly snapshot: MysqlService;
   readonly snapshotRefresh: command.remote.Command;
   readonly letsEncryptEmail: command.remote.Command | undefined;
@@ -46,7 +53,8 @@ export class DokkuPlatform extends pulumi.ComponentResource {
     const { host, port, user, hostKey } = runtime.dokku;
     this.spec = args.spec;
     this.target = { host, port, user, hostKey };
-    this.redis = this.createSharedRedis(name);
+    this.redis = this.createPreviewsRedis(name);
+    this.ownRedis = this.createOwnRedis(name);
     this.snapshot = this.createSnapshot(name);
     this.snapshotRefresh = this.scheduleSnapshotRefresh(name);
     this.letsEncryptEmail = this.setLetsEncryptEmail(name);
@@ -54,9 +62,17 @@ export class DokkuPlatform extends pulumi.ComponentResource {
     this.registerOutputs({});
   }
 
-  private createSharedRedis(name: string): RedisService {
+  private createPreviewsRedis(name: string): RedisService {
     const { redis } = this.spec;
     return new RedisService(`${name}-redis`, { target: this.target, service: redis.service, databases: redis.databases }, { parent: this, protect: true });
+  }
+
+  /** One service per environment that owns one: nothing a branch or preview links can read its data or password. */
+  private createOwnRedis(name: string): RedisService[] {
+    return this.spec.ownRedis.map(
+      ({ kind, service }) =>
+        new RedisService(`${name}-redis-${kind}`, { target: this.target, service, databases: OWN_REDIS_DATABASES }, { parent: this, protect: true }),
+    );
   }
 
   private createSnapshot(name: string): MysqlService {

@@ -4,7 +4,7 @@ import type { EnvironmentSpec } from "../infra/spec";
 import { DokkuApp } from "./dokku/app";
 import { HttpAuth, LetsEncrypt } from "./dokku/access";
 import { MysqlService } from "./dokku/mysql";
-import { RedisSlot } from "./dokku/redis";
+import { RedisLink, RedisSlot } from "./dokku/redis";
 import { dokkuCommandLine, type DokkuTarget } from "./dokku/client";
 import { serverCommand, WILDCARD_CERTS_PATH, shellWord } from "./dokku/server";
 
@@ -25,7 +25,8 @@ export interface DokkuRuntimeArgs {
 export class DokkuRuntime extends pulumi.ComponentResource {
   readonly app: DokkuApp;
   readonly database: MysqlService;
-  readonly redisSlot: RedisSlot;
+  /** A slot on the non-production Redis (branches, previews), or the link to the environment's own service. */
+  readonly redis: RedisSlot | RedisLink;
   readonly basicAuth: HttpAuth | undefined;
   readonly deployment: command.remote.Command;
   readonly tls: LetsEncrypt | command.remote.Command;
@@ -41,11 +42,11 @@ export class DokkuRuntime extends pulumi.ComponentResource {
     this.target = { host, port, user, hostKey };
     this.app = this.createApp(name, args.config);
     this.database = this.createDatabase(name);
-    this.redisSlot = this.claimRedisSlot(name);
+    this.redis = this.attachRedis(name);
     this.basicAuth = this.closeWithBasicAuth(name, args.basicAuth);
     this.deployment = this.deploy(name);
     this.tls = this.enableTls(name);
-    this.registerOutputs({ redisSlot: this.redisSlot.slot });
+    this.registerOutputs({ redisSlot: this.redis instanceof RedisSlot ? this.redis.slot : undefined });
   }
 
   private createApp(name: string, config: Record<string, pulumi.Input<string>>): DokkuApp {
@@ -78,8 +79,15 @@ export class DokkuRuntime extends pulumi.ComponentResource {
     );
   }
 
-  private claimRedisSlot(name: string): RedisSlot {
+  /**
+   * Production and staging link their own service (`-redis`; their slot on the old shared Redis, `-redis-slot`, is
+   * retired: docs/redis.md); branches and previews claim a slot on the non-production service.
+   */
+  private attachRedis(name: string): RedisSlot | RedisLink {
     const { redis, names } = this.spec;
+    if (redis.mode === "own") {
+      return new RedisLink(`${name}-redis`, { target: this.target, service: redis.service, app: this.app.appName }, { parent: this });
+    }
     return new RedisSlot(
       `${name}-redis-slot`,
       { target: this.target, service: redis.service, registry: redis.registry, holder: names.slug, range: redis.range, app: this.app.appName },
@@ -110,7 +118,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
         create: dokkuCommandLine(["git:sync", "--build", names.dokkuApp, deploy.repository, deploy.ref], this.target.user),
         triggers: [deploy.repository, deploy.ref],
       },
-      { parent: this, dependsOn: [this.app, this.database, this.redisSlot, ...(this.basicAuth ? [this.basicAuth] : [])] },
+      { parent: this, dependsOn: [this.app, this.database, this.redis, ...(this.basicAuth ? [this.basicAuth] : [])] },
     );
   }
 

@@ -16,6 +16,11 @@ export interface EnvironmentNames {
   mysqlDatabase: string;
   /** MySQL user, at most 32 characters of `[a-z0-9_]`. */
   mysqlUser: string;
+  /**
+   * dokku-redis service of an environment that owns one (production, staging): `restant-<slug>`, at most 63
+   * characters. Branches and previews own none: they claim a slot on the non-production Redis.
+   */
+  redisService: string;
   /** Prefix of every Redis key the app writes: `restant:<slug>:`. */
   redisKeyPrefix: string;
   /** Sentry environment: at most 64 characters, no `/`, no spaces. */
@@ -77,13 +82,14 @@ export function namesForSlug(slug: string): EnvironmentNames {
     mysqlService: fitName(`restant-${slug}`, 63, "-"),
     mysqlDatabase: fitName(`restant_${underscored}`, 64, "_"),
     mysqlUser: fitName(`restant_${underscored}`, 32, "_"),
+    redisService: fitName(`restant-${slug}`, 63, "-"),
     redisKeyPrefix: `restant:${slug}:`,
     sentryEnvironment: slug,
     flagsmithEnvironment: slug,
   };
 }
 
-/** The hash on the shared Redis (database 0) that records which environment holds which logical database. */
+/** The hash on the non-production Redis (database 0) that records which environment holds which logical database. */
 export const REDIS_SLOT_REGISTRY = "restant:redis-slots";
 
 /** Fills a hostname template (`restant.{slug}.{zone}`). */

@@ -62,14 +62,11 @@ export interface EnvironmentSpec {
    * others an empty service. `retain`: production's is protected and survives `pulumi destroy`.
    */
   database: { service: string; cloneFrom?: string; retain: boolean };
-  /** Its logical database on the shared Redis: production and staging a fixed slot, others one claimed in the range. */
-  redis: {
-    service: string;
-    registry: string;
-    range: { first: number; last: number };
-    /** Production's and staging's fixed slots, which no other environment may take (the previews-isolated policy reads them). */
-    fixedSlots: { production: number; staging: number };
-  };
+  /**
+   * Its Redis: production and staging link a service of their own (own password, nothing else on it); branches and
+   * previews claim a logical database ("slot") on the non-production service, never production's or staging's.
+   */
+  redis: RedisSpec;
   /** Let's Encrypt for this hostname (HTTP-01), or the platform's DNS-01 wildcard certificate installed on the app. */
   tls: { mode: "per-host" } | { mode: "wildcard"; holderApp: string };
   /** What the app is deployed from: `git:sync --build` of this ref whenever it changes. */
@@ -94,8 +91,10 @@ export interface PlatformSpec {
   previewLimit: number;
   /** The shared Grafana folder and contact points. */
   grafana?: GrafanaSettings;
-  /** The shared dokku-redis service, created with enough logical databases for every slot. */
+  /** The non-production dokku-redis service branches and previews claim slots on, with a database per slot. */
   redis: { service: string; databases: number };
+  /** Production's and staging's own Redis services (names from infra/names.ts), each with its own password. */
+  ownRedis: { kind: OwnRedisKind; service: string }[];
   /** The master snapshot previews clone, refreshed from production's database on a cron schedule on the server. */
   snapshot: { service: string; source: string; schedule: string };
   /** Let's Encrypt's account e-mail, and the wildcard certificate for previews when they use one. */
@@ -103,6 +102,15 @@ export interface PlatformSpec {
 }
 
 export type StackSpec = EnvironmentSpec | PlatformSpec;
+
+/** An environment's Redis: a service of its own, or a slot claimed on the non-production service. */
+export type RedisSpec =
+  | { mode: "own"; service: string }
+  | { mode: "slot"; service: string; registry: string; range: { first: number; last: number } };
+
+/** The kinds that own a Redis service; every other kind claims a slot on the non-production one. */
+export const OWN_REDIS_KINDS = ["production", "staging"] as const;
+export type OwnRedisKind = (typeof OWN_REDIS_KINDS)[number];
 
 /** Laravel defaults per kind; a stack's `restant:app` overrides them. */
 const APP_DEFAULTS: Record<EnvironmentKind, EnvironmentSpec["app"]> = {
@@ -132,6 +140,8 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       previewLimit: config.previewLimit,
       ...(config.grafana ? { grafana: config.grafana } : {}),
       redis: { service: config.redis.service, databases: config.redis.databases },
+      // Each from the same derivation as that environment's own stack.
+      ownRedis: OWN_REDIS_KINDS.map((kind) => ({ kind, service: namesForSlug(slugForBranch(DEFAULT_BRANCH[kind]!)).redisService })),
       snapshot: {
         service: config.database.snapshotService,
         // Production's service name from the same derivation as production's own stack.
@@ -179,12 +189,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       ...(config.kind === "preview" ? { cloneFrom: config.database.snapshotService } : {}),
       retain: config.kind === "production",
     },
-    redis: {
-      service: config.redis.service,
-      registry: REDIS_SLOT_REGISTRY,
-      range: redisRangeOf(config),
-      fixedSlots: { production: config.redis.productionSlot, staging: config.redis.stagingSlot },
-    },
+    redis: redisOf(config, names),
     tls:
       config.kind === "preview" && config.tls.previews === "wildcard"
         ? { mode: "wildcard", holderApp: config.tls.wildcardApp }
@@ -259,11 +264,10 @@ export function deployRefOf(config: StackConfig, branch: string): string {
   throw new Error("internal: specOf called with a branch kindRuleProblems should have refused without restant:commit");
 }
 
-/** Production and staging keep their fixed slot for life; every other environment claims one in the range. */
-function redisRangeOf(config: StackConfig): { first: number; last: number } {
-  if (config.kind === "production") return { first: config.redis.productionSlot, last: config.redis.productionSlot };
-  if (config.kind === "staging") return { first: config.redis.stagingSlot, last: config.redis.stagingSlot };
-  return config.redis.claimRange;
+/** Production and staging link their own service; every other environment claims a slot on the non-production one. */
+function redisOf(config: StackConfig, names: EnvironmentNames): RedisSpec {
+  if (config.kind === "production" || config.kind === "staging") return { mode: "own", service: names.redisService };
+  return { mode: "slot", service: config.redis.service, registry: REDIS_SLOT_REGISTRY, range: config.redis.claimRange };
 }
 
 function runtimeOf(config: StackConfig): RuntimeSpec | undefined {

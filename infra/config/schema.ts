@@ -171,25 +171,30 @@ const serviceName = (what: string) =>
     error: `must be ${what}: 1-63 lower-case letters, digits, "-" or "_" (dokku service names)`,
   });
 
+/** Keys of `restant:redis` from when production and staging held slots on one shared Redis. */
+const RETIRED_REDIS_KEYS = ["productionSlot", "stagingSlot"] as const;
+
 /**
- * The shared Redis and how its logical databases ("slots") are handed out. Database 0 holds the slot registry;
- * production and staging have fixed slots; every other environment claims one in `claimRange`.
+ * The non-production Redis and how its logical databases ("slots") are handed out to branches and previews. Database
+ * 0 holds the slot registry; every branch and preview claims one in `claimRange`. Production and staging never use
+ * it: each has a Redis service of its own (infra/names.ts `redisService`), declared by the platform stack.
  */
 export const redisSchema = z
   .strictObject(
     {
-      service: serviceName("the shared dokku-redis service").default("restant-shared"),
-      databases: wholeNumber(16, 1024, "logical databases the shared Redis is created with").default(32),
-      productionSlot: wholeNumber(1, 1023, "production's fixed Redis database").default(1),
-      stagingSlot: wholeNumber(1, 1023, "staging's fixed Redis database").default(2),
+      service: serviceName("the non-production dokku-redis service branches and previews claim slots on").default("restant-previews"),
+      databases: wholeNumber(16, 1024, "logical databases the non-production Redis is created with").default(32),
       claimRange: z
         .strictObject(
           { first: wholeNumber(1, 1023, "first claimable slot"), last: wholeNumber(1, 1023, "last claimable slot") },
           { error: "must be an object { first, last } of Redis database numbers" },
         )
-        .default({ first: 3, last: 31 }),
+        .default({ first: 1, last: 31 }),
+      // Accepted only to say what replaced them; the refinement below refuses them by name.
+      productionSlot: z.unknown().optional(),
+      stagingSlot: z.unknown().optional(),
     },
-    { error: "must be an object { service, databases, productionSlot, stagingSlot, claimRange: { first, last } }" },
+    { error: "must be an object { service, databases, claimRange: { first, last } }" },
   )
   .superRefine((redis, ctx) => {
     const { first, last } = redis.claimRange;
@@ -201,14 +206,18 @@ export const redisSchema = z
         message: `must be below databases (${redis.databases}): Redis numbers its databases 0 to ${redis.databases - 1}; raise restant:redis.databases or lower the range`,
       });
     }
-    for (const key of ["productionSlot", "stagingSlot"] as const) {
-      if (redis[key] >= first && redis[key] <= last) {
-        ctx.addIssue({ code: "custom", path: [key], message: `must lie outside claimRange ${first}-${last}, or a preview could take it` });
-      }
-      if (redis[key] >= redis.databases) ctx.addIssue({ code: "custom", path: [key], message: `must be below databases (${redis.databases})` });
+    for (const key of RETIRED_REDIS_KEYS) {
+      if (redis[key] === undefined) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message:
+          "is retired: production and staging each have a Redis service of their own now, not a slot on a shared one; " +
+          "remove the key (docs/redis.md says how an existing production moves)",
+      });
     }
-    if (redis.productionSlot === redis.stagingSlot) ctx.addIssue({ code: "custom", path: ["stagingSlot"], message: "must differ from productionSlot" });
-  });
+  })
+  .transform(({ service, databases, claimRange }) => ({ service, databases, claimRange }));
 
 /** The master snapshot previews clone, and its weekly refresh from production's database. */
 export const databaseSchema = z.strictObject(
@@ -272,7 +281,7 @@ export const stackConfigSchema = z.strictObject({
   flagsmith: flagsmithSchema.optional(),
   grafana: grafanaSchema.optional(),
   github: githubSchema.optional(),
-  redis: redisSchema.default({ service: "restant-shared", databases: 32, productionSlot: 1, stagingSlot: 2, claimRange: { first: 3, last: 31 } }),
+  redis: redisSchema.default({ service: "restant-previews", databases: 32, claimRange: { first: 1, last: 31 } }),
   database: databaseSchema.default({ snapshotService: "restant-snapshot", refreshSchedule: "17 3 * * 0" }),
   tls: tlsSchema.default({ previews: "per-host", wildcardApp: "restant-previews-tls", cloudflareTokenFile: "/etc/dokku-letsencrypt/cloudflare-token" }),
   gitRepository: z

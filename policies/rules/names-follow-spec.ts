@@ -8,6 +8,7 @@ import {
   DOKKU_HTTP_AUTH,
   DOKKU_LETSENCRYPT,
   DOKKU_MYSQL_SERVICE,
+  DOKKU_REDIS_LINK,
   DOKKU_REDIS_SLOT,
   FLAGSMITH_ENVIRONMENT,
 } from "../resource-types";
@@ -57,13 +58,18 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
     case FLAGSMITH_ENVIRONMENT:
       return [check("Flagsmith environment", "name", names.flagsmithEnvironment)];
     case DOKKU_REDIS_SLOT:
+      if (spec.redis.mode === "own") {
+        return [{ what: "Redis slot", input: "service", actual: stringProp(resource.props, "service"), expected: `(none: ${names.slug} links its own ${spec.redis.service})` }];
+      }
       return [
         check("Redis slot holder", "holder", names.slug),
-        check("shared Redis service", "service", spec.redis.service),
+        check("non-production Redis service", "service", spec.redis.service),
         check("Redis slot registry", "registry", spec.redis.registry),
         { what: "Redis slot range", input: "range", actual: rangeText(resource.props.range), expected: `${spec.redis.range.first}-${spec.redis.range.last}` },
         ...linkedApp(),
       ];
+    case DOKKU_REDIS_LINK:
+      return [check("own Redis service", "service", spec.redis.mode === "own" ? spec.redis.service : `(none: ${names.slug} claims a slot)`), ...linkedApp()];
     case DOKKU_HTTP_AUTH:
       return linkedApp();
     default:

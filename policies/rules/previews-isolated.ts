@@ -3,7 +3,7 @@ import { DEFAULT_BRANCH } from "../../infra/config/kind-rules";
 import { type EnvironmentNames, namesForSlug, slugForBranch } from "../../infra/names";
 import type { EnvironmentSpec } from "../../infra/spec";
 import { objectProp, stringProp, stringsIn } from "../props";
-import { DOKKU_APP, DOKKU_REDIS_SLOT, FLAGSMITH_ENVIRONMENT, TENANT_ENVIRONMENT } from "../resource-types";
+import { DOKKU_APP, DOKKU_REDIS_LINK, DOKKU_REDIS_SLOT, FLAGSMITH_ENVIRONMENT, TENANT_ENVIRONMENT } from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
 
 /** An environment a preview must never touch, with the names infra derives for it. */
@@ -25,7 +25,7 @@ export function guardedEnvironments(): GuardedEnvironment[] {
 }
 
 /** Names long and specific enough to look for anywhere in any input, command texts included. */
-const DISTINCT_NAMES = ["dokkuApp", "mysqlService", "mysqlDatabase", "mysqlUser"] as const;
+const DISTINCT_NAMES = ["dokkuApp", "mysqlService", "mysqlDatabase", "mysqlUser", "redisService"] as const;
 
 /** Inputs that legitimately hold another environment's name: a preview's Flagsmith environment is cloned from staging's. */
 const READS_FROM = new Map<string, ReadonlySet<string>>([
@@ -38,24 +38,27 @@ const READS_FROM = new Map<string, ReadonlySet<string>>([
 const CODE_INPUTS = new Set(["__provider"]);
 
 /**
- * A preview runs code from an unreviewed branch: none of its resources may use a name, Redis slot, database service or
- * Flagsmith environment of production or staging, or a preview could overwrite or read their data.
+ * A preview runs code from an unreviewed branch: none of its resources may use a name, Redis service or slot, database
+ * service or Flagsmith environment of production or staging, or a preview could overwrite or read their data. A
+ * branch stack is reviewed code but still not production: none of its resources may link, name or claim on
+ * production's or staging's own Redis, whose password would otherwise reach it.
  */
 export const previewsIsolated: StackValidationPolicy = {
   name: "previews-isolated",
   description:
-    "No resource of a preview stack uses a name, Redis slot, database service or Flagsmith environment of production or staging.",
+    "No resource of a preview stack uses a name, Redis service or slot, database service or Flagsmith environment of production or staging; no branch resource links, names or claims on their Redis.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const spec = environmentSpecOf(args.resources);
-    if (spec?.kind !== "preview") return;
+    if (spec?.kind !== "preview" && spec?.kind !== "branch") return;
     const guarded = guardedEnvironments();
     for (const resource of args.resources) {
-      for (const { environment, what, path } of usesOf(resource, guarded, spec)) {
+      const uses = spec.kind === "preview" ? [...usesOf(resource, guarded), ...redisUsesOf(resource, guarded, false)] : [...redisUsesOf(resource, guarded, true)];
+      for (const { environment, what, path } of uses) {
         reportViolation(
-          `preview resource ${resource.type} "${resource.name}" uses ${environment.kind}'s ${what} at ${path}: a preview ` +
-            `takes every name from its own spec (infra/names.ts for pr-<n>); fix the component or config that put ` +
-            `${environment.kind}'s name there.`,
+          `${spec.kind} resource ${resource.type} "${resource.name}" uses ${environment.kind}'s ${what} at ${path}: a ${spec.kind} ` +
+            `takes every name from its own spec (infra/names.ts for ${spec.kind === "preview" ? "pr-<n>" : "its branch"}) and ` +
+            `claims its Redis slot on the non-production service; fix the component or config that put ${environment.kind}'s name there.`,
           resource.urn,
         );
       }
@@ -63,17 +66,29 @@ export const previewsIsolated: StackValidationPolicy = {
   },
 };
 
-function* usesOf(
-  resource: PolicyResource,
-  guarded: readonly GuardedEnvironment[],
-  spec: EnvironmentSpec,
-): Generator<{ environment: GuardedEnvironment; what: string; path: string }> {
+interface Use {
+  environment: GuardedEnvironment;
+  what: string;
+  path: string;
+}
+
+/** The resource's string inputs a policy may read as data: not provider code, not inputs that legitimately name others. */
+function* dataStrings(resource: PolicyResource): Generator<{ path: string; value: string }> {
   const allowed = READS_FROM.get(resource.type) ?? new Set<string>();
-  for (const { path, value } of stringsIn(resource.props)) {
-    if (allowed.has(path) || CODE_INPUTS.has(path.split(/[.[]/)[0] ?? "")) continue;
+  for (const found of stringsIn(resource.props)) {
+    if (allowed.has(found.path) || CODE_INPUTS.has(found.path.split(/[.[]/)[0] ?? "")) continue;
+    yield found;
+  }
+}
+
+function* usesOf(resource: PolicyResource, guarded: readonly GuardedEnvironment[]): Generator<Use> {
+  const isRedisResource = resource.type === DOKKU_REDIS_SLOT || resource.type === DOKKU_REDIS_LINK;
+  for (const { path, value } of dataStrings(resource)) {
+    // A Redis resource's service is judged by redisUsesOf, which says whether it links or claims.
+    if (isRedisResource && path === "service") continue;
     const words = new Set(value.split(/[^A-Za-z0-9_.-]+/));
     for (const environment of guarded) {
-      // One finding per name: production's app and database service share "restant-main".
+      // One finding per name: production's app, database and Redis services share "restant-main".
       const found = new Map<string, string[]>();
       for (const key of DISTINCT_NAMES) {
         const name = environment.names[key];
@@ -91,13 +106,6 @@ function* usesOf(
     if (resource.type === FLAGSMITH_ENVIRONMENT && stringProp(resource.props, "name") === names.flagsmithEnvironment) {
       yield { environment, what: `Flagsmith environment "${names.flagsmithEnvironment}"`, path: "name" };
     }
-    if (resource.type === DOKKU_REDIS_SLOT && stringProp(resource.props, "holder") === names.slug) {
-      yield { environment, what: `Redis slot (held by "${names.slug}")`, path: "holder" };
-    }
-    const fixedSlot = spec.redis.fixedSlots[environment.kind];
-    if (resource.type === DOKKU_REDIS_SLOT && rangeHolds(objectProp(resource.props, "range"), fixedSlot)) {
-      yield { environment, what: `fixed Redis slot ${fixedSlot}`, path: "range" };
-    }
     const config = resource.type === DOKKU_APP ? objectProp(resource.props, "config") : undefined;
     if (config?.SENTRY_ENVIRONMENT === names.sentryEnvironment) {
       yield { environment, what: `Sentry environment "${names.sentryEnvironment}"`, path: "config.SENTRY_ENVIRONMENT" };
@@ -105,7 +113,27 @@ function* usesOf(
   }
 }
 
-/** Whether a slot range `{ first, last }` takes in the slot. */
-function rangeHolds(range: Record<string, unknown> | undefined, slot: number): boolean {
-  return typeof range?.first === "number" && typeof range.last === "number" && range.first <= slot && slot <= range.last;
+/**
+ * Links to, claims on or names of production's or staging's own Redis service, and slots claimed in their name.
+ * `scanInputs`: look for the service's name in every input too (branches; previews' name scan already does).
+ */
+function* redisUsesOf(resource: PolicyResource, guarded: readonly GuardedEnvironment[], scanInputs: boolean): Generator<Use> {
+  const isRedisResource = resource.type === DOKKU_REDIS_SLOT || resource.type === DOKKU_REDIS_LINK;
+  for (const environment of guarded) {
+    const { names } = environment;
+    const service = stringProp(resource.props, "service");
+    if (isRedisResource && service === names.redisService) {
+      const how = resource.type === DOKKU_REDIS_LINK ? "a link to" : "a slot claimed on";
+      yield { environment, what: `Redis service "${names.redisService}" (${how} it)`, path: "service" };
+    } else if (scanInputs) {
+      for (const { path, value } of dataStrings(resource)) {
+        if (value.split(/[^A-Za-z0-9_.-]+/).includes(names.redisService)) {
+          yield { environment, what: `Redis service "${names.redisService}"`, path };
+        }
+      }
+    }
+    if (resource.type === DOKKU_REDIS_SLOT && stringProp(resource.props, "holder") === names.slug) {
+      yield { environment, what: `Redis slot (held by "${names.slug}")`, path: "holder" };
+    }
+  }
 }

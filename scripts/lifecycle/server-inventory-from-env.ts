@@ -7,8 +7,8 @@ import type { ServerInventory } from "./server-inventory";
 
 /**
  * The real inventory when a Dokku key is configured (DOKKU_SSH_PRIVATE_KEY or _PATH, as the providers read it),
- * else undefined so the reaper says the server was not inspected. The server, the shared Redis service and the
- * slot range come from the project's config: the platform stack's (what all environments share) and a preview's
+ * else undefined so the reaper says the server was not inspected. The server, the non-production Redis service and
+ * the slot range come from the project's config: the platform stack's (what all environments share) and a preview's
  * spec (the range and registry previews claim from), derived by infra/ like every other name.
  */
 export function serverInventoryFromEnv(env: NodeJS.ProcessEnv): ServerInventory | undefined {
@@ -19,6 +19,7 @@ export function serverInventoryFromEnv(env: NodeJS.ProcessEnv): ServerInventory 
   const preview = loadStackSpec(stackConfig(sample.stack, sample.config), { stack: sample.stack, origin: "synthesized preview (no file)" });
   if (platform.kind !== "platform" || preview.kind !== "preview") throw new Error("internal: unexpected stack kinds for the server inventory");
   if (platform.runtime?.kind !== "dokku") return undefined;
+  if (preview.redis.mode !== "slot") throw new Error("internal: a preview claims a Redis slot");
   const { host, port, user, hostKey } = platform.runtime.dokku;
   return new DokkuServerInventory({
     ssh: { host, port, user, hostKey, privateKey: dokkuPrivateKeyFromEnv(env) },

@@ -7,6 +7,7 @@ const HTTP_AUTH = "pulumi-nodejs:dynamic/dokku:HttpAuth";
 const LETSENCRYPT = "pulumi-nodejs:dynamic/dokku:LetsEncrypt";
 const APP = "pulumi-nodejs:dynamic/dokku:App";
 const REDIS = "pulumi-nodejs:dynamic/dokku:RedisService";
+const REDIS_LINK = "pulumi-nodejs:dynamic/dokku:RedisLink";
 const COMMAND = "command:remote:Command";
 
 const one = (result: PlanResult, type: string, name?: string) => {
@@ -43,16 +44,19 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     expect(one(results.staging!, MYSQL).options).toMatchObject({ protect: false, retainOnDelete: false });
   });
 
-  it("claims a preview's Redis slot in the range and keeps production and staging on fixed slots", () => {
+  it("claims a preview's Redis slot on the non-production Redis and links production and staging to their own", () => {
     expect(one(results.pr7!, SLOT).inputs).toMatchObject({
-      service: "restant-shared",
+      service: "restant-previews",
       registry: "restant:redis-slots",
       holder: "pr-7",
-      range: { first: 3, last: 31 },
+      range: { first: 1, last: 31 },
       app: "restant-pr-7",
     });
-    expect(one(results.production!, SLOT).inputs).toMatchObject({ holder: "main", range: { first: 1, last: 1 } });
-    expect(one(results.staging!, SLOT).inputs).toMatchObject({ holder: "staging", range: { first: 2, last: 2 } });
+    expect(resourcesOfType(results.pr7!, REDIS_LINK)).toEqual([]);
+    for (const [result, own] of [[results.production!, "restant-main"], [results.staging!, "restant-staging"]] as const) {
+      expect(resourcesOfType(result, SLOT)).toEqual([]);
+      expect(one(result, REDIS_LINK, "restant-runtime-redis").inputs).toMatchObject({ service: own, app: own, version: 1 });
+    }
   });
 
   it("closes previews with basic auth (the password secret) and never production", () => {
@@ -122,10 +126,12 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     expect(one(production, LETSENCRYPT).inputs.domains).toEqual(["restant.main.example.com"]);
   });
 
-  it("declares the shared Redis, the protected snapshot and its weekly refresh in the platform stack", async () => {
+  it("declares the non-production Redis, production's and staging's own, the protected snapshot and its weekly refresh in the platform stack", async () => {
     const platform = results.platform!;
-    expect(one(platform, REDIS).inputs).toMatchObject({ service: "restant-shared", databases: 32 });
-    expect(one(platform, REDIS).options.protect).toBe(true);
+    expect(one(platform, REDIS, "restant-dokku-redis").inputs).toMatchObject({ service: "restant-previews", databases: 32 });
+    expect(one(platform, REDIS, "restant-dokku-redis-production").inputs).toMatchObject({ service: "restant-main", databases: 16 });
+    expect(one(platform, REDIS, "restant-dokku-redis-staging").inputs).toMatchObject({ service: "restant-staging", databases: 16 });
+    for (const redis of resourcesOfType(platform, REDIS)) expect(redis.options.protect, redis.name).toBe(true);
     const snapshot = one(platform, MYSQL);
     expect(snapshot.inputs).toMatchObject({ service: "restant-snapshot" });
     expect(snapshot.inputs.app).toBeUndefined();
@@ -149,7 +155,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
   it("refuses Redis and TLS settings that cannot work, naming the key and the fix", async () => {
     await expect(
       plan({ stack: "production" }, { "restant:redis": JSON.stringify({ productionSlot: 5, claimRange: { first: 3, last: 31 } }) }),
-    ).rejects.toThrow(/restant:redis\.productionSlot.*outside claimRange 3-31/s);
+    ).rejects.toThrow(/restant:redis\.productionSlot.*is retired: production and staging each have a Redis service of their own.*remove the key/s);
     await expect(plan({ stack: "platform" }, { "restant:redis": JSON.stringify({ databases: 16, claimRange: { first: 3, last: 31 } }) })).rejects.toThrow(
       /restant:redis\.claimRange\.last.*below databases \(16\)/s,
     );

@@ -21,6 +21,7 @@ import {
   DOKKU_HTTP_AUTH as HTTP_AUTH,
   DOKKU_LETSENCRYPT as LETSENCRYPT,
   DOKKU_MYSQL_SERVICE as MYSQL,
+  DOKKU_REDIS_LINK as REDIS_LINK,
   DOKKU_REDIS_SLOT as SLOT,
   FLAGSMITH_ENVIRONMENT as FLAGSMITH,
   REMOTE_COMMAND as COMMAND,
@@ -33,6 +34,7 @@ const { unknownStringValue } = createRequire(`${projectRoot}/package.json`)("@pu
 const production = specFor({ stack: "production" }) as EnvironmentSpec;
 const staging = specFor({ stack: "staging" }) as EnvironmentSpec;
 const preview = specFor({ stack: "pr-7", branch: "feat/x" }) as EnvironmentSpec;
+const branch = specFor({ branch: "feat/checkout" }) as EnvironmentSpec;
 const platform = specFor({ stack: "platform" });
 
 function violations(outcome: Outcome): string[] {
@@ -40,10 +42,16 @@ function violations(outcome: Outcome): string[] {
   return outcome.violations;
 }
 
-/** The Redis slot a spec's component would declare. */
+/** The Redis slot a branch's or preview's component would declare. */
 function slotOf(spec: EnvironmentSpec, extra: Record<string, unknown> = {}): HandBuilt {
+  if (spec.redis.mode !== "slot") throw new Error(`${spec.stack} links its own Redis, it claims no slot`);
   const { service, registry, range } = spec.redis;
   return { type: SLOT, name: "restant-redis-slot", props: { service, registry, range, holder: spec.names.slug, app: spec.names.dokkuApp, ...extra } };
+}
+
+/** Production's or staging's link to its own Redis service, as its component would declare it. */
+function linkOf(spec: EnvironmentSpec, extra: Record<string, unknown> = {}): HandBuilt {
+  return { type: REDIS_LINK, name: "restant-redis", props: { service: spec.names.redisService, app: spec.names.dokkuApp, ...extra } };
 }
 
 /** The app a spec's component would declare: every name from the spec. */
@@ -105,18 +113,34 @@ describe("previews-isolated", () => {
   });
 
   it.each([
-    ["production's app in a command", { type: COMMAND, props: { create: `dokku ps:stop ${production.names.dokkuApp}` } }, /production's dokkuApp\/mysqlService "restant-main" at create/],
-    ["staging's database service", { type: MYSQL, props: { service: staging.names.mysqlService } }, /staging's dokkuApp\/mysqlService "restant-staging"/],
+    ["production's app in a command", { type: COMMAND, props: { create: `dokku ps:stop ${production.names.dokkuApp}` } }, /production's dokkuApp\/mysqlService\/redisService "restant-main" at create/],
+    ["staging's database service", { type: MYSQL, props: { service: staging.names.mysqlService } }, /staging's dokkuApp\/mysqlService\/redisService "restant-staging"/],
     ["production's Redis prefix", appOf(preview, { config: { REDIS_PREFIX: production.names.redisKeyPrefix } }), /production's Redis key prefix/],
     ["staging's Flagsmith environment", { type: FLAGSMITH, props: { name: staging.names.flagsmithEnvironment } }, /staging's Flagsmith environment "staging" at name/],
     ["production's Redis slot", slotOf(preview, { holder: production.names.slug }), /production's Redis slot \(held by "main"\)/],
-    ["staging's fixed Redis slot", slotOf(preview, { range: { first: 2, last: 2 } }), /staging's fixed Redis slot 2 at range/],
+    ["a link to production's own Redis", linkOf(preview, { service: production.names.redisService }), /production's Redis service "restant-main" \(a link to it\) at service/],
+    ["a slot claimed on staging's own Redis", slotOf(preview, { service: staging.names.redisService }), /staging's Redis service "restant-staging" \(a slot claimed on it\) at service/],
     ["staging's Sentry environment", appOf(preview, { config: { SENTRY_ENVIRONMENT: "staging" } }), /staging's Sentry environment/],
   ] satisfies [string, HandBuilt, RegExp][])("refuses a preview resource using %s", async (_what, resource, message) => {
     const found = violations(await validateStack(previewsIsolated, [tenantEnvironment(preview), resource]));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(message);
     expect(found[0]).toMatch(/takes every name from its own spec/);
+  });
+
+  it.each([
+    ["links production's own Redis", linkOf(branch, { service: production.names.redisService }), /branch resource .* production's Redis service "restant-main" \(a link to it\)/],
+    ["claims a slot on staging's own Redis", slotOf(branch, { service: staging.names.redisService }), /staging's Redis service "restant-staging" \(a slot claimed on it\)/],
+    ["names production's Redis in a command", { type: COMMAND, props: { create: `redis:connect ${production.names.redisService}` } }, /production's Redis service "restant-main" at create/],
+    ["claims a slot as staging", slotOf(branch, { holder: staging.names.slug }), /staging's Redis slot \(held by "staging"\) at holder/],
+  ] satisfies [string, HandBuilt, RegExp][])("refuses a branch resource that %s", async (_what, resource, message) => {
+    const found = violations(await validateStack(previewsIsolated, [tenantEnvironment(branch), resource]));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+  });
+
+  it("passes a branch that claims its slot on the non-production Redis", async () => {
+    expect(violations(await validateStack(previewsIsolated, [tenantEnvironment(branch), appOf(branch), slotOf(branch)]))).toEqual([]);
   });
 
   it("leaves production and staging stacks alone", async () => {
@@ -126,7 +150,7 @@ describe("previews-isolated", () => {
   it("skips values the engine does not know yet during a preview, still judging the known ones", async () => {
     const props = unknownCheckingProxy({ create: unknownStringValue, delete: `dokku apps:destroy ${production.names.dokkuApp}`, list: [unknownStringValue] });
     const found = violations(await validateStack(previewsIsolated, [tenantEnvironment(preview), { type: COMMAND, props }]));
-    expect(found).toEqual([expect.stringMatching(/production's dokkuApp\/mysqlService "restant-main" at delete/)]);
+    expect(found).toEqual([expect.stringMatching(/production's dokkuApp\/mysqlService\/redisService "restant-main" at delete/)]);
   });
 });
 
@@ -265,7 +289,7 @@ describe("names-follow-spec", () => {
       tenantEnvironment(staging),
       appOf(staging),
       { type: MYSQL, props: { service: staging.names.mysqlService, app: staging.names.dokkuApp } },
-      slotOf(staging),
+      linkOf(staging),
       { type: DNS, props: { name: staging.hostname } },
       { type: DNS, props: { name: "restant.staging", type: "AAAA" } },
       { type: DNS, props: { name: "_acme-challenge.restant.staging.example.com", type: "TXT" } },
@@ -280,9 +304,9 @@ describe("names-follow-spec", () => {
     ["the database", { type: MYSQL, name: "db", props: { service: "restant_staging" } }, /database service .* not the spec's "restant-staging"/],
     ["the hostname", { type: DNS, props: { name: "staging.example.com" } }, /hostname .* "staging\.example\.com"/],
     ["the Flagsmith environment", { type: FLAGSMITH, props: {} }, /Flagsmith environment .* is missing/],
-    ["the app a Redis slot links", slotOf(staging, { app: "restant-main" }), /linked app .* "restant-main" \(input app\)/],
-    ["the Redis slot holder", slotOf(staging, { holder: "main" }), /Redis slot holder .* "main"/],
-    ["the Redis slot range", slotOf(staging, { range: { first: 3, last: 31 } }), /Redis slot range .* "3-31" \(input range\), not the spec's "2-2"/],
+    ["the app its Redis links", linkOf(staging, { app: "restant-main" }), /linked app .* "restant-main" \(input app\)/],
+    ["its own Redis service", linkOf(staging, { service: "restant-previews" }), /own Redis service .* "restant-previews" \(input service\), not the spec's "restant-staging"/],
+    ["a Redis slot where it owns a service", { type: SLOT, props: { service: "restant-previews", holder: "staging" } }, /Redis slot .* not the spec's "\(none: staging links its own restant-staging\)"/],
     ["the database's clone source", { type: MYSQL, props: { service: "restant-staging", cloneFrom: "restant-main" } }, /database cloned from .* "restant-main"/],
     ["a certificate's domain", { type: LETSENCRYPT, props: { app: "restant-staging", domains: ["restant.main.example.com"] } }, /domain .* "restant\.main\.example\.com" \(input domains\[0\]\)/],
     ["the app http-auth closes", { type: HTTP_AUTH, props: { app: "restant-pr-7" } }, /linked app .* "restant-pr-7"/],

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { DokkuRunner } from "../client/dokku-runner";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
-import { isDokkuCommandError } from "../client/errors/command-errors";
+import { redisLinks as links, redisServiceExists as exists } from "./redis-service-operations";
 
 /** The RedisService resource's inputs as the provider receives them. */
 export interface RedisServiceInputs {
@@ -19,24 +19,10 @@ export interface RedisServiceOutputs extends RedisServiceInputs {
   linkedApps: string[];
 }
 
-async function exists(dokku: DokkuRunner, service: string): Promise<boolean> {
-  try {
-    await dokku.run(["redis:exists", service]);
-    return true;
-  } catch (error) {
-    if (isDokkuCommandError(error) && error.messages.some((m) => m.endsWith("does not exist"))) return false;
-    throw error;
-  }
-}
-
-async function links(dokku: DokkuRunner, service: string): Promise<string[]> {
-  const { stdout } = await dokku.run(["redis:links", service]);
-  return stdout.split("\n").map((line) => line.trim()).filter((line) => line !== "");
-}
-
 /**
- * The shared dokku-redis service every environment takes a slot on. Never adopts one it did not create, and refuses
- * to destroy itself while any app is linked: destroying it would take every environment's cache and queues.
+ * A dokku-redis service: the non-production one branches and previews take slots on, or production's or staging's
+ * own. Never adopts one it did not create, and refuses to destroy itself while any app is linked: destroying it would
+ * take those environments' cache and queues.
  */
 export const redisServiceProvider: pulumi.dynamic.ResourceProvider = {
   async diff(_id: string, olds: RedisServiceOutputs, news: RedisServiceInputs) {

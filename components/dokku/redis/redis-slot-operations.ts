@@ -1,5 +1,6 @@
 import type { DokkuRunner } from "../client/dokku-runner";
 import { isAppMissing } from "../client/errors/command-errors";
+import { linkRedis, unlinkRedisIfLinked } from "./redis-service-operations";
 import {
   CLAIM_SCRIPT,
   type ClaimReply,
@@ -89,18 +90,6 @@ export async function lookupSlot(dokku: DokkuRunner, slot: { registry: string; s
   );
 }
 
-/** The apps linked to the shared service. */
-export async function redisLinks(dokku: DokkuRunner, service: string): Promise<string[]> {
-  const { stdout } = await dokku.run(["redis:links", service]);
-  return stdout.split("\n").map((line) => line.trim()).filter((line) => line !== "");
-}
-
-/** Links the shared service to the app (REDIS_URL, no DB index: the slot goes in REDIS_DB); no restart. */
-export async function linkRedis(dokku: DokkuRunner, service: string, app: string): Promise<void> {
-  if ((await redisLinks(dokku, service)).includes(app)) return;
-  await dokku.run(["redis:link", service, app, "--no-restart"]);
-}
-
 /** The app's variables for its slot: Laravel's default and cache connections both use it (keys are prefixed). */
 export function slotConfig(slot: number): Record<string, string> {
   return { REDIS_DB: String(slot), REDIS_CACHE_DB: String(slot) };
@@ -124,10 +113,4 @@ export async function detachSlot(dokku: DokkuRunner, service: string, app: strin
   } catch (error) {
     if (!isAppMissing(error)) throw error;
   }
-}
-
-/** Unlinks the shared service from the app when both still know of the link; an app already gone is fine. */
-export async function unlinkRedisIfLinked(dokku: DokkuRunner, service: string, app: string): Promise<void> {
-  if (!(await redisLinks(dokku, service)).includes(app)) return;
-  await dokku.run(["redis:unlink", service, app, "--no-restart"]);
 }
