@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { PREVIEW_DOKKU_APP_PATTERN } from "../infra/names";
 import type { PlatformSpec } from "../infra/spec";
 import { dokkuCommandLine, type DokkuTarget } from "./dokku/client";
 import { MysqlService } from "./dokku/mysql";
@@ -24,9 +25,6 @@ export interface DokkuPlatformArgs {
 
 /** Redis's own default: an environment's own service needs only Laravel's default and cache databases (0, 1). */
 const OWN_REDIS_DATABASES = 16;
-
-/** The Dokku apps previews run as: `restant-pr-<n>` (infra/names.ts). */
-const PREVIEW_APP_PATTERN = "^restant-pr-[0-9]+$";
 
 /**
  * What every environment on the Dokku server shares: the non-production Redis with a database per slot (and
@@ -126,7 +124,7 @@ export class DokkuPlatform extends pulumi.ComponentResource {
   private createWildcardCertificate(name: string): command.remote.Command | undefined {
     const { wildcard } = this.spec.tls;
     if (wildcard === undefined) return undefined;
-    const script = wildcardCertsScript({ ...wildcard, previewAppPattern: PREVIEW_APP_PATTERN });
+    const script = wildcardCertsScript({ ...wildcard, previewAppPattern: PREVIEW_DOKKU_APP_PATTERN });
     const install = cronInstallScript({
       path: WILDCARD_CERTS_PATH,
       script,

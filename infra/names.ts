@@ -89,6 +89,12 @@ export function namesForSlug(slug: string): EnvironmentNames {
   };
 }
 
+/**
+ * Every preview's Dokku app and no other (an extended regular expression, for `grep -E` on the server): the
+ * `dokkuApp` namesForSlug derives from slugForPullRequest. Branch slugs never look like `pr-<n>` (RESERVED_SLUG).
+ */
+export const PREVIEW_DOKKU_APP_PATTERN = "^restant-pr-[0-9]+$";
+
 /** The hash on the non-production Redis (database 0) that records which environment holds which logical database. */
 export const REDIS_SLOT_REGISTRY = "restant:redis-slots";
 

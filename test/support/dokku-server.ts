@@ -21,6 +21,8 @@ export interface DokkuServer {
   privateKey: string;
   /** The double's state folder (DOKKU_DOUBLE_STATE). */
   stateDir: string;
+  /** The server's $DOKKU_ROOT (apps' files, e.g. `<app>/tls/server.crt`), set for the double and for root's shell. */
+  dokkuRoot: string;
   /** Every command the double ran, in order. */
   commands(): { argv: string[]; exitCode: number; user: string }[];
   /** How many times the app restarted since the start or the last resetCounters(). */
@@ -64,15 +66,18 @@ export async function startDokkuServer(): Promise<DokkuServer> {
   const stateDir = path.join(dir, "state");
   mkdirSync(stateDir, { mode: 0o700 });
   chownSync(stateDir, dokku.uid, dokku.gid);
+  const dokkuRoot = path.join(dir, "dokku-root");
+  mkdirSync(dokkuRoot, { mode: 0o755 });
+  chownSync(dokkuRoot, dokku.uid, dokku.gid);
 
   const hostKeyFile = generateKey(path.join(dir, "ssh_host_ed25519_key"));
   const clientKeyFile = generateKey(path.join(dir, "client_ed25519_key"));
   const clientPublicKey = publicKeyOf(clientKeyFile);
-  const wrapper = writeDokkuWrapper(dir, stateDir, doubleEntry);
+  const wrapper = writeDokkuWrapper(dir, stateDir, dokkuRoot, doubleEntry);
   writeAuthorizedKeys(dir, clientKeyFile, clientPublicKey, wrapper);
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
 
-  const { sshd, port } = await startSshd(dir, hostKeyFile);
+  const { sshd, port } = await startSshd(dir, hostKeyFile, dokkuRoot);
   // A test process that exits without stop() must not leave a listening sshd behind.
   const killOnExit = () => sshd.kill("SIGTERM");
   process.once("exit", killOnExit);
@@ -86,6 +91,7 @@ export async function startDokkuServer(): Promise<DokkuServer> {
     hostKey: publicKeyOf(hostKeyFile),
     privateKey: readFileSync(clientKeyFile, "utf8"),
     stateDir,
+    dokkuRoot,
     commands: () => log.all().map(({ argv, exitCode, user }) => ({ argv, exitCode, user })),
     restarts: (app) => store.read().restarts[app] ?? 0,
     resetCounters: () => {
@@ -162,7 +168,7 @@ function publicKeyOf(privateKeyFile: string): string {
  * The server's `dokku` executable: the double under the Node running the tests, with its state folder and the test
  * services' addresses baked in (an SSH session starts with a clean environment).
  */
-function writeDokkuWrapper(dir: string, stateDir: string, doubleEntry: string): string {
+function writeDokkuWrapper(dir: string, stateDir: string, dokkuRoot: string, doubleEntry: string): string {
   const bin = path.join(dir, "bin");
   mkdirSync(bin, { mode: 0o755 });
   const exports = Object.entries(process.env)
@@ -172,6 +178,7 @@ function writeDokkuWrapper(dir: string, stateDir: string, doubleEntry: string): 
   const script = [
     "#!/bin/sh",
     `export DOKKU_DOUBLE_STATE=${shellQuote(stateDir)}`,
+    `export DOKKU_ROOT=${shellQuote(dokkuRoot)}`,
     ...exports,
     `exec ${shellQuote(process.execPath)} ${shellQuote(doubleEntry)} "$@"`,
     "",
@@ -197,11 +204,11 @@ function writeAuthorizedKeys(dir: string, clientKeyFile: string, publicKey: stri
   writeFileSync(path.join(keysDir, "root"), `${publicKey}\n`, { mode: 0o644 });
 }
 
-async function startSshd(dir: string, hostKeyFile: string): Promise<{ sshd: ChildProcess; port: number }> {
+async function startSshd(dir: string, hostKeyFile: string, dokkuRoot: string): Promise<{ sshd: ChildProcess; port: number }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
     const config = path.join(dir, "sshd_config");
-    writeFileSync(config, sshdConfig(dir, hostKeyFile, port), { mode: 0o600 });
+    writeFileSync(config, sshdConfig(dir, hostKeyFile, port, dokkuRoot), { mode: 0o600 });
     const sshd = spawn(SSHD, ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     sshd.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-4_000)));
@@ -217,7 +224,7 @@ async function startSshd(dir: string, hostKeyFile: string): Promise<{ sshd: Chil
   }
 }
 
-function sshdConfig(dir: string, hostKeyFile: string, port: number): string {
+function sshdConfig(dir: string, hostKeyFile: string, port: number, dokkuRoot: string): string {
   return [
     `Port ${port}`,
     "ListenAddress 127.0.0.1",
@@ -237,7 +244,8 @@ function sshdConfig(dir: string, hostKeyFile: string, port: number): string {
     // Providers open one connection and run their reads on parallel channels.
     "MaxSessions 64",
     "MaxStartups 64:30:128",
-    `SetEnv PATH=${path.join(dir, "bin")}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    // DOKKU_ROOT as /etc/default/dokku would set it for root's scripts (this machine has no such file).
+    `SetEnv PATH=${path.join(dir, "bin")}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin DOKKU_ROOT=${dokkuRoot}`,
     "LogLevel ERROR",
     "",
   ].join("\n");

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,7 +18,7 @@ interface Run {
 let stateDir: string;
 let workDir: string;
 
-function dokku(args: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+function dokku(args: string[], options: { stdin?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [doubleEntry, ...args], {
       cwd: workDir,
@@ -222,6 +222,32 @@ describe("letsencrypt and http-auth", () => {
     const limited = await dokku(["letsencrypt:enable", "--force", "web"]);
     expect(limited.code).toBe(1);
     expect(limited.stderr).toContain("too many certificates (5) already issued for this exact set of identifiers");
+  });
+
+  it("certs:add installs a pair from a tar on stdin or from files, refuses a bad archive as Dokku does; certs:report reads it", async () => {
+    await dokku(["apps:create", "web"]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), "certs-"));
+    try {
+      execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30", "-subj", "/CN=web.example.com", "-addext", "subjectAltName=DNS:web.example.com,DNS:www.example.com", "-keyout", path.join(dir, "server.key"), "-out", path.join(dir, "server.crt")], { stdio: "pipe" });
+      expect(JSON.parse((await dokku(["certs:report", "web", "--format", "json"])).stdout)).toMatchObject({ enabled: "false", hostnames: "" });
+      const onlyCrt = execFileSync("tar", ["-C", dir, "-cf", "-", "server.crt"]);
+      expect(await dokku(["certs:add", "web"], { stdin: onlyCrt })).toMatchObject({ code: 1, stderr: " !     Tar archive is missing .key file\n" });
+      expect((await dokku(["certs:add", "web"], { stdin: "not a tar" })).code).not.toBe(0);
+      expect(await dokku(["certs:add", "nope"], { stdin: onlyCrt })).toMatchObject({ code: 20 });
+      expect(await dokku(["certs:add", "web"], { stdin: execFileSync("tar", ["-C", dir, "-cf", "-", "server.crt", "server.key"]) })).toMatchObject({ code: 0 });
+      const report = JSON.parse((await dokku(["certs:report", "web", "--format", "json"])).stdout) as Record<string, string>;
+      expect(report).toMatchObject({ enabled: "true", hostnames: "web.example.com www.example.com", verified: "self signed", subject: "CN=web.example.com" });
+      expect(report["expires-at"]).toMatch(/ GMT$/);
+      expect(readFileSync(path.join(report.dir, "server.crt"), "utf8")).toBe(readFileSync(path.join(dir, "server.crt"), "utf8"));
+      expect(await dokku(["certs:add", "web", path.join(dir, "missing.crt"), path.join(dir, "server.key")])).toMatchObject({
+        code: 1,
+        stderr: " !     CRT file specified not found, please check file paths\n",
+      });
+      expect((await dokku(["certs:remove", "web"])).code).toBe(0);
+      expect(await dokku(["certs:remove", "web"])).toMatchObject({ code: 1, stderr: " !     An app-specific SSL endpoint is not defined\n" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("keeps only a hash of the basic-auth password", async () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hostnameFor, MAX_SLUG_LENGTH, namesForSlug, slugForBranch, slugForPullRequest } from "../../infra/names";
+import { hostnameFor, MAX_SLUG_LENGTH, namesForSlug, PREVIEW_DOKKU_APP_PATTERN, slugForBranch, slugForPullRequest } from "../../infra/names";
 import { branchStack, previewStack } from "../../infra/stacks";
 
 /** Branch names as users and attackers write them: unicode, shell syntax, control characters, long, edge dashes. */
@@ -130,5 +130,16 @@ describe("stacks CI makes", () => {
         assertValidNames(slugForPullRequest(a));
       }),
     );
+  });
+
+  it("tells every preview's Dokku app from every other environment's by the server scripts' pattern", () => {
+    const preview = new RegExp(PREVIEW_DOKKU_APP_PATTERN);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999_999_999 }), fc.string(), (pr, branch) => {
+        expect(namesForSlug(slugForPullRequest(pr)).dokkuApp).toMatch(preview);
+        if (branch.trim() !== "") expect(namesForSlug(slugForBranch(branch)).dokkuApp).not.toMatch(preview);
+      }),
+    );
+    for (const branch of ["main", "staging", "pr-7", "restant-pr-7"]) expect(namesForSlug(slugForBranch(branch)).dokkuApp).not.toMatch(preview);
   });
 });

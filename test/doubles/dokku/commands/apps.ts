@@ -1,6 +1,7 @@
 import { DokkuFailure } from "../cli/failure";
 import { parseFlags } from "../cli/flags";
 import { goJson } from "../cli/go-json";
+import { dokkuRoot, removeAppFiles } from "../state/tls-files";
 import { DokkuState } from "../state/types";
 import { assertValidAppName, existingApp } from "./app-rules";
 import { CommandHandler } from "./context";
@@ -50,6 +51,7 @@ const destroy: CommandHandler = async (context) => {
     context.console.info1(`Destroying ${app} (including all add-ons)`);
     removeApp(state, app);
   });
+  removeAppFiles(dokkuRoot(context.env, context.store), app);
 };
 
 export function removeApp(state: DokkuState, app: string): void {

@@ -1,5 +1,7 @@
 import { DokkuFailure } from "../cli/failure";
 import { appsToReport, parseReportArgs, printReport } from "../cli/report";
+import { obtainCertificate, LegoFailure } from "../services/fake-acme";
+import { dokkuRoot, installCertificate, installedCertificate, removeTls, sha256, writeLetsEncryptCopy } from "../state/tls-files";
 import { AppState, DokkuState } from "../state/types";
 import { existingAppFromShell } from "./app-rules";
 import { CommandHandler } from "./context";
@@ -21,10 +23,23 @@ function appDomains(target: AppState): string[] {
   return target.domains.filter((domain) => domain !== "_");
 }
 
-/** fn-letsencrypt-is-active: the installed certificate is the one issued for the app's first domain. */
-function isActive(target: AppState): boolean {
+/**
+ * fn-letsencrypt-is-active: SSL is on for the app and its installed certificate is the one issued for its first
+ * domain (compared by hash, so a certificate added by hand with certs:add, or removed, makes it inactive).
+ */
+function isActive(target: AppState, root: string, app: string): boolean {
   const certificate = target.letsencrypt.certificate;
-  return certificate !== undefined && certificate.domains[0] === appDomains(target)[0];
+  const installed = installedCertificate(root, app);
+  return certificate !== undefined && certificate.domains[0] === appDomains(target)[0] && installed !== undefined && sha256(installed) === certificate.sha256;
+}
+
+/** The plugin's docker.env: `dns-provider-<VAR>` properties, global first, the app's over them. */
+function providerEnv(state: DokkuState, target: AppState): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const properties of [state.letsencryptGlobal, target.letsencrypt.properties]) {
+    for (const [key, value] of Object.entries(properties)) if (key.startsWith("dns-provider-")) env[key.slice("dns-provider-".length)] = value;
+  }
+  return env;
 }
 
 /**
@@ -32,7 +47,8 @@ function isActive(target: AppState): boolean {
  * domains and an e-mail address; a wildcard needs a DNS provider (DNS-01); a sixth certificate for the same names
  * within a week fails as Let's Encrypt's rate limit does.
  */
-const enable: CommandHandler = async ({ args, store, console }) => {
+const enable: CommandHandler = async ({ args, store, console, env }) => {
+  const root = dokkuRoot(env, store);
   const force = args.includes("--force") || args.includes("-f");
   const [app] = args.filter((arg) => arg !== "--force" && arg !== "-f");
   await store.update((state) => {
@@ -50,7 +66,11 @@ const enable: CommandHandler = async ({ args, store, console }) => {
     const now = Date.now();
     const certificate = target.letsencrypt.certificate;
     const grace = Number(property(state, target, "graceperiod") || DEFAULT_GRACE_PERIOD_S) * 1000;
-    if (!force && certificate && isActive(target) && certificate.expiresAt * 1000 - grace > now) {
+    // fn-letsencrypt-needs-issue: active, issued under the same lego configuration (names, server, e-mail, DNS
+    // provider and its variables, lego options: the config hash), and not yet in the grace period.
+    const settings = ["server", "email", "dns-provider", "lego-args", "lego-docker-options"].map((key) => property(state, target, key));
+    const configHash = sha256(JSON.stringify([domains, settings, providerEnv(state, target)]));
+    if (!force && certificate && isActive(target, root, app) && certificate.configHash === configHash && certificate.expiresAt * 1000 - grace > now) {
       console.info1(`Certificate is still valid for ${app}, skipping certificate request`);
       console.info1("Pass --force to letsencrypt:enable to request a new certificate anyway");
       return;
@@ -70,18 +90,36 @@ const enable: CommandHandler = async ({ args, store, console }) => {
       console.warn("Failed to setup letsencrypt");
       throw DokkuFailure.of("Check log output for further information on failure");
     }
+    const dnsProvider = property(state, target, "dns-provider");
+    console.info1(`Getting letsencrypt certificate for ${app} via ${dnsProvider ? "DNS-01" : "HTTP-01"}`);
+    let issued;
+    try {
+      issued = obtainCertificate({ domains, dnsProvider, providerEnv: providerEnv(state, target), dockerOptions: property(state, target, "lego-docker-options") });
+    } catch (error) {
+      if (!(error instanceof LegoFailure)) throw error;
+      console.verbose(error.message);
+      console.info1("Certificate retrieval failed!");
+      console.warn("Failed to setup letsencrypt");
+      throw DokkuFailure.of("Check log output for further information on failure");
+    }
+    console.info1("Certificate retrieved successfully.");
+    // fn-letsencrypt-symlink-certs: certs:add, then the plugin's own copy it compares with later.
+    installCertificate(root, app, issued.crt, issued.key);
+    writeLetsEncryptCopy(root, app, issued.crt);
     state.certificateIssuances.push({ domains: key.split(" "), at: now });
     const issuedAt = Math.floor(now / 1000);
-    target.letsencrypt.certificate = { domains, issuedAt, expiresAt: issuedAt + CERTIFICATE_LIFETIME_S };
+    target.letsencrypt.certificate = { domains, issuedAt, expiresAt: issuedAt + CERTIFICATE_LIFETIME_S, sha256: sha256(issued.crt), configHash };
     console.info1("Done");
   });
 };
 
-const disable: CommandHandler = async ({ args, store, console }) => {
+/** letsencrypt:disable app — forgets the certificate and removes the app's SSL files (the plugin runs certs:remove). */
+const disable: CommandHandler = async ({ args, store, console, env }) => {
   await store.update((state) => {
     const target = existingAppFromShell(state, args[0]);
     console.info1("Disabling letsencrypt for app");
     delete target.letsencrypt.certificate;
+    removeTls(dokkuRoot(env, store), args[0]);
     console.info1("Done");
   });
 };
@@ -102,7 +140,7 @@ const set: CommandHandler = async ({ args, store }) => {
   });
 };
 
-function reportFlags(state: DokkuState, target: AppState): Record<string, string> {
+function reportFlags(state: DokkuState, target: AppState, active: boolean): Record<string, string> {
   const computedServer = property(state, target, "server");
   const server = (name: string) =>
     !name || name === "default"
@@ -113,7 +151,7 @@ function reportFlags(state: DokkuState, target: AppState): Record<string, string
   const p = target.letsencrypt.properties;
   const g = state.letsencryptGlobal;
   return {
-    "--letsencrypt-active": String(isActive(target)),
+    "--letsencrypt-active": String(active),
     "--letsencrypt-autorenew": "false",
     "--letsencrypt-computed-dns-provider": property(state, target, "dns-provider"),
     "--letsencrypt-global-dns-provider": g["dns-provider"] ?? "",
@@ -138,16 +176,20 @@ function reportFlags(state: DokkuState, target: AppState): Record<string, string
 }
 
 /** letsencrypt:report [app] [--format json] [--letsencrypt-active…] — JSON keys without the `letsencrypt-` prefix. */
-const report: CommandHandler = ({ args, store, console }) => {
+const report: CommandHandler = ({ args, store, console, env }) => {
   const { app, format, infoFlag } = parseReportArgs(args);
   const state = store.read();
+  const root = dokkuRoot(env, store);
   const shape = { reportType: "letsencrypt", trimPrefix: true, emitLegacyPrefix: false, jqOrder: true };
-  for (const name of appsToReport(state.apps, app, console)) printReport(console, shape, reportFlags(state, existingAppFromShell(state, name)), format, infoFlag);
+  for (const name of appsToReport(state.apps, app, console)) {
+    const target = existingAppFromShell(state, name);
+    printReport(console, shape, reportFlags(state, target, isActive(target, root, name)), format, infoFlag);
+  }
 };
 
 /** letsencrypt:active app — prints true or false. */
-const active: CommandHandler = ({ args, store, console }) => {
-  console.log(String(isActive(existingAppFromShell(store.read(), args[0]))));
+const active: CommandHandler = ({ args, store, console, env }) => {
+  console.log(String(isActive(existingAppFromShell(store.read(), args[0]), dokkuRoot(env, store), args[0])));
 };
 
 export const letsencryptCommands: Record<string, CommandHandler> = {

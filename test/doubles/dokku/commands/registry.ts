@@ -1,4 +1,5 @@
 import { appsCommands } from "./apps";
+import { certsCommands } from "./certs";
 import { configCommands } from "./config";
 import { connectCommands } from "./connect";
 import { CommandHandler } from "./context";
@@ -18,6 +19,7 @@ export const commands: Record<string, CommandHandler> = {
   ...psCommands,
   ...gitCommands,
   ...letsencryptCommands,
+  ...certsCommands,
   ...httpAuthCommands,
   ...mysqlCommands,
   ...redisCommands,

@@ -15,7 +15,8 @@ export interface AppState {
   source?: { repository: string; ref: string; at: number; built: boolean };
   letsencrypt: {
     properties: Record<string, string>;
-    certificate?: { domains: string[]; issuedAt: number; expiresAt: number };
+    /** The last certificate issued for the app; its files are under $DOKKU_ROOT/<app>/tls (state/tls-files.ts). */
+    certificate?: { domains: string[]; issuedAt: number; expiresAt: number; sha256: string; configHash: string };
   };
   httpAuth: {
     enabled: boolean;
