@@ -105,20 +105,43 @@ export class DokkuRuntime extends pulumi.ComponentResource {
   }
 
   /**
-   * `git:sync --build` of the environment's ref, again whenever the ref (a commit in CI) changes. Dokku's deploy runs
-   * the app's health checks before it switches traffic and exits non-zero when they fail, so a failed check fails
-   * the update while the old containers keep serving.
+   * `git:sync --build` of the environment's commit (CI's `restant:commit`), again exactly when the commit (or where it
+   * is fetched from) changes. Dokku's deploy runs the app's health checks before it switches traffic and exits non-zero
+   * when they fail, so a failed check fails the update while the old containers keep serving.
    */
   private deploy(name: string): command.remote.Command {
     const { deploy, names } = this.spec;
+    const source = this.cloneSource(name);
     return serverCommand(
       `${name}-deploy`,
       {
         target: this.target,
-        create: dokkuCommandLine(["git:sync", "--build", names.dokkuApp, deploy.repository, deploy.ref], this.target.user),
-        triggers: [deploy.repository, deploy.ref],
+        create: dokkuCommandLine(["git:sync", "--build", names.dokkuApp, deploy.repository, deploy.commit ?? deploy.ref], this.target.user),
+        triggers: [deploy.repository, deploy.ref, deploy.commit ?? ""],
       },
-      { parent: this, dependsOn: [this.app, this.database, this.redis, ...(this.basicAuth ? [this.basicAuth] : [])] },
+      {
+        parent: this,
+        dependsOn: [this.app, this.database, this.redis, ...(this.basicAuth ? [this.basicAuth] : []), ...(source ? [source] : [])],
+      },
+    );
+  }
+
+  /**
+   * A preview's first `git:sync` clones, and a clone holds only branches and tags: a fork's commit lives under
+   * `refs/pull/<n>/head` alone. Cloning a branch of this repository first makes every deploy a fetch, which Dokku
+   * does as a mirror fetch (every ref, `refs/pull/*` included), so the deploy can check out the PR's commit.
+   */
+  private cloneSource(name: string): command.remote.Command | undefined {
+    const { deploy, names } = this.spec;
+    if (deploy.cloneFirst === undefined) return undefined;
+    return serverCommand(
+      `${name}-source`,
+      {
+        target: this.target,
+        create: dokkuCommandLine(["git:sync", names.dokkuApp, deploy.repository, deploy.cloneFirst], this.target.user),
+        triggers: [deploy.repository],
+      },
+      { parent: this, dependsOn: [this.app] },
     );
   }
 

@@ -36,6 +36,8 @@ export function laravelConfig(parts: LaravelConfigParts): Record<string, pulumi.
     vars.SENTRY_LARAVEL_DSN = parts.sentryDsn;
     vars.SENTRY_ENVIRONMENT = spec.names.sentryEnvironment;
     vars.SENTRY_TRACES_SAMPLE_RATE = String(spec.sentry.tracesSampleRate);
+    // The release CI registers in Sentry after the up is the same commit, so events point at the deployed code.
+    if (spec.deploy.commit !== undefined) vars.SENTRY_RELEASE = spec.deploy.commit;
   }
   if (spec.flagsmith && parts.flagsmithServerKey) {
     vars.FLAGSMITH_ENVIRONMENT_KEY = parts.flagsmithServerKey;

@@ -69,8 +69,14 @@ export interface EnvironmentSpec {
   redis: RedisSpec;
   /** Let's Encrypt for this hostname (HTTP-01), or the platform's DNS-01 wildcard certificate installed on the app. */
   tls: { mode: "per-host" } | { mode: "wildcard"; holderApp: string };
-  /** What the app is deployed from: `git:sync --build` of this ref whenever it changes. */
-  deploy: { repository: string; ref: string };
+  /**
+   * What the app is deployed from: `git:sync --build` of `commit` (else `ref`'s head) again whenever either changes.
+   * `ref` is where the commit lives: the branch, or for a preview always `refs/pull/<n>/head` (its head branch's name
+   * may not exist in this repository). `commit` is the SHA CI validated (`restant:commit`), which is also the
+   * app's SENTRY_RELEASE and the Sentry release CI registers. `cloneFirst`: a branch Dokku clones before the first
+   * deploy, because only its later fetches (a mirror fetch) bring in `refs/pull/*`, where a fork's commits live.
+   */
+  deploy: { repository: string; ref: string; commit?: string; cloneFirst?: string };
   /** A GitHub deployment environment named after the stack; production requires reviewers and deploys only from main. */
   github?: {
     repository: string;
@@ -194,7 +200,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       config.kind === "preview" && config.tls.previews === "wildcard"
         ? { mode: "wildcard", holderApp: config.tls.wildcardApp }
         : { mode: "per-host" },
-    deploy: { repository: config.gitRepository, ref: deployRefOf(config, branch) },
+    deploy: deployOf(config, branch),
     ...(config.sentry
       ? {
           sentry: {
@@ -253,15 +259,21 @@ function monitoringOf(
 }
 
 /**
- * What `git:sync` deploys: the commit CI pushed, else the branch by name — which Dokku can only be given as one plain
- * word (it splits git commands on whitespace and never unquotes them); a preview whose branch is not one deploys its
- * pull request's head (`refs/pull/<n>/head`, fetched by Dokku's mirror fetch). kind-rules refuses the rest.
+ * What `git:sync` deploys: the commit CI validated (`restant:commit`) fetched from its ref. A preview's ref is always its
+ * pull request's head (`refs/pull/<n>/head`), never its branch by name. Without a commit (a hand-run `up`) the ref's
+ * head is deployed, and a branch can then only be given to Dokku as one plain word (it splits git commands on
+ * whitespace and never unquotes them): kind-rules refuses the rest.
  */
-export function deployRefOf(config: StackConfig, branch: string): string {
-  if (config.commit !== undefined) return config.commit;
-  if (PLAIN_GIT_REF.test(branch)) return branch;
-  if (config.kind === "preview" && config.pr !== undefined) return `refs/pull/${config.pr}/head`;
-  throw new Error("internal: specOf called with a branch kindRuleProblems should have refused without restant:commit");
+export function deployOf(config: StackConfig, branch: string): EnvironmentSpec["deploy"] {
+  const commit = config.commit !== undefined ? { commit: config.commit } : {};
+  if (config.kind === "preview" && config.pr !== undefined) {
+    // The production branch exists in this repository by definition: Dokku clones it, then fetches the PR's commit.
+    return { repository: config.gitRepository, ref: `refs/pull/${config.pr}/head`, ...commit, cloneFirst: DEFAULT_BRANCH.production! };
+  }
+  if (config.commit === undefined && !PLAIN_GIT_REF.test(branch)) {
+    throw new Error("internal: specOf called with a branch kindRuleProblems should have refused without restant:commit");
+  }
+  return { repository: config.gitRepository, ref: branch, ...commit };
 }
 
 /** Production and staging link their own service; every other environment claims a slot on the non-production one. */

@@ -1,6 +1,6 @@
 // CI entry point for long-lived branches: `node build/scripts/deploy.js` in the deploy workflow.
 // A push to main deploys production, to staging staging, to a branch in RESTANT_LONG_LIVED_BRANCHES its stack.
-// Exit codes: 0 deployed or nothing to deploy, 1 the up failed.
+// Exit codes: 0 deployed or nothing to deploy, 1 the up failed, 2 a branch git would refuse (naming restant:branch).
 import { BranchDeploy } from "./lifecycle/branch-deploy";
 import { depsFromEnv, runMain, summarize } from "./lifecycle/cli-runtime";
 import { deployTargetFromEvent, readEvent } from "./lifecycle/github-event";

@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseArgs({
-      args: argv,
+      args: branchAfterDashes(argv),
       allowPositionals: true,
       options: { branch: { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean" } },
     });
@@ -46,6 +46,16 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * `--branch -- <name>` gives a name that begins with a dash, as `--branch=<name>` does: the name then reaches the
+ * branch check, which refuses it naming restant:branch (exit 2), rather than being taken for an option.
+ */
+function branchAfterDashes(argv: readonly string[]): string[] {
+  const at = argv.indexOf("--branch");
+  if (at < 0 || argv[at + 1] !== "--" || argv[at + 2] === undefined) return [...argv];
+  return [...argv.slice(0, at), `--branch=${argv[at + 2]}`, ...argv.slice(at + 3)];
 }
 
 function usage(problem: string | undefined, code = 64): number {

@@ -1,7 +1,8 @@
 // CI entry point for PR previews: `node build/scripts/preview.js` in the preview and cleanup workflows.
 // Reads the event (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH) and does what it asks: /preview, /update, /destroy, the
 // `preview` label, a push to a PR with a preview, the PR closing, or a dispatch from the queue.
-// Exit codes: 0 done (including refused, queued, paused, ignored), 1 a failed up or a destroy that left the stack.
+// Exit codes: 0 done (including refused, queued, paused, ignored), 1 a failed up or a destroy that left the stack,
+// 2 a head branch git would refuse (naming restant:branch; nothing is made).
 import { depsFromEnv, runMain, summarize } from "./lifecycle/cli-runtime";
 import { previewCommandFromEvent, readEvent } from "./lifecycle/github-event";
 import { FAILING_OUTCOMES, PreviewLifecycle } from "./lifecycle/preview-lifecycle";

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { cronScheduleProblem } from "./cron-schedule";
+import { gitBranchNameProblem } from "./git-ref";
 
 /**
  * The schema of every stack's `restant:*` config, one for all kinds. Each field's message says what is allowed, so
@@ -224,8 +226,11 @@ export const databaseSchema = z.strictObject(
   {
     snapshotService: serviceName("the dokku-mysql service holding the master snapshot").default("restant-snapshot"),
     refreshSchedule: z
-      .string()
-      .regex(/^(\S+\s+){4}\S+$/, { error: 'must be a five-field cron schedule such as "17 3 * * 0" (Sundays 03:17)' })
+      .string({ error: 'must be a five-field cron schedule such as "17 3 * * 0" (Sundays 03:17)' })
+      .superRefine((schedule, ctx) => {
+        const problem = cronScheduleProblem(schedule);
+        if (problem) ctx.addIssue({ code: "custom", message: `${problem}; e.g. "17 3 * * 0" (Sundays 03:17)` });
+      })
       .default("17 3 * * 0"),
   },
   { error: "must be an object { snapshotService, refreshSchedule }" },
@@ -252,7 +257,10 @@ export const stackConfigSchema = z.strictObject({
     .string({ error: "must be the git branch the environment runs" })
     .min(1, { error: "must not be empty (the git branch the environment runs)" })
     .max(255, { error: "must be at most 255 characters (git's limit for a branch name)" })
-    .refine((b) => !b.includes("\0"), { error: "must not contain a NUL character" })
+    .superRefine((branch, ctx) => {
+      const problem = branch.length > 0 ? gitBranchNameProblem(branch) : undefined;
+      if (problem) ctx.addIssue({ code: "custom", message: `${problem} (the git branch the environment runs)` });
+    })
     .optional(),
   pr: wholeNumber(1, 999_999_999, "the pull request number").optional(),
   zone: dnsName("the Cloudflare zone"),

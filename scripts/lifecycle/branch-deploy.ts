@@ -24,7 +24,8 @@ export class BranchDeploy {
     const longLived = target.branch === "main" || target.branch === "staging" || settings.longLivedBranches.includes(target.branch);
     if (!longLived) return { outcome: "ignored", detail: `${target.branch} is not a long-lived branch` };
 
-    const plan = branchStack(target.branch);
+    // The pushed commit is the commit deployed (restant:commit), the app's SENTRY_RELEASE and the release registered below.
+    const plan = branchStack(target.branch, target.sha);
     await engine.prepare(plan);
     let outputs;
     try {

@@ -1,4 +1,5 @@
 import { appendFileSync } from "node:fs";
+import { StackConfigError } from "../../infra/config/problems";
 import { AutomationStackEngine } from "./automation-stack-engine";
 import { systemClock } from "./clock";
 import type { LifecycleDeps } from "./lifecycle-deps";
@@ -63,11 +64,18 @@ export function summarize(env: NodeJS.ProcessEnv, markdown: string): void {
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
 }
 
-/** Runs a script's main and turns its result into the process's exit code; errors print without a stack of secrets. */
+/**
+ * Runs a script's main and turns its result into the process's exit code; errors print without a stack of secrets.
+ * Bad input (a branch git would refuse, bad stack config) exits 2 with the problems, each naming its key.
+ */
 export function runMain(name: string, main: () => Promise<number>): void {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
+      if (error instanceof StackConfigError) {
+        process.stderr.write(`${name}: ${error.message}\n`);
+        process.exit(2);
+      }
       process.stderr.write(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exit(1);
     },

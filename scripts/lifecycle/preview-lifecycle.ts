@@ -1,3 +1,4 @@
+import { slugForPullRequest } from "../../infra/names";
 import { previewStack, type StackPlan } from "../../infra/stacks";
 import { CircuitBreaker } from "./circuit-breaker";
 import type { PreviewCommand } from "./github-event";
@@ -112,8 +113,9 @@ export class PreviewLifecycle {
 
   private async deploy(command: Exclude<PreviewCommand, { kind: "ignore" | "destroy" }>, pr: PullRequest): Promise<PreviewResult> {
     const { engine, github } = this.deps;
-    const plan = previewStack(pr.number, pr.headRef);
     const sha = command.trigger === "push" ? command.sha : pr.headSha;
+    // The commit checked here is the commit deployed: restant:commit, fetched from refs/pull/<n>/head.
+    const plan = previewStack(pr.number, pr.headRef, sha);
     const moved = stillWanted(pr, pr.number, sha, "at the start");
     if (moved) return moved;
 
@@ -250,7 +252,8 @@ export class PreviewLifecycle {
 
   private async destroy(pr: PullRequest, reason?: string): Promise<PreviewResult> {
     const { engine, github, clock, settings } = this.deps;
-    const stack = previewStack(pr.number, pr.headRef).stack;
+    // By number alone: a preview is removable whatever its head branch is called.
+    const stack = slugForPullRequest(pr.number);
     await github.removeLabel(pr.number, settings.labels.queued);
     // Wanted no more: later pushes must not bring it back (a closed PR keeps its labels, harmlessly).
     if (pr.state === "open") await github.removeLabel(pr.number, settings.labels.preview);

@@ -77,7 +77,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
   it("deploys the environment's ref with git:sync --build as a safe remote command, after data, slot and auth", () => {
     const deploy = one(results.pr7!, COMMAND, "restant-runtime-deploy");
     expect(deploy.inputs).toMatchObject({
-      create: "git:sync --build restant-pr-7 https://github.com/restant/restant.git x",
+      create: "git:sync --build restant-pr-7 https://github.com/restant/restant.git refs/pull/7/head",
       logging: "none",
       addPreviousOutputInEnv: false,
     });
@@ -85,7 +85,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     expect((deploy.revealedInputs.connection as Record<string, unknown>).hostKey).toMatch(/^ssh-ed25519 /);
     expect((deploy.revealedInputs.connection as Record<string, unknown>).privateKey).toBeUndefined();
     const dependsOn = deploy.options.dependsOn.join(" ");
-    for (const part of ["restant-runtime-app", "restant-runtime-database", "restant-runtime-redis-slot", "restant-runtime-basic-auth"]) {
+    for (const part of ["restant-runtime-app", "restant-runtime-database", "restant-runtime-redis-slot", "restant-runtime-basic-auth", "restant-runtime-source"]) {
       expect(dependsOn).toContain(part);
     }
     expect(one(results.production!, COMMAND, "restant-runtime-deploy").inputs.create).toBe(
@@ -93,8 +93,37 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     );
   });
 
+  it("deploys a preview from refs/pull/<n>/head at CI's commit, never its head branch by name, after cloning a branch of the repository", async () => {
+    const sha = "0123456789abcdef0123456789abcdef01234567";
+    const forkNamedMain = await plan({ stack: "pr-7", branch: "main" }, { "restant:commit": sha });
+    const deploy = one(forkNamedMain, COMMAND, "restant-runtime-deploy");
+    expect(deploy.inputs.create).toBe(`git:sync --build restant-pr-7 https://github.com/restant/restant.git ${sha}`);
+    expect(deploy.inputs.triggers).toEqual(["https://github.com/restant/restant.git", "refs/pull/7/head", sha]);
+    // Dokku's first sync clones (branches only); later ones mirror-fetch refs/pull/*, where a fork's commit lives.
+    const source = one(forkNamedMain, COMMAND, "restant-runtime-source");
+    expect(source.inputs.create).toBe("git:sync restant-pr-7 https://github.com/restant/restant.git main");
+    expect(deploy.options.dependsOn.join(" ")).toContain("restant-runtime-source");
+    expect(resourcesOfType(results.production!, COMMAND).map((r) => r.name)).not.toContain("restant-runtime-source");
+    // A head branch named like another PR's ref changes nothing: it is refused before any config is made.
+    await expect(plan({ stack: "pr-7", branch: "refs/pull/8/head" })).rejects.toThrow(/restant:branch.*not a full ref/s);
+  });
+
+  it("gives the app SENTRY_RELEASE = the deployed commit, changing exactly when the commit does", async () => {
+    const sentry = { "restant:sentry": JSON.stringify({ organization: "restant", project: "laravel" }) };
+    const [a, b] = ["a".repeat(40), "b".repeat(40)];
+    const atA = await plan({ stack: "staging" }, { ...sentry, "restant:commit": a });
+    const atB = await plan({ stack: "staging" }, { ...sentry, "restant:commit": b });
+    expect((one(atA, APP).revealedInputs.config as Record<string, string>).SENTRY_RELEASE).toBe(a);
+    expect((one(atB, APP).revealedInputs.config as Record<string, string>).SENTRY_RELEASE).toBe(b);
+    expect(one(atA, COMMAND, "restant-runtime-deploy").inputs.triggers).not.toEqual(one(atB, COMMAND, "restant-runtime-deploy").inputs.triggers);
+    const again = await plan({ stack: "staging" }, { ...sentry, "restant:commit": a });
+    expect(one(again, COMMAND, "restant-runtime-deploy").inputs).toEqual(one(atA, COMMAND, "restant-runtime-deploy").inputs);
+    const withoutCommit = await plan({ stack: "staging" }, sentry);
+    expect((one(withoutCommit, APP).revealedInputs.config as Record<string, string>).SENTRY_RELEASE).toBeUndefined();
+  });
+
   it("deploys a preview whose branch Dokku cannot take by name from its pull request's head, and asks branches for a commit", async () => {
-    const odd = await plan({ stack: "pr-7", branch: "feat/Ünïcode $(rm -rf /)" });
+    const odd = await plan({ stack: "pr-7", branch: "feat/Ünïcode;$(rm${IFS}-rf${IFS}/)" });
     expect(one(odd, COMMAND, "restant-runtime-deploy").inputs.create).toBe(
       "git:sync --build restant-pr-7 https://github.com/restant/restant.git refs/pull/7/head",
     );
@@ -139,7 +168,8 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     const refresh = one(platform, COMMAND, "restant-dokku-snapshot-refresh");
     expect(refresh.inputs.create).toBe("sh -s");
     expect(String(refresh.revealedInputs.stdin)).toContain("17 3 * * 0 root /usr/local/sbin/restant-snapshot-refresh");
-    expect(String(refresh.revealedInputs.stdin)).toContain("mysql:export restant-main");
+    expect(String(refresh.revealedInputs.stdin)).toContain("source_service=restant-main\n");
+    expect(String(refresh.revealedInputs.stdin)).toContain('dokku mysql:export "$source_service"');
 
     const withTls = await plan({ stack: "platform" }, { "restant:tls": JSON.stringify({ email: "ops@example.com", previews: "wildcard" }) });
     expect(one(withTls, COMMAND, "restant-dokku-letsencrypt-email").inputs.create).toBe("letsencrypt:set --global email ops@example.com");

@@ -13,7 +13,7 @@ describe("the policies over the real program", () => {
     [{ stack: "production" }],
     [{ stack: "staging" }],
     [{ stack: "platform" }],
-    [{ stack: "pr-7", branch: "feat/Ünïcode $(rm -rf /)" }],
+    [{ stack: "pr-7", branch: "feat/Ünïcode;$(rm${IFS}-rf${IFS}/)" }],
     [{ stack: "pr-8", branch: "main" }],
   ])("passes %j with no mandatory violation", async (request) => {
     const result = await plan(request);

@@ -10,8 +10,8 @@ describe("the program under mocks", () => {
     results.production = await plan({ stack: "production" });
     results.staging = await plan({ stack: "staging" });
     results.platform = await plan({ stack: "platform" });
-    results.pr7 = await plan({ stack: "pr-7", branch: "feat/Ünïcode $(rm -rf /)" });
-    results.pr8 = await plan({ stack: "pr-8", branch: "feat/Ünïcode $(rm -rf /)" });
+    results.pr7 = await plan({ stack: "pr-7", branch: "feat/Ünïcode;$(rm${IFS}-rf${IFS}/)" });
+    results.pr8 = await plan({ stack: "pr-8", branch: "feat/Ünïcode;$(rm${IFS}-rf${IFS}/)" });
   });
 
   it("gives production and staging their hostnames and records pointing at the runtime host", () => {

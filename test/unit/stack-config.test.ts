@@ -62,6 +62,16 @@ const BAD: [string, [string, Raw], string, RegExp][] = [
   ["preview limit too high", staging({ "restant:previewLimit": "40" }), "restant:previewLimit", /at most 15/],
   ["hostname label too long", ["main", { ...stackConfig("production"), "restant:kind": "production", "restant:hostnameTemplate": `${"x".repeat(60)}-{slug}.{zone}` }], "restant:hostnameTemplate", /not a valid hostname/],
   ["empty branch", ["staging", { ...stackConfig("staging"), "restant:branch": "" }], "restant:branch", /must not be empty/],
+  ["branch that is an option", ["staging", { ...stackConfig("staging"), "restant:branch": "--help" }], "restant:branch", /must not begin with '-'/],
+  ["branch holding a range", ["staging", { ...stackConfig("staging"), "restant:branch": "a..b" }], "restant:branch", /must not contain '\.\.'/],
+  ["branch that is a full ref", preview({ "restant:branch": "refs/pull/8/head" }), "restant:branch", /not a full ref/],
+  ["branch git refuses", ["staging", { ...stackConfig("staging"), "restant:branch": "feat/x.lock" }], "restant:branch", /check-ref-format/],
+  ["cron macro", staging({ "restant:database": json({ refreshSchedule: "@hourly root touch /tmp/x #" }) }), "restant:database.refreshSchedule", /@-macro/],
+  ["cron comment", staging({ "restant:database": json({ refreshSchedule: "17 3 * * 0 #" }) }), "restant:database.refreshSchedule", /'#'/],
+  ["cron sixth field", staging({ "restant:database": json({ refreshSchedule: "17 3 * * 0 root" }) }), "restant:database.refreshSchedule", /exactly 5 fields/],
+  ["cron newline", staging({ "restant:database": json({ refreshSchedule: "17 3 * * 0\n* * * * * root id" }) }), "restant:database.refreshSchedule", /one line/],
+  ["cron minute out of range", staging({ "restant:database": json({ refreshSchedule: "61 3 * * 0" }) }), "restant:database.refreshSchedule", /minute field "61": 61 is outside 0-59/],
+  ["cron Quartz extension", staging({ "restant:database": json({ refreshSchedule: "0 0 L * ?" }) }), "restant:database.refreshSchedule", /day-of-month field "L"/],
 ];
 
 describe("bad stack config", () => {
@@ -89,7 +99,7 @@ describe("bad stack config", () => {
 
   it("accepts every shipped stack and synthesized previews and branches", () => {
     for (const stack of ["production", "staging", "platform"]) expect(problemsOf(stack, stackConfig(stack))).toEqual([]);
-    expect(problemsOf("pr-7", stackConfig("pr-7", previewStack(7, "feat/Ünïcode $(rm -rf /)").config))).toEqual([]);
+    expect(problemsOf("pr-7", stackConfig("pr-7", previewStack(7, "feat/Ünïcode;$(rm${IFS}-rf${IFS}/)").config))).toEqual([]);
   });
 
   it("leaves other namespaces to their providers", () => {

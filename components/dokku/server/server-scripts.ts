@@ -1,3 +1,4 @@
+import { cronScheduleProblem } from "../../../infra/config/cron-schedule";
 import { dokkuCommandLine } from "../client/command-line";
 
 /**
@@ -34,8 +35,12 @@ export function snapshotRefreshScript(options: { source: string; snapshot: strin
     "SET @q = IF(@tables IS NULL, 'DO 0', CONCAT('DROP TABLE ', @tables)); PREPARE s FROM @q; EXECUTE s; DEALLOCATE PREPARE s;",
   ].join("\n");
   return `#!/bin/sh
-# Installed by the restant platform stack (Pulumi): refreshes the master snapshot ${options.snapshot} from ${options.source}.
+# Installed by the restant platform stack (Pulumi): refreshes the master snapshot from production's database.
 set -eu
+
+# The service names are data: quoted once here, then only ever expanded inside double quotes.
+source_service=${shellWord(options.source)}
+snapshot_service=${shellWord(options.snapshot)}
 
 exec 9>/run/lock/restant-snapshot-refresh.lock
 if ! flock -n 9; then
@@ -47,23 +52,26 @@ dump="$(mktemp /var/tmp/restant-snapshot.XXXXXX)"
 trap 'rm -f "$dump"' EXIT
 
 # A consistent export (mysqldump --single-transaction); its exit status is the dump's.
-${dokku("mysql:export", options.source)} >"$dump"
+dokku mysql:export "$source_service" >"$dump"
 if ! tail -n 1 "$dump" | grep -q '^-- Dump completed'; then
-  echo "restant-snapshot-refresh: the export of ${options.source} is incomplete; the snapshot is unchanged" >&2
+  echo "restant-snapshot-refresh: the export of $source_service is incomplete; the snapshot is unchanged" >&2
   exit 1
 fi
 
-${dokku("mysql:connect", options.snapshot)} <<'SQL'
+dokku mysql:connect "$snapshot_service" <<'SQL'
 ${dropAll}
 SQL
-${dokku("mysql:import", options.snapshot)} <"$dump"
-echo "restant-snapshot-refresh: ${options.snapshot} refreshed from ${options.source} ($(wc -c <"$dump") bytes)"
+dokku mysql:import "$snapshot_service" <"$dump"
+echo "restant-snapshot-refresh: $snapshot_service refreshed from $source_service ($(wc -c <"$dump") bytes)"
 `;
 }
 
 /** Installs a script and its cron entry; run as root with `sh -s` and this text on stdin. */
 export function cronInstallScript(options: { path: string; script: string; cronPath: string; schedule: string; log: string }): string {
-  const cronLine = `${options.schedule} root ${options.path} >>${options.log} 2>&1`;
+  // A cron line cannot quote its schedule: the schedule is checked field by field instead (restant:database.refreshSchedule).
+  const problem = cronScheduleProblem(options.schedule);
+  if (problem) throw new Error(`cron schedule for ${options.path}: ${problem}`);
+  const cronLine = `${options.schedule} root ${shellWord(options.path)} >>${shellWord(options.log)} 2>&1`;
   return `#!/bin/sh
 set -eu
 umask 022
@@ -96,7 +104,7 @@ export function cronRemoveScript(options: { path: string; cronPath: string }): s
 export function wildcardCertsScript(options: { holderApp: string; domain: string; cloudflareTokenFile: string; previewAppPattern: string }): string {
   const holder = shellWord(options.holderApp);
   return `#!/bin/sh
-# Installed by the restant platform stack (Pulumi): one DNS-01 wildcard certificate (${options.domain}) for all previews.
+# Installed by the restant platform stack (Pulumi): one DNS-01 wildcard certificate for all previews.
 set -eu
 
 holder=${holder}

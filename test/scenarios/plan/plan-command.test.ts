@@ -20,7 +20,7 @@ function runPlan(nodeArgs: string[]) {
 
 describe("npm run plan", () => {
   it("prints a preview's JSON plan with names derived once and secrets masked", () => {
-    const run = planCommandAsReadmeSays("pr-7", "--branch", "feat/Ünïcode $(rm -rf /)", "--json");
+    const run = planCommandAsReadmeSays("pr-7", "--branch", "feat/Ünïcode;$(rm${IFS}-rf${IFS}/)", "--json");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const plan = JSON.parse(run.stdout) as {
@@ -59,6 +59,23 @@ describe("npm run plan", () => {
     } finally {
       rmSync(file);
     }
+  });
+
+  it("exits 2 naming restant:branch for a branch git would refuse, never with a stack trace", () => {
+    for (const args of [["--branch", "--", "-n"], ["--branch=-n"], ["pr-7", "--branch", "refs/pull/8/head"], ["pr-7", "--branch", "a..b"], ["production", "--branch=--build"]]) {
+      const run = planCommand(...args);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stdout, args.join(" ")).toBe("");
+      expect(run.stderr, args.join(" ")).toMatch(/restant:branch: must/);
+      expect(run.stderr, args.join(" ")).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("exits 64 with the reason when --branch is given no name", () => {
+    const run = planCommand("--branch", "--help");
+    expect(run.code).toBe(64);
+    expect(run.stderr).toMatch(/--branch.*ambiguous/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("exits 64 with usage for a bad command line", () => {
