@@ -3,7 +3,9 @@ import { z } from "zod";
 
 /** What a preview run was asked to do, read from the event that started it. */
 export type PreviewCommand =
-  | { kind: "create" | "update"; pr: number; actor: string; trigger: "comment" | "label" | "dispatch" | "reopen" }
+  | { kind: "create" | "update"; pr: number; actor: string; trigger: "comment" | "dispatch" | "reopen" }
+  /** The `preview` label: `sha` is the head the labeller saw (the event's `pull_request.head.sha`), the only one it approves. */
+  | { kind: "create"; pr: number; actor: string; trigger: "label"; sha: string }
   | { kind: "update"; pr: number; actor: string; trigger: "push"; sha: string }
   | { kind: "destroy"; pr: number; actor: string; trigger: "comment" | "close" | "dispatch"; reason?: string }
   | { kind: "ignore"; reason: string };
@@ -52,7 +54,7 @@ export function previewCommandFromEvent(eventName: string, payload: unknown, pre
       switch (event.action) {
         case "labeled":
           return event.label?.name === previewLabel
-            ? { kind: "create", pr: event.number, actor: event.sender.login, trigger: "label" }
+            ? { kind: "create", pr: event.number, actor: event.sender.login, trigger: "label", sha: event.pull_request.head.sha }
             : { kind: "ignore", reason: `label ${event.label?.name ?? "?"} is not ${previewLabel}` };
         case "synchronize":
           return { kind: "update", pr: event.number, actor: event.sender.login, trigger: "push", sha: event.pull_request.head.sha };

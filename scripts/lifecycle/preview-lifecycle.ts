@@ -52,6 +52,8 @@ export class PreviewLifecycle {
   private readonly breaker: CircuitBreaker;
   private readonly queue: PreviewQueue;
   private readonly pickup: QueuePickup;
+  /** The fork commit a maintainer's label approved, carried in every status this run publishes while deploying. */
+  private approvedCommit: string | undefined;
 
   constructor(private readonly deps: LifecycleDeps) {
     const { github, clock, settings } = deps;
@@ -67,6 +69,7 @@ export class PreviewLifecycle {
   }
 
   async run(command: PreviewCommand): Promise<PreviewResult> {
+    this.approvedCommit = undefined;
     if (command.kind === "ignore") return { outcome: "ignored", detail: command.reason };
     const pr = await this.deps.github.pullRequest(command.pr);
     if (!pr) return { outcome: "refused", pr: command.pr, detail: `#${command.pr} is not a pull request` };
@@ -82,9 +85,12 @@ export class PreviewLifecycle {
     if (command.trigger === "close" || command.trigger === "dispatch") return undefined;
     if (command.trigger === "push") {
       if (!pr.fromFork) return undefined;
-      // New commits in a fork are unreviewed code: the label a maintainer gave covered the commits they saw.
-      if (!pr.labels.includes(settings.labels.preview)) return { outcome: "ignored", pr: pr.number, detail: "fork PR without a preview" };
-      await github.removeLabel(pr.number, settings.labels.preview);
+      // New commits in a fork are unreviewed code: the label a maintainer gave covered the commits they saw. Both
+      // labels go, so a queued run picked up later cannot deploy the new head either.
+      const { preview, queued } = settings.labels;
+      if (!pr.labels.includes(preview) && !pr.labels.includes(queued)) return { outcome: "ignored", pr: pr.number, detail: "fork PR without a preview" };
+      await github.removeLabel(pr.number, preview);
+      await github.removeLabel(pr.number, queued);
       await this.say(pr.number, {
         state: "paused",
         note: "New commits arrived from a fork: the preview keeps its previous commit until a maintainer adds the `preview` label again.",
@@ -113,15 +119,18 @@ export class PreviewLifecycle {
 
   private async deploy(command: Exclude<PreviewCommand, { kind: "ignore" | "destroy" }>, pr: PullRequest): Promise<PreviewResult> {
     const { engine, github } = this.deps;
-    const sha = command.trigger === "push" ? command.sha : pr.headSha;
-    // The commit checked here is the commit deployed: restant:commit, fetched from refs/pull/<n>/head.
+    // A push and a label deploy the head their event saw (a label run refuses if the head moved since); the rest the
+    // head now. The commit checked here is the commit deployed: restant:commit, fetched from refs/pull/<n>/head.
+    const sha = command.trigger === "push" || command.trigger === "label" ? command.sha : pr.headSha;
     const plan = previewStack(pr.number, pr.headRef, sha);
     const moved = stillWanted(pr, pr.number, sha, "at the start");
     if (moved) return moved;
 
+    const previous = (await this.comments.read(pr.number))?.status;
+    const unapproved = await this.refuseUnapprovedFork(command, pr, sha, previous);
+    if (unapproved) return unapproved;
     const stacks = await engine.listStacks();
     const exists = stacks.some((s) => s.name === plan.stack);
-    const previous = (await this.comments.read(pr.number))?.status;
     if (command.trigger === "push" && !exists && previous?.state !== "queued") {
       return { outcome: "ignored", pr: pr.number, detail: "no preview to update" };
     }
@@ -129,8 +138,10 @@ export class PreviewLifecycle {
     if (held) return held;
 
     const expiresAt = await this.startStack(plan, pr, sha);
-    // The check right before `up`: the PR may have closed or moved on while this run waited its turn.
-    const before = stillWanted(await github.pullRequest(pr.number), pr.number, sha, "before up");
+    // The check right before `up`: the PR may have closed or moved on (or, for a fork, lost its label) while this run
+    // waited its turn.
+    const current = await github.pullRequest(pr.number);
+    const before = stillWanted(current, pr.number, sha, "before up") ?? (current ? this.forkLabelGone(current) : undefined);
     if (before) {
       if (before.outcome === "closed" && !exists) await new StackTeardown(engine, this.deps.clock, this.deps.teardown).run(plan.stack);
       return before;
@@ -150,6 +161,38 @@ export class PreviewLifecycle {
     const after = stillWanted(await github.pullRequest(pr.number), pr.number, sha, "during up");
     if (after) return after;
     return this.reportReady(pr.number, sha, expiresAt, plan.stack, outputs);
+  }
+
+  /**
+   * A fork's preview deploys only the exact commit a maintainer's `preview` label approved (recorded from the labelled
+   * event's head SHA), whatever started this run: a queued run picked up by a dispatch, a reopen, a comment. The
+   * label must still be on the PR. Returns a refusal, or undefined to go ahead.
+   */
+  private async refuseUnapprovedFork(
+    command: Exclude<PreviewCommand, { kind: "ignore" | "destroy" }>,
+    pr: PullRequest,
+    sha: string,
+    previous: PreviewStatus | undefined,
+  ): Promise<PreviewResult | undefined> {
+    if (!pr.fromFork) return undefined;
+    const { github, settings } = this.deps;
+    const approved = command.trigger === "label" ? command.sha : previous?.approvedCommit;
+    if (pr.labels.includes(settings.labels.preview) && approved === sha) {
+      this.approvedCommit = sha;
+      return undefined;
+    }
+    await github.removeLabel(pr.number, settings.labels.queued);
+    await this.say(pr.number, {
+      state: "paused",
+      note: `This fork's head ${sha.slice(0, 12)} is not the commit a maintainer approved: add the \`${settings.labels.preview}\` label again after reviewing it.`,
+    });
+    return { outcome: "refused", pr: pr.number, detail: `fork head ${sha} was not approved by a maintainer's label` };
+  }
+
+  /** The same rule right before `up`: a fork that lost its label while this run waited is not deployed. */
+  private forkLabelGone(pr: PullRequest): PreviewResult | undefined {
+    if (!pr.fromFork || pr.labels.includes(this.deps.settings.labels.preview)) return undefined;
+    return { outcome: "refused", pr: pr.number, detail: "the fork lost its preview label before up" };
   }
 
   /** Paused by the breaker, or no free place: the PR joins the queue and its comment says why. */
@@ -297,7 +340,8 @@ export class PreviewLifecycle {
 
   private async say(pr: number, status: Omit<PreviewStatus, "pr">, secrets: readonly string[] = []): Promise<void> {
     const runUrl = this.deps.settings.runUrl;
-    await this.comments.publish({ pr, ...(runUrl ? { runUrl } : {}), ...status }, secrets);
+    const approval = this.approvedCommit ? { approvedCommit: this.approvedCommit } : {};
+    await this.comments.publish({ pr, ...(runUrl ? { runUrl } : {}), ...approval, ...status }, secrets);
   }
 }
 

@@ -23,6 +23,11 @@ export const previewStatusSchema = z.object({
   state: z.enum(previewStates),
   /** The commit deployed or being deployed. */
   commit: z.string().regex(/^[0-9a-f]{7,64}$/).optional(),
+  /**
+   * A fork's head commit a maintainer approved by adding the `preview` label (the labelled event's head SHA). A fork's
+   * preview deploys this commit only; a push clears it with the label.
+   */
+  approvedCommit: z.string().regex(/^[0-9a-f]{40}$/).optional(),
   /** The stack's `url` output. */
   url: webUrl.optional(),
   expiresAt: isoTime.optional(),

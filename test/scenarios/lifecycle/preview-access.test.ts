@@ -52,10 +52,10 @@ describe("PR previews: who may ask, what the comment shows", () => {
 
     // The outsider cannot label; a triager labelling is not enough either.
     s.github.state.issues.get(pr)!.labels.push("preview");
-    expect((await s.run({ kind: "create", pr, actor: "triager", trigger: "label" })).outcome).toBe("refused");
+    expect((await s.run({ kind: "create", pr, actor: "triager", trigger: "label", sha: SHA_A })).outcome).toBe("refused");
     expect(await s.stacks()).toEqual([]);
 
-    expect((await s.run({ kind: "create", pr, actor: "maintainer", trigger: "label" })).outcome).toBe("deployed");
+    expect((await s.run({ kind: "create", pr, actor: "maintainer", trigger: "label", sha: SHA_A })).outcome).toBe("deployed");
     expect(await s.stacks()).toEqual([`pr-${pr}`]);
 
     s.github.state.push(pr, SHA_B);

@@ -41,7 +41,7 @@ describe("reading the event", () => {
   });
 
   it("maps pull request events: the preview label, pushes with their commit, closing, reopening a labelled PR", () => {
-    expect(previewCommandFromEvent("pull_request_target", pull("labeled", { label: { name: "preview" } }), "preview")).toMatchObject({ kind: "create", trigger: "label" });
+    expect(previewCommandFromEvent("pull_request_target", pull("labeled", { label: { name: "preview" } }), "preview")).toEqual({ kind: "create", pr: 7, actor: "dev", trigger: "label", sha: "abc1234" });
     expect(previewCommandFromEvent("pull_request_target", pull("labeled", { label: { name: "bug" } }), "preview").kind).toBe("ignore");
     expect(previewCommandFromEvent("pull_request_target", pull("synchronize"), "preview")).toEqual({ kind: "update", pr: 7, actor: "dev", trigger: "push", sha: "abc1234" });
     expect(previewCommandFromEvent("pull_request_target", pull("closed"), "preview")).toMatchObject({ kind: "destroy", trigger: "close" });
