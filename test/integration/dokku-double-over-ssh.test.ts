@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DokkuServer, startDokkuServer } from "../support/dokku-server";
 import { SshExecResult, connectToDokku, execOverSsh } from "../support/dokku-ssh";
 import { startLatencyProxy } from "../support/latency-proxy";
+import { StateStore } from "../doubles/dokku/state/store";
 
 let server: DokkuServer;
 let canaryDir: string;
@@ -204,22 +205,44 @@ describe("the Dokku double behind real sshd", () => {
   describe("injected faults", () => {
     beforeEach(() => server.clearFaults());
 
-    it("a failed restart still exits 0 with Dokku's warning; a failed health check keeps the old release", async () => {
+    it("a failed health check keeps the old release serving, and a first deploy that fails leaves nothing deployed", async () => {
+      const release = (app: string) => new StateStore(server.stateDir).read().apps[app]?.release;
       await once("dokku", "apps:create faulty");
+      expect(await once("dokku", "git:sync --build faulty https://example.com/app.git v1")).toMatchObject({ code: 0 });
+      expect(release("faulty")).toMatchObject({ ref: "v1" });
+      server.resetCounters();
+
       server.injectFault({ kind: "health-check-fails", app: "faulty" });
-      expect(await once("dokku", "git:sync --build faulty https://example.com/app.git v1")).toMatchObject({
+      expect(await once("dokku", "git:sync --build faulty https://example.com/app.git v2")).toMatchObject({
         code: 1,
         stderr: " !     Could not start due to 1 failed checks (web.1)\n",
       });
-      expect((await once("dokku", "ps:report faulty --deployed")).stdout).toBe("false\n");
+      // v2 was fetched (the repository moved on) but never released: v1's containers still serve, untouched.
+      expect((await once("dokku", "git:report faulty --git-sha")).stdout).toBe("v2\n");
+      expect(release("faulty")).toMatchObject({ ref: "v1" });
+      expect((await once("dokku", "ps:report faulty --deployed")).stdout).toBe("true\n");
+      expect(server.restarts("faulty")).toBe(0);
+
       server.clearFaults();
-      await once("dokku", "git:sync --build faulty https://example.com/app.git v1");
-      server.injectFault({ kind: "restart-fails", app: "faulty" });
+      expect(await once("dokku", "git:sync --build faulty https://example.com/app.git v2")).toMatchObject({ code: 0 });
+      expect(release("faulty")).toMatchObject({ ref: "v2" });
+
+      await once("dokku", "apps:create never-ran");
+      server.injectFault({ kind: "health-check-fails", app: "never-ran" });
+      expect((await once("dokku", "git:sync --build never-ran https://example.com/app.git v1")).code).toBe(1);
+      expect((await once("dokku", "ps:report never-ran --deployed")).stdout).toBe("false\n");
+      expect(release("never-ran")).toBeUndefined();
+    });
+
+    it("a failed restart still exits 0 with Dokku's warning", async () => {
+      await once("dokku", "apps:create restarts");
+      await once("dokku", "git:sync --build restarts https://example.com/app.git v1");
+      server.injectFault({ kind: "restart-fails", app: "restarts" });
       server.resetCounters();
-      const set = await once("dokku", "config:set faulty A=1");
+      const set = await once("dokku", "config:set restarts A=1");
       expect(set.code).toBe(0);
       expect(set.stderr).toContain("Failure while restarting app");
-      expect(server.restarts("faulty")).toBe(1);
+      expect(server.restarts("restarts")).toBe(1);
     });
 
     it("refuses a command the given number of times", async () => {

@@ -2,14 +2,17 @@ import type * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
+import { plan } from "../support/evaluate";
 
 type Harness = typeof import("../support/serialized-provider");
+type Steps = typeof import("../support/provider-steps");
 type ProviderModule = typeof import("../../components/dokku/mysql/mysql-service-provider");
 type Snapshot = typeof import("../support/snapshot-data");
 type MariaDb = typeof import("../doubles/dokku/services/mariadb");
 type Store = typeof import("../doubles/dokku/state/store");
 
-const { asPulumiHostRunsIt } = requireBuilt<Harness>("test/support/serialized-provider.ts");
+const { asPulumiHostRunsIt, loadSerializedProvider } = requireBuilt<Harness>("test/support/serialized-provider.ts");
+const { up, destroy } = requireBuilt<Steps>("test/support/provider-steps.ts");
 const { mysqlServiceProvider } = requireBuilt<ProviderModule>("components/dokku/mysql/mysql-service-provider.ts");
 const { loadSnapshot, databaseFingerprint, databaseBytes } = requireBuilt<Snapshot>("test/support/snapshot-data.ts");
 const { testMariaDb, runSql } = requireBuilt<MariaDb>("test/doubles/dokku/services/mariadb.ts");
@@ -52,7 +55,7 @@ beforeAll(async () => {
   ({ provider, text: serializedText } = await asPulumiHostRunsIt(mysqlServiceProvider));
   await operator("mysql:create", SNAPSHOT);
   await loadSnapshot(mariadb(), databaseOf(SNAPSHOT));
-  for (const app of ["restant-pr-7", "restant-pr-8", "restant-main"]) await operator("apps:create", app);
+  for (const app of ["restant-pr-7", "restant-pr-8"]) await operator("apps:create", app);
 }, 300_000);
 
 afterAll(async () => {
@@ -137,17 +140,35 @@ describe("MysqlService (serialized provider, over SSH, on real MariaDB)", () => 
   });
 
   it("keeps production's database when the rest of its stack is destroyed", async () => {
-    const created = await provider.create!(inputs("restant-main", "restant-main"));
-    expect(created.outs).toMatchObject({ tables: 0, rows: 0, linkedApps: ["restant-main"] });
+    // Production's app and database exactly as the program declares them: inputs, options and the provider code the
+    // program serializes into each resource, pointed at the test server instead of production's.
+    const production = await plan({ stack: "production" });
+    const declared = (kind: "App" | "MysqlService") => {
+      const found = production.resources.find((r) => r.type === `pulumi-nodejs:dynamic/dokku:${kind}`);
+      if (!found) throw new Error(`production declares no ${kind}`);
+      const { __provider: text, ...inputs } = found.revealedInputs as Record<string, unknown> & { __provider: string };
+      const onTestServer = { ...inputs, ...("connection" in inputs ? { connection: target() } : { target: target() }) };
+      return { provider: loadSerializedProvider(text), inputs: onTestServer, options: found.options };
+    };
+    const app = declared("App");
+    const database = declared("MysqlService");
+    expect(database.options).toMatchObject({ protect: true, retainOnDelete: true });
+    expect(app.options.retainOnDelete).toBe(false);
+
+    const appStored = await up(app.provider, undefined, app.inputs);
+    const databaseStored = await up(database.provider, undefined, database.inputs);
+    expect(databaseStored.outs).toMatchObject({ tables: 0, rows: 0, linkedApps: ["restant-main"] });
     const db = databaseOf("restant-main");
     await runSql(mariadb(), `USE \`${db}\`; CREATE TABLE tenants (id INT PRIMARY KEY); INSERT INTO tenants VALUES (1), (2), (3);`);
     const before = await databaseFingerprint(mariadb(), db);
 
-    // The stack's destroy: the resource is retainOnDelete (the engine never calls its delete), the app goes.
-    await operator("apps:destroy", "restant-main", "--force");
+    // `pulumi destroy` (protect lifted by hand first): dependents first, each as the engine treats its options.
+    expect(await destroy(database.provider, databaseStored, database.options)).toBe("retained");
+    expect(await destroy(app.provider, appStored, app.options)).toBe("deleted");
 
+    expect((await server.operator(["apps:exists", "restant-main"])).code).toBe(20);
     expect(hasService("restant-main")).toBe(true);
     expect((await databaseFingerprint(mariadb(), db)).sha256).toBe(before.sha256);
-    expect((await provider.read!("restant-main", created.outs)).props).toMatchObject({ linkedApps: [] });
+    expect((await database.provider.read!("restant-main", databaseStored.outs)).props).toMatchObject({ linkedApps: [] });
   });
 });

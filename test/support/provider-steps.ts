@@ -36,3 +36,17 @@ export async function refresh<In, Out>(provider: Provider<In, Out>, stored: Stor
   if (!read.id) return undefined;
   return { id: read.id, outs: read.props as Out };
 }
+
+/**
+ * `pulumi destroy` of one resource as the engine does it: a resource with `retainOnDelete` leaves the stack without
+ * its provider's delete being called (its data stays on the server); any other is deleted by its provider.
+ */
+export async function destroy<In, Out>(
+  provider: Provider<In, Out>,
+  stored: Stored<Out>,
+  options: { retainOnDelete: boolean },
+): Promise<"retained" | "deleted"> {
+  if (options.retainOnDelete) return "retained";
+  await provider.delete?.(stored.id, stored.outs);
+  return "deleted";
+}

@@ -28,6 +28,7 @@ const sync: CommandHandler = async ({ args, store, console }) => {
       return DokkuFailure.of("Could not start due to 1 failed checks (web.1)");
     }
     target.deployed = true;
+    target.release = { repository, ref, at: Date.now() };
     restartApp(state, app, console);
     return undefined;
   });

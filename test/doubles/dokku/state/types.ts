@@ -13,6 +13,11 @@ export interface AppState {
   deployed: boolean;
   /** The last `git:sync` (repository and ref) and when it ran. */
   source?: { repository: string; ref: string; at: number; built: boolean };
+  /**
+   * The release the app's containers run: set by a build that passed its checks, kept when a later build fails its
+   * health check (check-deploy stops the new containers and the old ones keep serving).
+   */
+  release?: { repository: string; ref: string; at: number };
   letsencrypt: {
     properties: Record<string, string>;
     /** The last certificate issued for the app; its files are under $DOKKU_ROOT/<app>/tls (state/tls-files.ts). */
