@@ -13,6 +13,8 @@ export interface DokkuRuntimeArgs {
   spec: EnvironmentSpec;
   /** The app's environment variables (components/laravel-config.ts), secrets already secret. */
   config: Record<string, pulumi.Input<string>>;
+  /** Config keys an app keeps once it has them (components/laravel-config.ts KEPT_ONCE_SET). Default: none. */
+  keepOnServer?: string[];
   /** HTTP basic auth in front of the app (previews). Default: none, the app is public. */
   basicAuth?: { user: string; password: pulumi.Input<string> };
 }
@@ -40,7 +42,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
     const { host, port, user, hostKey } = spec.runtime.dokku;
     this.spec = spec;
     this.target = { host, port, user, hostKey };
-    this.app = this.createApp(name, args.config);
+    this.app = this.createApp(name, args.config, args.keepOnServer);
     this.database = this.createDatabase(name);
     this.redis = this.attachRedis(name);
     this.basicAuth = this.closeWithBasicAuth(name, args.basicAuth);
@@ -49,7 +51,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
     this.registerOutputs({ redisSlot: this.redis instanceof RedisSlot ? this.redis.slot : undefined });
   }
 
-  private createApp(name: string, config: Record<string, pulumi.Input<string>>): DokkuApp {
+  private createApp(name: string, config: Record<string, pulumi.Input<string>>, keepOnServer: string[] | undefined): DokkuApp {
     return new DokkuApp(
       `${name}-app`,
       {
@@ -59,6 +61,8 @@ export class DokkuRuntime extends pulumi.ComponentResource {
         config,
         // `worker` runs Laravel's queue:work; the count per kind comes from the spec.
         scale: this.spec.app.scale,
+        adopt: this.spec.adopt,
+        ...(keepOnServer ? { keepOnServer } : {}),
       },
       { parent: this },
     );
@@ -74,8 +78,10 @@ export class DokkuRuntime extends pulumi.ComponentResource {
         service: database.service,
         app: this.app.appName,
         ...(database.cloneFrom !== undefined ? { cloneFrom: database.cloneFrom } : {}),
+        ...(this.spec.adopt ? { adopt: true } : {}),
       },
-      { parent: this, ...(database.retain ? { protect: true, retainOnDelete: true } : {}) },
+      // An adopted service held data before this stack existed: it outlives the stack too.
+      { parent: this, ...(database.retain ? { protect: true, retainOnDelete: true } : this.spec.adopt ? { retainOnDelete: true } : {}) },
     );
   }
 
@@ -107,16 +113,22 @@ export class DokkuRuntime extends pulumi.ComponentResource {
   /**
    * `git:sync --build` of the environment's commit (CI's `restant:commit`), again exactly when the commit (or where it
    * is fetched from) changes. Dokku's deploy runs the app's health checks before it switches traffic and exits non-zero
-   * when they fail, so a failed check fails the update while the old containers keep serving.
+   * when they fail, so a failed check fails the update while the old containers keep serving. An adopted app builds
+   * only if the commit brings other code (`--build-if-changes`): taking over an app already running that commit
+   * restarts nothing. Not for every deploy: git:sync keeps a fetched ref even when its build fails, so a retry of the
+   * same commit would skip the build.
    */
   private deploy(name: string): command.remote.Command {
-    const { deploy, names } = this.spec;
+    const { deploy, names, adopt } = this.spec;
     const source = this.cloneSource(name);
     return serverCommand(
       `${name}-deploy`,
       {
         target: this.target,
-        create: dokkuCommandLine(["git:sync", "--build", names.dokkuApp, deploy.repository, deploy.commit ?? deploy.ref], this.target.user),
+        create: dokkuCommandLine(
+          ["git:sync", adopt ? "--build-if-changes" : "--build", names.dokkuApp, deploy.repository, deploy.commit ?? deploy.ref],
+          this.target.user,
+        ),
         triggers: [deploy.repository, deploy.ref, deploy.commit ?? ""],
       },
       {

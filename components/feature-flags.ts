@@ -22,6 +22,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
         project: flagsmith.project,
         name: flagsmith.environmentName,
         ...(flagsmith.cloneFrom ? { cloneFrom: flagsmith.cloneFrom } : {}),
+        ...(flagsmith.adopt ? { adopt: true } : {}),
       },
       { parent: this },
     );

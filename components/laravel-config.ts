@@ -13,6 +13,12 @@ export interface LaravelConfigParts {
   extra?: Record<string, pulumi.Input<string>>;
 }
 
+/**
+ * Variables an app keeps once it has them: a new APP_KEY would make every value Laravel encrypted (sessions, encrypted
+ * casts) unreadable, so an adopted app keeps its own and the generated one only fills an app that has none.
+ */
+export const KEPT_ONCE_SET = ["APP_KEY"];
+
 /** Variables whose value is a secret: always passed on as Pulumi secrets, whatever the caller handed in. */
 const SECRET_NAME = /(KEY|SECRET|PASSWORD|TOKEN|DSN)/;
 

@@ -6,7 +6,7 @@ import { DokkuRuntime } from "./dokku-runtime";
 import { FeatureFlags } from "./feature-flags";
 import { EnvironmentMonitoring } from "./environment-monitoring";
 import { HostRecords } from "./host-records";
-import { laravelConfig } from "./laravel-config";
+import { KEPT_ONCE_SET, laravelConfig } from "./laravel-config";
 import { SentryClientKey } from "./sentry-client-key";
 
 export interface TenantEnvironmentArgs {
@@ -89,7 +89,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
     const password = this.secrets.basicAuthPassword;
     return new DokkuRuntime(
       `${name}-runtime`,
-      { spec: this.spec, config, ...(password ? { basicAuth: { user: BASIC_AUTH_USER, password } } : {}) },
+      { spec: this.spec, config, keepOnServer: KEPT_ONCE_SET, ...(password ? { basicAuth: { user: BASIC_AUTH_USER, password } } : {}) },
       { parent: this },
     );
   }

@@ -38,10 +38,15 @@ export interface EnvironmentSpec {
   };
   /** Previews are closed to the public behind HTTP basic auth. */
   basicAuth: boolean;
+  /**
+   * Take over what already runs under the derived names (production and staging only): the first `up` reads the
+   * existing Dokku app, MySQL service, Redis link and Flagsmith environment and changes only what differs.
+   */
+  adopt: boolean;
   /** A Sentry client key (DSN) for the app. Absent when the stack configures no Sentry. */
   sentry?: { organization: string; project: string; keyName: string; tracesSampleRate: number };
   /** The environment's own Flagsmith environment; a preview's starts as a clone of staging's. */
-  flagsmith?: { project: number; apiUrl: string; environmentName: string; cloneFrom?: string };
+  flagsmith?: { project: number; apiUrl: string; environmentName: string; cloneFrom?: string; adopt?: boolean };
   /** Grafana alert rules and a synthetic check of /health; only production pages. */
   monitoring?: {
     folderUid: string;
@@ -190,6 +195,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       scale: config.app.scale ?? defaults.scale,
     },
     basicAuth: config.kind === "preview",
+    adopt: config.adopt,
     database: {
       service: names.mysqlService,
       ...(config.kind === "preview" ? { cloneFrom: config.database.snapshotService } : {}),
@@ -217,6 +223,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
             project: config.flagsmith.project,
             apiUrl: config.flagsmith.apiUrl,
             environmentName: names.flagsmithEnvironment,
+            ...(config.adopt ? { adopt: true } : {}),
             // Staging's Flagsmith name comes from the same derivation as staging's own stack.
             ...(config.kind === "preview" ? { cloneFrom: namesForSlug(slugForBranch(DEFAULT_BRANCH.staging!)).flagsmithEnvironment } : {}),
           },

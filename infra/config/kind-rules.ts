@@ -54,6 +54,14 @@ export function kindRuleProblems(config: StackConfig, stack: string): ConfigProb
     need("runtime", 'forge is not built yet (no Forge provider in components/); use "dokku" for now');
   }
 
+  if (config.adopt && config.kind !== "production" && config.kind !== "staging") {
+    need(
+      "adopt",
+      `is only for production and staging, whose apps and services may have been made by hand before this stack; a ${config.kind} stack ` +
+        "creates its own: remove restant:adopt",
+    );
+  }
+
   if (config.kind === "production") {
     if (config.app.debug === true) need("app.debug", "must be false in production: APP_DEBUG shows stack traces and secrets");
     if (config.app.scale?.web === 0) need("app.scale.web", "must be at least 1 in production, or the site is down");

@@ -302,6 +302,7 @@ export const stackConfigSchema = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{7,40}$/, { error: "must be the git commit to deploy: 7 to 40 lower-case hex characters (CI sets it to the pushed SHA)" })
     .optional(),
+  adopt: flag("take over the Dokku app, MySQL service and Redis link that already exist, on production or staging").default(false),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;

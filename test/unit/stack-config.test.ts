@@ -72,6 +72,8 @@ const BAD: [string, [string, Raw], string, RegExp][] = [
   ["cron newline", staging({ "restant:database": json({ refreshSchedule: "17 3 * * 0\n* * * * * root id" }) }), "restant:database.refreshSchedule", /one line/],
   ["cron minute out of range", staging({ "restant:database": json({ refreshSchedule: "61 3 * * 0" }) }), "restant:database.refreshSchedule", /minute field "61": 61 is outside 0-59/],
   ["cron Quartz extension", staging({ "restant:database": json({ refreshSchedule: "0 0 L * ?" }) }), "restant:database.refreshSchedule", /day-of-month field "L"/],
+  ["adopt on a preview", preview({ "restant:adopt": "true" }), "restant:adopt", /only for production and staging.*remove restant:adopt/],
+  ["adopt not a boolean", production({ "restant:adopt": "yes" }), "restant:adopt", /must be true or false/],
 ];
 
 describe("bad stack config", () => {

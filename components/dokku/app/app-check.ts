@@ -72,6 +72,11 @@ export function checkAppInputs(news: Record<string, unknown>): { inputs: Record<
     }
   }
 
+  const keep = inputs.keepOnServer;
+  if (keep !== undefined && known(keep) && (!Array.isArray(keep) || keep.some((key) => typeof key !== "string" || !CONFIG_KEY.test(key)))) {
+    fail("keepOnServer", "keepOnServer must be a list of config keys");
+  }
+
   const scale = inputs.scale;
   if (known(scale)) {
     if (!isRecord(scale)) fail("scale", "scale must be { web, worker }");

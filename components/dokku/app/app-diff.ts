@@ -1,4 +1,4 @@
-import { AppProps } from "./app-model";
+import { AppProps, withKeptValues } from "./app-model";
 import { sameDomains } from "./app-plan";
 
 /** The parts of a dynamic provider's DiffResult the engine's dynamic host reads. */
@@ -10,7 +10,8 @@ export interface AppDiff {
 
 /**
  * Per field. Another app name or another server is another app: replaced, the old one deleted first (Dokku app
- * names are unique per server). Domains compare as sets; `adopt` only matters to create and changes nothing.
+ * names are unique per server). Domains compare as sets; `adopt` only matters to create and changes nothing; a
+ * keepOnServer key compares with the value the app already holds.
  */
 export function diffApp(olds: Partial<AppProps>, news: Partial<AppProps>): AppDiff {
   const replaces: string[] = [];
@@ -23,7 +24,7 @@ export function diffApp(olds: Partial<AppProps>, news: Partial<AppProps>): AppDi
     olds.connection?.user !== news.connection?.user ||
     olds.connection?.hostKey !== news.connection?.hostKey ||
     !sameList(olds.domains, news.domains) ||
-    !sameConfig(olds.config, news.config) ||
+    !sameConfig(olds.config, keptConfig(olds, news)) ||
     olds.scale?.web !== news.scale?.web ||
     olds.scale?.worker !== news.scale?.worker ||
     olds.version !== news.version;
@@ -39,4 +40,9 @@ function sameConfig(a: Record<string, string> | undefined, b: Record<string, str
   if (a === undefined || b === undefined || typeof a !== "object" || typeof b !== "object") return a === b;
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && a[key] === b[key]);
+}
+
+function keptConfig(olds: Partial<AppProps>, news: Partial<AppProps>): Record<string, string> | undefined {
+  if (news.config === undefined || typeof news.config !== "object" || olds.config === undefined || typeof olds.config !== "object") return news.config;
+  return withKeptValues(news.config, olds.config, news.keepOnServer);
 }

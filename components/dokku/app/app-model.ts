@@ -17,6 +17,11 @@ export interface AppProps {
   config: Record<string, string>;
   scale: AppScale;
   adopt: boolean;
+  /**
+   * Config keys whose value on the server wins once the app has one: set when missing, never overwritten (an adopted
+   * app's APP_KEY: another key would make everything Laravel encrypted unreadable). Absent in older state = none.
+   */
+  keepOnServer?: string[];
   /** Changing it makes an update, which stores the current provider code in state. */
   version: string;
 }
@@ -33,3 +38,12 @@ export interface AppOnServer {
 }
 
 export const DEFAULT_SCALE: AppScale = { web: 1, worker: 0 };
+
+/** The config to hold: `config`, with each keepOnServer key that `existing` already has taking that value. */
+export function withKeptValues(config: Record<string, string>, existing: Record<string, string>, keepOnServer: readonly string[] | undefined): Record<string, string> {
+  const held = { ...config };
+  for (const key of keepOnServer ?? []) {
+    if (key in held && Object.prototype.hasOwnProperty.call(existing, key)) held[key] = existing[key];
+  }
+  return held;
+}

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkAppInputs } from "./app-check";
 import { diffApp } from "./app-diff";
-import { AppOnServer, AppProps } from "./app-model";
+import { AppOnServer, AppProps, withKeptValues } from "./app-model";
 import { DesiredApp, planAppChanges } from "./app-plan";
 import { readAppOnServer } from "./app-reports";
 import { DokkuSession } from "../client/dokku-session";
@@ -28,11 +28,16 @@ export const dokkuAppProvider: pulumi.dynamic.ResourceProvider<AppProps, AppProp
   },
 
   async create(inputs) {
-    await withDokkuSession(sshOptions(inputs.connection), async (session) => {
+    const config = await withDokkuSession(sshOptions(inputs.connection), async (session) => {
       const current = await claimOrCreate(session, inputs);
-      await runInOrder(session, planAppChanges(current, desiredOf(inputs), { restart: false }));
+      // A new app is started by the deploy that follows. An adopted app is already serving: a config var that
+      // differs must reach it (one restart); nothing that differs, nothing restarts (the marker alone does not).
+      const restart = inputs.adopt === true && current.deployed;
+      const desired = desiredOf(inputs, current);
+      await runInOrder(session, planAppChanges(current, desired, { restart }));
+      return desired.config;
     });
-    return { id: inputs.appName, outs: inputs };
+    return { id: inputs.appName, outs: { ...inputs, config } };
   },
 
   async read(id, props) {
@@ -44,15 +49,17 @@ export const dokkuAppProvider: pulumi.dynamic.ResourceProvider<AppProps, AppProp
   },
 
   async update(id, olds, news) {
-    await withDokkuSession(sshOptions(news.connection), async (session) => {
+    const config = await withDokkuSession(sshOptions(news.connection), async (session) => {
       const current = await readAppOnServer(session, news.appName);
       if (!current) {
         throw new Error(`Dokku app ${news.appName} no longer exists on ${where(news.connection)}: run \`pulumi refresh\` so it is created again`);
       }
       const previouslyManaged = Object.keys(olds.config ?? {});
-      await runInOrder(session, planAppChanges(current, desiredOf(news), { restart: true, previouslyManaged }));
+      const desired = desiredOf(news, current);
+      await runInOrder(session, planAppChanges(current, desired, { restart: true, previouslyManaged }));
+      return desired.config;
     });
-    return { outs: news };
+    return { outs: { ...news, config } };
   },
 
   async delete(id, props) {
@@ -71,8 +78,10 @@ function sshOptions(connection: DokkuTarget): DokkuSshOptions {
   return { host: connection.host, port: connection.port, user: connection.user, hostKey: connection.hostKey, privateKey: dokkuPrivateKeyFromEnv() };
 }
 
-function desiredOf(props: AppProps): DesiredApp {
-  return { appName: props.appName, domains: props.domains, config: props.config, scale: props.scale };
+/** What the app should become; a keepOnServer key the app already has keeps its value. */
+function desiredOf(props: AppProps, current: AppOnServer): DesiredApp {
+  const config = withKeptValues(props.config, current.config, props.keepOnServer);
+  return { appName: props.appName, domains: props.domains, config, scale: props.scale };
 }
 
 /**
@@ -116,6 +125,7 @@ function observedProps(id: string, onServer: AppOnServer, last: AppProps): AppPr
     config,
     scale: { web: onServer.scale.web ?? 0, worker: onServer.scale.worker ?? 0 },
     adopt: last.adopt ?? false,
+    ...(last.keepOnServer !== undefined ? { keepOnServer: last.keepOnServer } : {}),
     version: last.version,
   };
 }

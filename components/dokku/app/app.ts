@@ -26,6 +26,11 @@ export interface DokkuAppArgs {
   scale?: pulumi.Input<{ web: number; worker: number }>;
   /** Take over an existing app this resource did not create. Default false: such an app is refused. */
   adopt?: pulumi.Input<boolean>;
+  /**
+   * Config keys whose value on the server wins once the app has one: set when missing, never overwritten (APP_KEY of
+   * an adopted app). Default: none.
+   */
+  keepOnServer?: pulumi.Input<string[]>;
 }
 
 /**
@@ -53,6 +58,7 @@ export class DokkuApp extends pulumi.dynamic.Resource {
       config: pulumi.secret(args.config),
       scale: args.scale ?? { web: 1, worker: 0 },
       adopt: args.adopt ?? false,
+      ...(args.keepOnServer !== undefined ? { keepOnServer: args.keepOnServer } : {}),
       version: DOKKU_APP_PROVIDER_VERSION,
     };
     super(

@@ -14,6 +14,8 @@ export interface MysqlServiceInputs {
   app?: string;
   /** The master snapshot service to clone; absent = an empty service. */
   cloneFrom?: string;
+  /** Take over an existing service at create instead of refusing it; never with cloneFrom. */
+  adopt?: boolean;
 }
 
 /** What the provider records: the inputs plus what a clone proved. */
@@ -29,8 +31,8 @@ const SERVICE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
 
 /**
  * dokku-mysql service per environment: an empty one, or a clone of the master snapshot verified table by table; linked
- * to the app. Create never adopts an existing service; delete unlinks and destroys only its own service, never the
- * snapshot. Production's resource is protected and retained by the component, so this delete never runs for it.
+ * to the app. Create adopts an existing service only when told to, and then only links it; delete unlinks and destroys
+ * only its own service, never the snapshot. Production's resource is protected and retained by the component, so this delete never runs for it.
  */
 export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: MysqlServiceInputs, news: MysqlServiceInputs) {
@@ -41,6 +43,9 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
     }
     if (news.cloneFrom === news.service) failures.push({ property: "service", reason: "must differ from the snapshot it clones" });
     if (news.app !== undefined && !/^[a-z0-9][a-z0-9.-]*$/.test(news.app)) failures.push({ property: "app", reason: "must be a Dokku app name" });
+    if (news.adopt === true && news.cloneFrom !== undefined) {
+      failures.push({ property: "adopt", reason: "a clone is always made fresh; adopt is for a service that holds data already" });
+    }
     return { inputs: news, failures };
   },
 
@@ -59,10 +64,18 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
       let proof = { tables: 0, rows: 0 };
       if (inputs.cloneFrom !== undefined) {
         proof = await cloneMysqlVerified(dokku, inputs.cloneFrom, inputs.service);
-      } else {
-        if (await mysqlServiceExists(dokku, inputs.service)) {
-          throw new Error(`the MySQL service ${inputs.service} already exists; import it into the stack instead of creating it`);
+      } else if (await mysqlServiceExists(dokku, inputs.service)) {
+        if (inputs.adopt !== true) {
+          throw new Error(
+            `the MySQL service ${inputs.service} already exists and was not created by this stack; ` +
+              "set restant:adopt to true to take it over as it is (docs/adopting.md), or choose another service name",
+          );
         }
+        // Adopted: its data is never read or written here; only the link below, if it is missing.
+        const linkedApps = await mysqlLinks(dokku, inputs.service);
+        if (inputs.app !== undefined && !linkedApps.includes(inputs.app)) await linkMysql(dokku, inputs.service, inputs.app);
+        return { ...inputs, ...proof, linkedApps: await mysqlLinks(dokku, inputs.service) };
+      } else {
         await createEmptyMysql(dokku, inputs.service);
       }
       try {
@@ -107,5 +120,6 @@ function inputsOf(outs: MysqlServiceOutputs): MysqlServiceInputs {
     service: outs.service,
     ...(outs.app !== undefined ? { app: outs.app } : {}),
     ...(outs.cloneFrom !== undefined ? { cloneFrom: outs.cloneFrom } : {}),
+    ...(outs.adopt !== undefined ? { adopt: outs.adopt } : {}),
   };
 }

@@ -14,6 +14,11 @@ export interface MysqlServiceArgs {
   app?: pulumi.Input<string>;
   /** Clone this service (the master snapshot) and verify the copy. Default: an empty service. */
   cloneFrom?: pulumi.Input<string>;
+  /**
+   * Take over the service when it already exists (made by hand before the stack): it is linked if it is not, and
+   * nothing else is done to it or its data. Only matters to create. Default false: an existing service is refused.
+   */
+  adopt?: pulumi.Input<boolean>;
 }
 
 /**

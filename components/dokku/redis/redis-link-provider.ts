@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
-import { linkRedis, redisLinks, redisServiceExists, unlinkRedisIfLinked } from "./redis-service-operations";
+import { linkRedis, redisLinks, redisServiceExists, refuseForeignRedisUrl, unlinkRedisIfLinked } from "./redis-service-operations";
 
 /** The RedisLink resource's inputs as the provider receives them (plain values). */
 export interface RedisLinkInputs {
@@ -46,6 +46,7 @@ export const redisLinkProvider: pulumi.dynamic.ResourceProvider = {
             "run `pulumi up -s platform` first, then this stack again",
         );
       }
+      await refuseForeignRedisUrl(dokku, inputs.service, inputs.app);
       await linkRedis(dokku, inputs.service, inputs.app);
     });
     return { id: `${inputs.service}/${inputs.app}`, outs: { ...inputs } };

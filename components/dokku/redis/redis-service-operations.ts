@@ -1,5 +1,6 @@
 import type { DokkuRunner } from "../client/dokku-runner";
 import { isAppMissing, isDokkuCommandError } from "../client/errors/command-errors";
+import { parseConfigExport } from "../app/app-reports";
 
 /**
  * A dokku-redis service and its links to apps, over the caller's Dokku session: shared by the service, slot and link
@@ -27,6 +28,21 @@ export async function redisLinks(dokku: DokkuRunner, service: string): Promise<s
 export async function linkRedis(dokku: DokkuRunner, service: string, app: string): Promise<void> {
   if ((await redisLinks(dokku, service)).includes(app)) return;
   await dokku.run(["redis:link", service, app, "--no-restart"]);
+}
+
+/**
+ * Refuses an app (one made by hand before its stack: restant:adopt) whose REDIS_URL comes from another service:
+ * dokku-redis would link this one under an alias variable and leave REDIS_URL pointing at the other, so the app would
+ * silently keep using a Redis the stack does not declare.
+ */
+export async function refuseForeignRedisUrl(dokku: DokkuRunner, service: string, app: string): Promise<void> {
+  if ((await redisLinks(dokku, service)).includes(app)) return;
+  const { stdout } = await dokku.run(["config:export", "--format", "json", app]);
+  if (parseConfigExport(stdout).REDIS_URL === undefined) return;
+  throw new Error(
+    `the app ${app} already has REDIS_URL from another Redis service, not from ${service}; move what that service holds ` +
+      `and unlink it (dokku redis:unlink <service> ${app}) as docs/redis.md describes, then run the update again`,
+  );
 }
 
 /** Unlinks the service from the app when both still know of the link; an app already gone is fine. */
