@@ -98,6 +98,14 @@ export const PREVIEW_DOKKU_APP_PATTERN = "^restant-pr-[0-9]+$";
 /** The hash on the non-production Redis (database 0) that records which environment holds which logical database. */
 export const REDIS_SLOT_REGISTRY = "restant:redis-slots";
 
+/**
+ * The dokku-mysql service the snapshot refresh imports production's export into and masks, before the masked copy
+ * replaces the snapshot; it exists only while a refresh runs.
+ */
+export function snapshotStageService(snapshotService: string): string {
+  return fitName(`${snapshotService}-next`, 63, "-");
+}
+
 /** Fills a hostname template (`restant.{slug}.{zone}`). */
 export function hostnameFor(template: string, slug: string, zone: string): string {
   return template.replace(/\{slug\}/g, slug).replace(/\{zone\}/g, zone);

@@ -2,7 +2,8 @@ import { DEFAULT_BRANCH, hostnameTemplateOf, PLAIN_GIT_REF, slugOf } from "./con
 import { parseStackConfig } from "./config/parse";
 import type { ConfigSource } from "./config/problems";
 import type { DokkuSettings, EnvironmentKind, ForgeSettings, GrafanaSettings, StackConfig } from "./config/schema";
-import { type EnvironmentNames, hostnameFor, namesForSlug, REDIS_SLOT_REGISTRY, slugForBranch } from "./names";
+import { type MaskingRules, loadMaskingRules } from "./config/masking-rules";
+import { type EnvironmentNames, hostnameFor, namesForSlug, REDIS_SLOT_REGISTRY, slugForBranch, snapshotStageService } from "./names";
 
 /** Where the app runs: a Dokku app over SSH, or a Forge site. */
 export type RuntimeSpec = { kind: "dokku"; dokku: DokkuSettings } | { kind: "forge"; forge: ForgeSettings };
@@ -106,8 +107,11 @@ export interface PlatformSpec {
   redis: { service: string; databases: number };
   /** Production's and staging's own Redis services (names from infra/names.ts), each with its own password. */
   ownRedis: { kind: OwnRedisKind; service: string }[];
-  /** The master snapshot previews clone, refreshed from production's database on a cron schedule on the server. */
-  snapshot: { service: string; source: string; schedule: string };
+  /**
+   * The master snapshot previews clone, refreshed from production's database on a cron schedule on the server:
+   * exported into `stageService`, masked by `masking` (rules in the repository), and only then copied over `service`.
+   */
+  snapshot: { service: string; source: string; schedule: string; stageService: string; masking: MaskingRules };
   /** Let's Encrypt's account e-mail, and the wildcard certificate for previews when they use one. */
   tls: { email?: string; wildcard?: { holderApp: string; domain: string; cloudflareTokenFile: string } };
 }
@@ -158,6 +162,8 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
         // Production's service name from the same derivation as production's own stack.
         source: namesForSlug(slugForBranch(DEFAULT_BRANCH.production!)).mysqlService,
         schedule: config.database.refreshSchedule,
+        stageService: snapshotStageService(config.database.snapshotService),
+        masking: loadMaskingRules(config.database.maskingRules, stack),
       },
       tls: {
         ...(config.tls.email ? { email: config.tls.email } : {}),

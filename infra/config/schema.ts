@@ -221,7 +221,7 @@ export const redisSchema = z
   })
   .transform(({ service, databases, claimRange }) => ({ service, databases, claimRange }));
 
-/** The master snapshot previews clone, and its weekly refresh from production's database. */
+/** The master snapshot previews clone, its weekly refresh from production's database, and the rules that mask it. */
 export const databaseSchema = z.strictObject(
   {
     snapshotService: serviceName("the dokku-mysql service holding the master snapshot").default("restant-snapshot"),
@@ -232,8 +232,12 @@ export const databaseSchema = z.strictObject(
         if (problem) ctx.addIssue({ code: "custom", message: `${problem}; e.g. "17 3 * * 0" (Sundays 03:17)` });
       })
       .default("17 3 * * 0"),
+    maskingRules: z
+      .string({ error: "must be the path of the snapshot's masking rules in the repository" })
+      .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\.ya?ml$/, { error: "must be a relative path to a .yaml file in the repository, e.g. stacks/snapshot-masking.yaml" })
+      .default("stacks/snapshot-masking.yaml"),
   },
-  { error: "must be an object { snapshotService, refreshSchedule }" },
+  { error: "must be an object { snapshotService, refreshSchedule, maskingRules }" },
 );
 
 /** Certificates: Let's Encrypt per hostname (HTTP-01), or one DNS-01 wildcard for every preview. */
@@ -290,7 +294,7 @@ export const stackConfigSchema = z.strictObject({
   grafana: grafanaSchema.optional(),
   github: githubSchema.optional(),
   redis: redisSchema.default({ service: "restant-previews", databases: 32, claimRange: { first: 1, last: 31 } }),
-  database: databaseSchema.default({ snapshotService: "restant-snapshot", refreshSchedule: "17 3 * * 0" }),
+  database: databaseSchema.default({ snapshotService: "restant-snapshot", refreshSchedule: "17 3 * * 0", maskingRules: "stacks/snapshot-masking.yaml" }),
   tls: tlsSchema.default({ previews: "per-host", wildcardApp: "restant-previews-tls", cloudflareTokenFile: "/etc/dokku-letsencrypt/cloudflare-token" }),
   gitRepository: z
     .string()

@@ -1,19 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { projectDir } from "../../infra/project-dir";
 
 /** Config as the Pulumi engine hands it to a program: every key → a string, objects as JSON text. */
 export type RawConfig = Record<string, string>;
 
-/** The project folder: the nearest one above this file with a Pulumi.yaml (from scripts/ or build/scripts/). */
-export const projectDir: string = (() => {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, "Pulumi.yaml"))) {
-    if (path.dirname(dir) === dir) throw new Error("Pulumi.yaml not found above " + __dirname);
-    dir = path.dirname(dir);
-  }
-  return dir;
-})();
+export { projectDir } from "../../infra/project-dir";
 
 export function stackFilePath(stack: string): string {
   return path.join("stacks", `Pulumi.${stack}.yaml`);

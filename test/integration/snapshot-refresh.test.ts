@@ -1,56 +1,66 @@
-import { Client } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
 
 type Scripts = typeof import("../../components/dokku/server/server-scripts");
+type Rules = typeof import("../../infra/config/masking-rules");
 type Snapshot = typeof import("../support/snapshot-data");
 type MariaDb = typeof import("../doubles/dokku/services/mariadb");
 type Store = typeof import("../doubles/dokku/state/store");
+type RootShell = typeof import("../support/root-shell");
 
 const { snapshotRefreshScript } = requireBuilt<Scripts>("components/dokku/server/server-scripts.ts");
+const { loadMaskingRules } = requireBuilt<Rules>("infra/config/masking-rules.ts");
 const { loadSnapshot, databaseFingerprint } = requireBuilt<Snapshot>("test/support/snapshot-data.ts");
 const { testMariaDb, runSql } = requireBuilt<MariaDb>("test/doubles/dokku/services/mariadb.ts");
 const { StateStore } = requireBuilt<Store>("test/doubles/dokku/state/store.ts");
+const { runAsRoot: runAsRootOn } = requireBuilt<RootShell>("test/support/root-shell.ts");
+
+/** The repository's own rules, as the platform stack installs them. */
+const RULES = loadMaskingRules("stacks/snapshot-masking.yaml", "platform");
+const KNOWN_HASH = "$2y$10$92IXUNpkjO0rOQ5byMi.Ye4oKoEa3Ro9llC/.og/at2.uheWG/igi";
+const SCRIPT = { source: "restant-main", snapshot: "restant-snapshot", stage: "restant-snapshot-next", masking: RULES };
 
 let server: DokkuServer;
 const mariadb = () => testMariaDb() ?? (() => { throw new Error("run through test/services/start.sh"); })();
-const databaseOf = (service: string) => new StateStore(server.stateDir).read().mysql[service]!.database;
+const services = () => new StateStore(server.stateDir).read().mysql;
+const databaseOf = (service: string) => services()[service]!.database;
+const sql = (database: string, text: string) => runSql(mariadb(), `USE \`${database}\`;\n${text}`);
+const column = async (database: string, text: string) => (await sql(database, text)).split("\n").filter((l) => l !== "");
 
-/** Runs a shell script as root over SSH, the way the cron runs it on the server (script on stdin of `sh -s`). */
-function runAsRoot(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const client = new Client();
-    client.once("error", reject);
-    client.once("ready", () => {
-      client.exec("sh -s", (error, stream) => {
-        if (error) return reject(error);
-        let stdout = "";
-        let stderr = "";
-        stream.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-        stream.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-        stream.on("close", (code: number | null) => {
-          client.end();
-          resolve({ code: code ?? -1, stdout, stderr });
-        });
-        stream.end(script);
-      });
-    });
-    const expected = server.hostKey.split(" ")[1];
-    client.connect({
-      host: server.host,
-      port: server.port,
-      username: "root",
-      privateKey: server.privateKey,
-      hostVerifier: (key: Buffer) => key.toString("base64") === expected,
-    });
-  });
-}
+const runAsRoot = (script: string) => runAsRootOn(server, script);
 
 const operator = async (...args: string[]) => {
   const result = await server.operator(args);
   if (result.code !== 0) throw new Error(`dokku ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
 };
+
+/** Rows per base table. */
+async function rowCounts(database: string): Promise<Record<string, number>> {
+  const tables = await column(database, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1;");
+  const counts: Record<string, number> = {};
+  for (const table of tables) counts[table] = Number((await column(database, `SELECT COUNT(*) FROM \`${table}\`;`))[0]);
+  return counts;
+}
+
+/** Rows whose foreign key points at nothing, per constraint: every one must be 0. */
+async function danglingForeignKeys(database: string): Promise<Record<string, number>> {
+  const keys = await column(
+    database,
+    "SELECT CONCAT_WS('|', constraint_name, table_name, column_name, referenced_table_name, referenced_column_name) FROM information_schema.key_column_usage " +
+      "WHERE table_schema = DATABASE() AND referenced_table_name IS NOT NULL ORDER BY 1;",
+  );
+  const dangling: Record<string, number> = {};
+  for (const key of keys) {
+    const [name, table, col, refTable, refCol] = key.split("|");
+    const [count] = await column(
+      database,
+      `SELECT COUNT(*) FROM \`${table}\` c LEFT JOIN \`${refTable}\` p ON p.\`${refCol}\` = c.\`${col}\` WHERE c.\`${col}\` IS NOT NULL AND p.\`${refCol}\` IS NULL;`,
+    );
+    dangling[`${table}.${name}`] = Number(count);
+  }
+  return dangling;
+}
 
 beforeAll(async () => {
   server = await startDokkuServer();
@@ -58,27 +68,90 @@ beforeAll(async () => {
   await operator("mysql:create", "restant-snapshot");
   await loadSnapshot(mariadb(), databaseOf("restant-main"), 0.05);
   // Last week's snapshot: a table production has since dropped, and old rows.
-  await runSql(mariadb(), `USE \`${databaseOf("restant-snapshot")}\`; CREATE TABLE dropped_since (id INT PRIMARY KEY); CREATE TABLE tenants (id INT PRIMARY KEY); INSERT INTO tenants VALUES (999);`);
+  await sql(databaseOf("restant-snapshot"), "CREATE TABLE dropped_since (id INT PRIMARY KEY); CREATE TABLE tenants (id INT PRIMARY KEY); INSERT INTO tenants VALUES (999);");
 }, 120_000);
 
 afterAll(async () => {
   await server?.stop();
 });
 
-describe("the weekly snapshot refresh script, run as root on the server", () => {
-  it("replaces the snapshot with production's data, dropping what production no longer has", async () => {
-    const result = await runAsRoot(snapshotRefreshScript({ source: "restant-main", snapshot: "restant-snapshot" }));
+describe("the weekly snapshot refresh script, run as root on the server, with the repository's masking rules", () => {
+  it("replaces the snapshot with production's data masked: no original e-mail, name or hash survives; rows and foreign keys hold", async () => {
+    const production = databaseOf("restant-main");
+    const before = await databaseFingerprint(mariadb(), production);
+    const originals = {
+      emails: await column(production, "SELECT email FROM users ORDER BY id;"),
+      names: await column(production, "SELECT name FROM users ORDER BY id;"),
+      hashes: await column(production, "SELECT password FROM users ORDER BY id;"),
+      phones: await column(production, "SELECT phone FROM users ORDER BY id;"),
+    };
+    expect(originals.emails.length).toBeGreaterThan(100);
+
+    const result = await runAsRoot(snapshotRefreshScript(SCRIPT));
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/restant-snapshot refreshed from restant-main \(\d+ bytes\)/);
-    const production = await databaseFingerprint(mariadb(), databaseOf("restant-main"));
-    const snapshot = await databaseFingerprint(mariadb(), databaseOf("restant-snapshot"));
-    expect(snapshot.sha256).toBe(production.sha256);
+    expect(result.stdout).toMatch(/restant-snapshot refreshed from restant-main, masked by stacks\/snapshot-masking\.yaml \(\d+ bytes\)/);
+
+    const snapshot = databaseOf("restant-snapshot");
+    const everything = await sql(snapshot, "SELECT * FROM users; SELECT * FROM payments;");
+    for (const email of originals.emails) expect(everything.includes(email), email).toBe(false);
+    expect(everything).not.toMatch(/@example\.com/);
+    expect(everything).not.toContain("Zoë");
+    expect(everything).not.toContain("Ñandú");
+    expect(everything).not.toContain("198.51.100.");
+    expect(everything).not.toContain("stripe");
+    for (const hash of originals.hashes.slice(0, 500)) expect(everything.includes(hash), hash).toBe(false);
+    for (const phone of originals.phones.slice(0, 500)) expect(everything.includes(phone), phone).toBe(false);
+
+    expect(await column(snapshot, "SELECT DISTINCT password FROM users;")).toEqual([KNOWN_HASH]);
+    expect(await column(snapshot, "SELECT COUNT(*) FROM users WHERE email <> CONCAT('user', id, '@example.invalid') OR name <> CONCAT('Test User ', id);")).toEqual(["0"]);
+    expect(await column(snapshot, "SELECT COUNT(*) FROM users WHERE bio IS NOT NULL OR remember_token IS NOT NULL OR last_login_ip IS NOT NULL;")).toEqual(["0"]);
+    expect(await column(snapshot, "SELECT COUNT(*), COUNT(DISTINCT phone) FROM users;")).toEqual([`${originals.phones.length}\t${new Set(originals.phones).size}`]);
+
+    expect(await rowCounts(snapshot)).toEqual(await rowCounts(production));
+    const dangling = await danglingForeignKeys(snapshot);
+    expect(Object.keys(dangling).length).toBeGreaterThan(5);
+    expect(Object.values(dangling).every((n) => n === 0), JSON.stringify(dangling)).toBe(true);
+    // Tables without rules are copied as they are; production itself is untouched; the stage is gone.
+    expect(await column(snapshot, "CHECKSUM TABLE orders;")).toEqual(await column(production, "CHECKSUM TABLE orders;").then((r) => r.map((l) => l.replace(production, snapshot))));
+    expect((await databaseFingerprint(mariadb(), production)).sha256).toBe(before.sha256);
+    expect(Object.keys(services())).not.toContain("restant-snapshot-next");
+  });
+
+  it("fails closed on a personal-looking column without a rule, naming table.column and leaving the snapshot untouched", async () => {
+    const production = databaseOf("restant-main");
+    await sql(production, "ALTER TABLE users ADD COLUMN iban VARCHAR(34) NULL; ALTER TABLE tenants ADD COLUMN contact_email VARCHAR(191) NULL;");
+    try {
+      const before = await databaseFingerprint(mariadb(), databaseOf("restant-snapshot"));
+      const result = await runAsRoot(snapshotRefreshScript(SCRIPT));
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain("the masking rules (stacks/snapshot-masking.yaml) do not fit restant-main's data");
+      expect(result.stderr).toMatch(/ {2}users\.iban: looks personal and has no rule/);
+      expect(result.stderr).toMatch(/ {2}tenants\.contact_email: looks personal and has no rule/);
+      expect(result.stderr).toMatch(/the snapshot restant-snapshot is unchanged/);
+      expect((await databaseFingerprint(mariadb(), databaseOf("restant-snapshot"))).sha256).toBe(before.sha256);
+      expect(Object.keys(services())).not.toContain("restant-snapshot-next");
+    } finally {
+      await sql(production, "ALTER TABLE users DROP COLUMN iban; ALTER TABLE tenants DROP COLUMN contact_email;");
+    }
+  });
+
+  it("fails on a rule naming a table or column that does not exist, naming it", async () => {
+    const before = await databaseFingerprint(mariadb(), databaseOf("restant-snapshot"));
+    const masking = {
+      ...RULES,
+      tables: { ...RULES.tables, users: { ...RULES.tables.users, mobile: { kind: "null" as const } }, customers: { email: { kind: "fake-email" as const } } },
+    };
+    const result = await runAsRoot(snapshotRefreshScript({ ...SCRIPT, masking }));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/ {2}users\.mobile: a rule names this column, which the export does not have/);
+    expect(result.stderr).toMatch(/ {2}customers: a rule names this table, which the export does not have/);
+    expect((await databaseFingerprint(mariadb(), databaseOf("restant-snapshot"))).sha256).toBe(before.sha256);
   });
 
   it("leaves the snapshot untouched when the export fails", async () => {
     const before = await databaseFingerprint(mariadb(), databaseOf("restant-snapshot"));
-    const result = await runAsRoot(snapshotRefreshScript({ source: "restant-gone", snapshot: "restant-snapshot" }));
+    const result = await runAsRoot(snapshotRefreshScript({ ...SCRIPT, source: "restant-gone" }));
     expect(result.code).not.toBe(0);
     expect((await databaseFingerprint(mariadb(), databaseOf("restant-snapshot"))).sha256).toBe(before.sha256);
   });

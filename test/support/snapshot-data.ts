@@ -19,6 +19,7 @@ export function snapshotSql(scale = 1): string {
   return `SET FOREIGN_KEY_CHECKS = 1;
 CREATE TABLE tenants (id INT PRIMARY KEY, name VARCHAR(191) NOT NULL, created_at DATETIME NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 CREATE TABLE users (id INT PRIMARY KEY, tenant_id INT NOT NULL, email VARCHAR(191) NOT NULL UNIQUE, name VARCHAR(191) NOT NULL, bio TEXT,
+  password VARCHAR(60) NOT NULL, remember_token VARCHAR(100) NULL, last_login_ip VARCHAR(45) NULL, phone VARCHAR(64) NULL,
   FOREIGN KEY (tenant_id) REFERENCES tenants(id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 CREATE TABLE restaurants (id INT PRIMARY KEY, tenant_id INT NOT NULL, name VARCHAR(191) NOT NULL, description TEXT,
   FOREIGN KEY (tenant_id) REFERENCES tenants(id)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
@@ -42,7 +43,8 @@ CREATE TABLE settings (\`key\` VARCHAR(191) PRIMARY KEY, value TEXT) ENGINE=Inno
 CREATE VIEW paid_orders AS SELECT id, restaurant_id, total FROM orders WHERE status = 'paid';
 INSERT INTO tenants SELECT seq, CONCAT('Mandant ', seq, ' — Ünïcødé 餐厅 🍜'), '2024-01-01' + INTERVAL seq MINUTE FROM seq_1_to_${tenants};
 INSERT INTO users SELECT seq, 1 + seq % ${tenants}, CONCAT('user', seq, '@example.com'), CONCAT('Zoë ', seq, ' Ñandú 😀'),
-  REPEAT(CONCAT('Über mich ', seq, ' — 東京 🍣 '), 8) FROM seq_1_to_${users};
+  REPEAT(CONCAT('Über mich ', seq, ' — 東京 🍣 '), 8), CONCAT('$2y$10$', LEFT(TO_BASE64(UNHEX(SHA2(seq, 512))), 53)),
+  IF(seq % 3 = 0, NULL, SHA2(CONCAT('remember', seq), 256)), CONCAT('198.51.100.', seq % 250), CONCAT('+49 30 ', 1000000 + seq) FROM seq_1_to_${users};
 INSERT INTO restaurants SELECT seq, 1 + seq % ${tenants}, CONCAT('Café ', seq, ' «Crème brûlée» 🍰'), REPEAT('Frisch, regional, lecker. ', 20) FROM seq_1_to_${restaurants};
 INSERT INTO menus SELECT seq, 1 + seq % ${restaurants}, CONCAT('Karte ', seq, ' 🍽️') FROM seq_1_to_${menus};
 INSERT INTO menu_items SELECT seq, 1 + seq % ${menus}, CONCAT('Gericht ', seq, ' mit Soße'), 1 + (seq % 5000) / 100, RANDOM_BYTES(512) FROM seq_1_to_${items};

@@ -170,6 +170,8 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     expect(String(refresh.revealedInputs.stdin)).toContain("17 3 * * 0 root /usr/local/sbin/restant-snapshot-refresh");
     expect(String(refresh.revealedInputs.stdin)).toContain("source_service=restant-main\n");
     expect(String(refresh.revealedInputs.stdin)).toContain('dokku mysql:export "$source_service"');
+    // The repository's masking rules travel inside the script: the known password hash testers sign in with.
+    expect(String(refresh.revealedInputs.stdin)).toContain("`password` = '$2y$10$92IXUNpkjO0rOQ5byMi.Ye4oKoEa3Ro9llC/.og/at2.uheWG/igi'");
 
     const withTls = await plan({ stack: "platform" }, { "restant:tls": JSON.stringify({ email: "ops@example.com", previews: "wildcard" }) });
     expect(one(withTls, COMMAND, "restant-dokku-letsencrypt-email").inputs.create).toBe("letsencrypt:set --global email ops@example.com");

@@ -1,5 +1,9 @@
 import { cronScheduleProblem } from "../../../infra/config/cron-schedule";
 import { dokkuCommandLine } from "../client/command-line";
+import { shellWord } from "./shell-word";
+
+export { shellWord } from "./shell-word";
+export { SNAPSHOT_REFRESH_CRON, SNAPSHOT_REFRESH_PATH, snapshotRefreshScript, type SnapshotRefreshOptions } from "./snapshot-refresh-script";
 
 /**
  * The shell scripts the program installs on the Dokku server (as root, through remote.Command with the script on
@@ -7,64 +11,10 @@ import { dokkuCommandLine } from "../client/command-line";
  * script passes shellcheck (test/unit/server-scripts.test.ts). Dokku invocations go through the one quoting helper.
  */
 
-/** A POSIX shell word for a value that is data: single-quoted unless it is plainly safe. */
-export function shellWord(value: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 const dokku = (...args: string[]) => dokkuCommandLine(args, "root");
 
-export const SNAPSHOT_REFRESH_PATH = "/usr/local/sbin/restant-snapshot-refresh";
-export const SNAPSHOT_REFRESH_CRON = "/etc/cron.d/restant-snapshot-refresh";
 export const WILDCARD_CERTS_PATH = "/usr/local/sbin/restant-wildcard-certs";
 export const WILDCARD_CERTS_CRON = "/etc/cron.d/restant-wildcard-certs";
-
-/**
- * Refreshes the master snapshot from production: a consistent export to a file, checked complete, then the snapshot's
- * tables dropped and the export imported (mysql:import reports errors, unlike mysql:clone). One run at a time (flock);
- * previews cloning meanwhile fail their verification loudly rather than get a half-refreshed copy.
- */
-export function snapshotRefreshScript(options: { source: string; snapshot: string }): string {
-  const dropAll = [
-    "SET FOREIGN_KEY_CHECKS = 0;",
-    "SET SESSION group_concat_max_len = 67108864;",
-    "SELECT GROUP_CONCAT(CONCAT('`', REPLACE(table_name, '`', '``'), '`')) INTO @views FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'VIEW';",
-    "SET @q = IF(@views IS NULL, 'DO 0', CONCAT('DROP VIEW ', @views)); PREPARE s FROM @q; EXECUTE s; DEALLOCATE PREPARE s;",
-    "SELECT GROUP_CONCAT(CONCAT('`', REPLACE(table_name, '`', '``'), '`')) INTO @tables FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE';",
-    "SET @q = IF(@tables IS NULL, 'DO 0', CONCAT('DROP TABLE ', @tables)); PREPARE s FROM @q; EXECUTE s; DEALLOCATE PREPARE s;",
-  ].join("\n");
-  return `#!/bin/sh
-# Installed by the restant platform stack (Pulumi): refreshes the master snapshot from production's database.
-set -eu
-
-# The service names are data: quoted once here, then only ever expanded inside double quotes.
-source_service=${shellWord(options.source)}
-snapshot_service=${shellWord(options.snapshot)}
-
-exec 9>/run/lock/restant-snapshot-refresh.lock
-if ! flock -n 9; then
-  echo "restant-snapshot-refresh: another refresh is running" >&2
-  exit 0
-fi
-
-dump="$(mktemp /var/tmp/restant-snapshot.XXXXXX)"
-trap 'rm -f "$dump"' EXIT
-
-# A consistent export (mysqldump --single-transaction); its exit status is the dump's.
-dokku mysql:export "$source_service" >"$dump"
-if ! tail -n 1 "$dump" | grep -q '^-- Dump completed'; then
-  echo "restant-snapshot-refresh: the export of $source_service is incomplete; the snapshot is unchanged" >&2
-  exit 1
-fi
-
-dokku mysql:connect "$snapshot_service" <<'SQL'
-${dropAll}
-SQL
-dokku mysql:import "$snapshot_service" <"$dump"
-echo "restant-snapshot-refresh: $snapshot_service refreshed from $source_service ($(wc -c <"$dump") bytes)"
-`;
-}
 
 /** Installs a script and its cron entry; run as root with `sh -s` and this text on stdin. */
 export function cronInstallScript(options: { path: string; script: string; cronPath: string; schedule: string; log: string }): string {
