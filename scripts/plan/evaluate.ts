@@ -36,7 +36,7 @@ export async function evaluateStack(chosen: ChosenStack): Promise<PlanResult> {
   // a MockMonitor too, takes its place.
   await pulumi.runtime.setMocks(planMocks, "restant", chosen.stack, false);
   getStore().settings.monitor = monitor;
-  pulumi.runtime.setAllConfig(chosen.config);
+  pulumi.runtime.setAllConfig(chosen.config, chosen.secretKeys ?? []);
   const declared = program({ configOrigin: chosen.origin });
   const outputs: Record<string, StackOutput> = {};
   for (const [key, value] of Object.entries(declared)) outputs[key] = await resolve(value);

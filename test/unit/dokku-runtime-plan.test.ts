@@ -77,7 +77,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
   it("deploys the environment's ref with git:sync --build as a safe remote command, after data, slot and auth", () => {
     const deploy = one(results.pr7!, COMMAND, "restant-runtime-deploy");
     expect(deploy.inputs).toMatchObject({
-      create: "git:sync --build restant-pr-7 https://github.com/restant/restant.git refs/pull/7/head",
+      create: "git:sync --build restant-pr-7 https://github.com/example/restant.git refs/pull/7/head",
       logging: "none",
       addPreviousOutputInEnv: false,
     });
@@ -89,7 +89,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
       expect(dependsOn).toContain(part);
     }
     expect(one(results.production!, COMMAND, "restant-runtime-deploy").inputs.create).toBe(
-      "git:sync --build restant-main https://github.com/restant/restant.git main",
+      "git:sync --build restant-main https://github.com/example/restant.git main",
     );
   });
 
@@ -97,11 +97,11 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     const sha = "0123456789abcdef0123456789abcdef01234567";
     const forkNamedMain = await plan({ stack: "pr-7", branch: "main" }, { "restant:commit": sha });
     const deploy = one(forkNamedMain, COMMAND, "restant-runtime-deploy");
-    expect(deploy.inputs.create).toBe(`git:sync --build restant-pr-7 https://github.com/restant/restant.git ${sha}`);
-    expect(deploy.inputs.triggers).toEqual(["https://github.com/restant/restant.git", "refs/pull/7/head", sha]);
+    expect(deploy.inputs.create).toBe(`git:sync --build restant-pr-7 https://github.com/example/restant.git ${sha}`);
+    expect(deploy.inputs.triggers).toEqual(["https://github.com/example/restant.git", "refs/pull/7/head", sha]);
     // Dokku's first sync clones (branches only); later ones mirror-fetch refs/pull/*, where a fork's commit lives.
     const source = one(forkNamedMain, COMMAND, "restant-runtime-source");
-    expect(source.inputs.create).toBe("git:sync restant-pr-7 https://github.com/restant/restant.git main");
+    expect(source.inputs.create).toBe("git:sync restant-pr-7 https://github.com/example/restant.git main");
     expect(deploy.options.dependsOn.join(" ")).toContain("restant-runtime-source");
     expect(resourcesOfType(results.production!, COMMAND).map((r) => r.name)).not.toContain("restant-runtime-source");
     // A head branch named like another PR's ref changes nothing: it is refused before any config is made.
@@ -125,7 +125,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
   it("deploys a preview whose branch Dokku cannot take by name from its pull request's head, and asks branches for a commit", async () => {
     const odd = await plan({ stack: "pr-7", branch: "feat/Ünïcode;$(rm${IFS}-rf${IFS}/)" });
     expect(one(odd, COMMAND, "restant-runtime-deploy").inputs.create).toBe(
-      "git:sync --build restant-pr-7 https://github.com/restant/restant.git refs/pull/7/head",
+      "git:sync --build restant-pr-7 https://github.com/example/restant.git refs/pull/7/head",
     );
     await expect(plan({ branch: "feat/Ünïcode" })).rejects.toThrow(/restant:commit.*git:sync takes the ref as one plain word/s);
     const withCommit = await plan({ branch: "feat/Ünïcode" }, { "restant:commit": "abcdef1" });
@@ -136,7 +136,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     const sha = "0123456789abcdef0123456789abcdef01234567";
     const result = await plan({ stack: "staging" }, { "restant:commit": sha });
     const deploy = one(result, COMMAND, "restant-runtime-deploy");
-    expect(deploy.inputs.create).toBe(`git:sync --build restant-staging https://github.com/restant/restant.git ${sha}`);
+    expect(deploy.inputs.create).toBe(`git:sync --build restant-staging https://github.com/example/restant.git ${sha}`);
     expect(deploy.inputs.triggers).toContain(sha);
   });
 
