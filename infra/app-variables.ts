@@ -28,11 +28,14 @@ export type ProgramVariable = (typeof PROGRAM_VARIABLES)[number];
 /** Set on the server when the database service is linked: dokku-mysql's own, and its copy under Laravel 11's name. */
 export const DATABASE_LINK_VARIABLES = ["DATABASE_URL", "DB_URL"] as const;
 
-/** Set on the server when the Redis service is linked and the environment's database in it chosen. */
-export const REDIS_LINK_VARIABLES = ["REDIS_URL", "REDIS_DB", "REDIS_CACHE_DB"] as const;
+/** Set on the server when production's or staging's own Redis service is linked (database numbers: Laravel's defaults). */
+export const REDIS_LINK_VARIABLES = ["REDIS_URL"] as const;
+
+/** Set on the server when a branch or preview is linked to the shared Redis and given its slot there. */
+export const REDIS_SLOT_VARIABLES = ["REDIS_URL", "REDIS_DB", "REDIS_CACHE_DB"] as const;
 
 /** Set by Dokku itself or this program's app resource for its own bookkeeping. */
 export const DOKKU_VARIABLES = ["PULUMI_DOKKU_MANAGED_KEYS", "NO_VHOST"] as const;
 
 /** Names `restant:app.env` may not set: someone else sets them, and two sources for one value is a bug. */
-export const RESERVED_VARIABLES: readonly string[] = [...PROGRAM_VARIABLES, ...DATABASE_LINK_VARIABLES, ...REDIS_LINK_VARIABLES, ...DOKKU_VARIABLES];
+export const RESERVED_VARIABLES: readonly string[] = [...PROGRAM_VARIABLES, ...DATABASE_LINK_VARIABLES, ...REDIS_SLOT_VARIABLES, ...DOKKU_VARIABLES];

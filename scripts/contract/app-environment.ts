@@ -1,10 +1,10 @@
 import { isSecretVariableName } from "../../components/laravel-config";
-import { DATABASE_LINK_VARIABLES, REDIS_LINK_VARIABLES } from "../../infra/app-variables";
+import { DATABASE_LINK_VARIABLES, REDIS_LINK_VARIABLES, REDIS_SLOT_VARIABLES } from "../../infra/app-variables";
 import type { PlanResult } from "../plan/evaluate";
 import type { RecordedResource } from "../plan/recorded-resource";
 
 /** Who puts a variable on the app. */
-export type VariableSource = "program" | "restant:app.env" | "database link" | "Redis link";
+export type VariableSource = "program" | "restant:app.env" | "database link" | "Redis link" | "Redis slot";
 
 /** One variable the app receives, as docs/app-contract.md's table lists it. */
 export interface AppVariable {
@@ -16,6 +16,7 @@ export interface AppVariable {
 
 const APP = "pulumi-nodejs:dynamic/dokku:App";
 const DATABASE = "pulumi-nodejs:dynamic/dokku:MysqlService";
+const REDIS_LINK = "pulumi-nodejs:dynamic/dokku:RedisLink";
 const REDIS_SLOT = "pulumi-nodejs:dynamic/dokku:RedisSlot";
 
 /** What each link variable holds: from the linked service on the server, never known to the program. */
@@ -23,8 +24,8 @@ const LINK_VALUES: Record<string, string> = {
   DATABASE_URL: "mysql://user:password@host:3306/database (dokku-mysql)",
   DB_URL: "the same DSN as DATABASE_URL",
   REDIS_URL: "redis://:password@host:6379 (dokku-redis, no database number)",
-  REDIS_DB: "the environment's Redis database number",
-  REDIS_CACHE_DB: "the same number as REDIS_DB",
+  REDIS_DB: "the environment's slot on the shared Redis",
+  REDIS_CACHE_DB: "the same slot as REDIS_DB",
 };
 
 /**
@@ -42,7 +43,8 @@ export function appEnvironment(plan: PlanResult, appEnv: StackAppEnv = { names: 
     return { name, setBy, value: secret ? "[secret]" : String(config[name]) };
   });
   if (linksApp(plan.resources, DATABASE, app)) variables.push(...linked(DATABASE_LINK_VARIABLES, "database link"));
-  if (linksApp(plan.resources, REDIS_SLOT, app)) variables.push(...linked(REDIS_LINK_VARIABLES, "Redis link"));
+  if (linksApp(plan.resources, REDIS_LINK, app)) variables.push(...linked(REDIS_LINK_VARIABLES, "Redis link"));
+  if (linksApp(plan.resources, REDIS_SLOT, app)) variables.push(...linked(REDIS_SLOT_VARIABLES, "Redis slot"));
   return variables.sort((a, b) => a.name.localeCompare(b.name));
 }
 
