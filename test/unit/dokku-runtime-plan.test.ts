@@ -8,6 +8,7 @@ const LETSENCRYPT = "pulumi-nodejs:dynamic/dokku:LetsEncrypt";
 const APP = "pulumi-nodejs:dynamic/dokku:App";
 const REDIS = "pulumi-nodejs:dynamic/dokku:RedisService";
 const REDIS_LINK = "pulumi-nodejs:dynamic/dokku:RedisLink";
+const MYSQL_LINK = "pulumi-nodejs:dynamic/dokku:MysqlLink";
 const COMMAND = "command:remote:Command";
 
 const one = (result: PlanResult, type: string, name?: string) => {
@@ -34,8 +35,10 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
 
   it("clones the snapshot for a preview and gives production an empty database that nothing can drop", () => {
     const preview = one(results.pr7!, MYSQL);
-    expect(preview.inputs).toMatchObject({ service: "restant-pr-7", cloneFrom: "restant-snapshot", app: "restant-pr-7" });
+    expect(preview.inputs).toMatchObject({ service: "restant-pr-7", cloneFrom: "restant-snapshot" });
     expect(preview.options).toMatchObject({ protect: false, retainOnDelete: false, deleteBeforeReplace: true });
+    expect(one(results.pr7!, MYSQL_LINK).inputs).toMatchObject({ service: "restant-pr-7", app: "restant-pr-7" });
+    expect(resourcesOfType(results.production!, MYSQL_LINK)).toEqual([]);
 
     const production = one(results.production!, MYSQL);
     expect(production.inputs).toMatchObject({ service: "restant-main", app: "restant-main" });
@@ -56,6 +59,19 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     for (const [result, own] of [[results.production!, "restant-main"], [results.staging!, "restant-staging"]] as const) {
       expect(resourcesOfType(result, SLOT)).toEqual([]);
       expect(one(result, REDIS_LINK, "restant-runtime-redis").inputs).toMatchObject({ service: own, app: own, version: 1 });
+    }
+  });
+
+  it("starts a preview's clone without waiting for the app, links it in a step of its own, and deploys after the link", () => {
+    const dependsOn = (name: string) => results.pr7!.resources.find((r) => r.name === name)!.options.dependsOn;
+    expect(dependsOn("restant-runtime-database")).toEqual([]);
+    expect(dependsOn("restant-runtime-database-link")).toEqual(
+      expect.arrayContaining([expect.stringMatching(/::restant-runtime-app$/), expect.stringMatching(/::restant-runtime-database$/)]),
+    );
+    expect(dependsOn("restant-runtime-deploy")).toEqual(expect.arrayContaining([expect.stringMatching(/::restant-runtime-database-link$/)]));
+    // Flagsmith, Sentry, DNS, monitoring and GitHub never hold up the database, slot or deploy directly.
+    for (const name of ["restant-runtime-database", "restant-runtime-redis-slot", "restant-runtime-deploy"]) {
+      expect(dependsOn(name).join(" "), name).not.toMatch(/flags|sentry|dns|monitoring|github/);
     }
   });
 
@@ -149,6 +165,9 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     expect(resourcesOfType(wildcard, LETSENCRYPT)).toEqual([]);
     const install = one(wildcard, COMMAND, "restant-runtime-tls");
     expect(install.inputs.create).toBe("/usr/local/sbin/restant-wildcard-certs restant-pr-7");
+    // The wildcard is installed beside the deploy (certs:add needs the app only), so it adds nothing to ready time.
+    expect(install.options.dependsOn.join(" ")).not.toContain("restant-runtime-deploy");
+    expect(install.options.dependsOn.join(" ")).toContain("restant-runtime-app");
     expect((install.revealedInputs.connection as Record<string, unknown>).user).toBe("root");
     // Production keeps its own certificate whatever previews do.
     const production = await plan({ stack: "production" }, { "restant:tls": JSON.stringify({ previews: "wildcard" }) });
