@@ -27,14 +27,15 @@ const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore: () =
 /**
  * Runs the real program for one stack under Pulumi's mocks — no engine, no credentials, no network — and returns its
  * spec, every resource it declared and its stack outputs. Bad config throws StackConfigError before any resource.
- * Safe to call again for another stack in the same process: each call gets a fresh monitor and config.
+ * Safe to call again for another stack in the same process: each call gets a fresh monitor and config. `mocks`: what
+ * each resource answers (default: the plan's made-up outputs; the time-to-ready bench's also wait a modelled latency).
  */
-export async function evaluateStack(chosen: ChosenStack): Promise<PlanResult> {
+export async function evaluateStack(chosen: ChosenStack, mocks: pulumi.runtime.Mocks = planMocks): Promise<PlanResult> {
   const spec = loadStackSpec(chosen.config, { stack: chosen.stack, origin: chosen.origin });
-  const monitor = new RecordingMonitor(planMocks);
+  const monitor = new RecordingMonitor(mocks);
   // setMocks turns on the features the mock monitor supports (secrets among them); then our recording monitor,
   // a MockMonitor too, takes its place.
-  await pulumi.runtime.setMocks(planMocks, "restant", chosen.stack, false);
+  await pulumi.runtime.setMocks(mocks, "restant", chosen.stack, false);
   getStore().settings.monitor = monitor;
   pulumi.runtime.setAllConfig(chosen.config, chosen.secretKeys ?? []);
   const declared = program({ configOrigin: chosen.origin });
