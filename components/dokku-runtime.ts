@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec } from "../infra/spec";
 import { DokkuApp } from "./dokku/app";
 import { HttpAuth, LetsEncrypt } from "./dokku/access";
-import { MysqlLink, MysqlService } from "./dokku/mysql";
+import { MysqlService } from "./dokku/mysql";
 import { RedisLink, RedisSlot } from "./dokku/redis";
 import { dokkuCommandLine, type DokkuTarget } from "./dokku/client";
-import { backupScript, serverCommand, WILDCARD_CERTS_PATH, shellWord } from "./dokku/server";
+import { serverCommand, WILDCARD_CERTS_PATH, shellWord } from "./dokku/server";
 
 export interface DokkuRuntimeArgs {
   /** The environment (infra/spec.ts); its runtime must be Dokku. */
@@ -27,15 +27,9 @@ export interface DokkuRuntimeArgs {
 export class DokkuRuntime extends pulumi.ComponentResource {
   readonly app: DokkuApp;
   readonly database: MysqlService;
-  /** A clone's link to the app, a step of its own so the clone need not wait for the app (previews). */
-  readonly databaseLink: MysqlLink | undefined;
   /** A slot on the non-production Redis (branches, previews), or the link to the environment's own service. */
   readonly redis: RedisSlot | RedisLink;
   readonly basicAuth: HttpAuth | undefined;
-  /** The verified database backup that runs before each deploy (production; staging when configured). */
-  readonly backup: command.remote.Command | undefined;
-  /** Where the last backup is and its size: `{ id, path, bytes, tables }`; undefined without backups. */
-  readonly lastBackup: pulumi.Output<BackupRecord | undefined> | undefined;
   readonly deployment: command.remote.Command;
   readonly tls: LetsEncrypt | command.remote.Command;
   private readonly spec: EnvironmentSpec;
@@ -50,11 +44,8 @@ export class DokkuRuntime extends pulumi.ComponentResource {
     this.target = { host, port, user, hostKey };
     this.app = this.createApp(name, args.config, args.keepOnServer);
     this.database = this.createDatabase(name);
-    this.databaseLink = this.linkClonedDatabase(name);
     this.redis = this.attachRedis(name);
     this.basicAuth = this.closeWithBasicAuth(name, args.basicAuth);
-    this.backup = this.backUpDatabase(name);
-    this.lastBackup = this.backup ? backupRecordOf(this.backup) : undefined;
     this.deployment = this.deploy(name);
     this.tls = this.enableTls(name);
     this.registerOutputs({ redisSlot: this.redis instanceof RedisSlot ? this.redis.slot : undefined });
@@ -77,10 +68,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
     );
   }
 
-  /**
-   * Previews clone the master snapshot (verified), by name alone, so the clone starts without waiting for the app;
-   * the others create (or adopt) a service linked to the app. Production's survives any destroy or replace.
-   */
+  /** Previews clone the master snapshot (verified); production's service survives any destroy or replace. */
   private createDatabase(name: string): MysqlService {
     const { database } = this.spec;
     return new MysqlService(
@@ -88,19 +76,13 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       {
         target: this.target,
         service: database.service,
-        ...(database.cloneFrom === undefined ? { app: this.app.appName } : {}),
+        app: this.app.appName,
         ...(database.cloneFrom !== undefined ? { cloneFrom: database.cloneFrom } : {}),
         ...(this.spec.adopt ? { adopt: true } : {}),
       },
       // An adopted service held data before this stack existed: it outlives the stack too.
       { parent: this, ...(database.retain ? { protect: true, retainOnDelete: true } : this.spec.adopt ? { retainOnDelete: true } : {}) },
     );
-  }
-
-  /** A clone is linked once both it and the app exist. */
-  private linkClonedDatabase(name: string): MysqlLink | undefined {
-    if (this.spec.database.cloneFrom === undefined) return undefined;
-    return new MysqlLink(`${name}-database-link`, { target: this.target, service: this.database.service, app: this.app.appName }, { parent: this });
   }
 
   /**
@@ -151,36 +133,8 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [
-          this.app,
-          this.database,
-          ...(this.databaseLink ? [this.databaseLink] : []),
-          this.redis,
-          ...(this.basicAuth ? [this.basicAuth] : []),
-          ...(source ? [source] : []),
-          ...(this.backup ? [this.backup] : []),
-        ],
+        dependsOn: [this.app, this.database, this.redis, ...(this.basicAuth ? [this.basicAuth] : []), ...(source ? [source] : [])],
       },
-    );
-  }
-
-  /**
-   * Before each deploy (the same triggers), a verified backup of the database as root (backup-script.ts): when it
-   * fails, the deploy that depends on it never starts. Migrations run on deploy, so this is the copy to go back to.
-   */
-  private backUpDatabase(name: string): command.remote.Command | undefined {
-    const { backup, deploy } = this.spec;
-    if (!backup) return undefined;
-    return serverCommand(
-      `${name}-backup`,
-      {
-        target: this.target,
-        user: "root",
-        create: "sh -s",
-        stdin: backupScript(backup),
-        triggers: [deploy.repository, deploy.ref, deploy.commit ?? ""],
-      },
-      { parent: this, dependsOn: [this.database] },
     );
   }
 
@@ -210,8 +164,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       return serverCommand(
         `${name}-tls`,
         { target: this.target, user: "root", create: `${WILDCARD_CERTS_PATH} ${shellWord(names.dokkuApp)}`, triggers: [hostname] },
-        // certs:add needs the app, not a release: installed beside the deploy, the preview is ready when the deploy is.
-        { parent: this, dependsOn: [this.app] },
+        { parent: this, dependsOn: [this.deployment] },
       );
     }
     return new LetsEncrypt(
@@ -220,31 +173,4 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.deployment] },
     );
   }
-}
-
-/** What the backup script's last line says. */
-export interface BackupRecord {
-  id: string;
-  path: string;
-  bytes: number;
-  tables: number;
-}
-
-/**
- * The backup's record, from the command's stdout (secret as all remote output is; this line holds no secret, so it
- * is unwrapped for the stack output). Undefined when the output has no record line (the offline plan's made-up output).
- */
-function backupRecordOf(backup: command.remote.Command): pulumi.Output<BackupRecord | undefined> {
-  return pulumi.unsecret(backup.stdout.apply((stdout) => parseBackupRecord(stdout ?? "")));
-}
-
-export function parseBackupRecord(stdout: string): BackupRecord | undefined {
-  const last = stdout.trim().split("\n").pop() ?? "";
-  try {
-    const record = JSON.parse(last) as Partial<BackupRecord>;
-    if (typeof record.id === "string" && typeof record.path === "string" && typeof record.bytes === "number") return record as BackupRecord;
-  } catch {
-    // not the record line
-  }
-  return undefined;
 }

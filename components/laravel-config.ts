@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ProgramVariable } from "../infra/app-variables";
 import type { EnvironmentSpec } from "../infra/spec";
 
 export interface LaravelConfigParts {
@@ -10,8 +9,8 @@ export interface LaravelConfigParts {
   sentryDsn?: pulumi.Input<string>;
   /** FLAGSMITH_ENVIRONMENT_KEY, a server-side `ser.…` key (secret). Default: no Flagsmith variables. */
   flagsmithServerKey?: pulumi.Input<string>;
-  /** The stack's own variables (`restant:app.env`), secret where the config value is. Default: none. */
-  appEnv?: Record<string, pulumi.Input<string>>;
+  /** Variables other parts add (database, Redis, …), by name. */
+  extra?: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -23,29 +22,19 @@ export const KEPT_ONCE_SET = ["APP_KEY"];
 /** Variables whose value is a secret: always passed on as Pulumi secrets, whatever the caller handed in. */
 const SECRET_NAME = /(KEY|SECRET|PASSWORD|TOKEN|DSN)/;
 
-/** Whether laravelConfig passes this variable on as a secret whatever its source. */
-export function isSecretVariableName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
-
 /**
- * The environment variables the Laravel app reads, in one place for every runtime (docs/app-contract.md lists them
- * with those the service links add). Values of secret-looking names are wrapped as Pulumi secrets here, so no caller
- * can forget.
+ * The environment variables the Laravel app reads, in one place for every runtime. Values of secret-looking names
+ * are wrapped as Pulumi secrets here, so no caller can forget.
  */
 export function laravelConfig(parts: LaravelConfigParts): Record<string, pulumi.Input<string>> {
   const { spec } = parts;
-  const vars: Partial<Record<ProgramVariable, pulumi.Input<string>>> = {
+  const vars: Record<string, pulumi.Input<string>> = {
     APP_NAME: "Restant",
     APP_ENV: spec.app.env,
     APP_DEBUG: String(spec.app.debug),
     APP_URL: spec.url,
     APP_KEY: parts.appKey,
     LOG_CHANNEL: spec.app.logChannel,
-    // Laravel 11 defaults to sqlite and to the database for cache and queue: point them at the linked services.
-    DB_CONNECTION: "mysql",
-    CACHE_STORE: "redis",
-    QUEUE_CONNECTION: "redis",
     CACHE_PREFIX: spec.names.redisKeyPrefix,
     REDIS_PREFIX: spec.names.redisKeyPrefix,
   };
@@ -60,10 +49,9 @@ export function laravelConfig(parts: LaravelConfigParts): Record<string, pulumi.
     vars.FLAGSMITH_ENVIRONMENT_KEY = parts.flagsmithServerKey;
     vars.FLAGSMITH_API_URL = spec.flagsmith.apiUrl;
   }
-  // restant:app.env cannot name a program variable (infra/config/kind-rules.ts), so nothing here is overridden.
-  const all: Record<string, pulumi.Input<string>> = { ...vars, ...(parts.appEnv ?? {}) } as Record<string, pulumi.Input<string>>;
-  for (const name of Object.keys(all)) {
-    if (isSecretVariableName(name)) all[name] = pulumi.secret(all[name]!);
+  Object.assign(vars, parts.extra ?? {});
+  for (const name of Object.keys(vars)) {
+    if (SECRET_NAME.test(name)) vars[name] = pulumi.secret(vars[name]!);
   }
-  return all;
+  return vars;
 }

@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Platform } from "../components/platform";
 import { TenantEnvironment } from "../components/tenant-environment";
-import { appEnvOf } from "./app-env";
-import { parseStackConfig } from "./config/parse";
-import { specOf } from "./spec";
+import { loadStackSpec } from "./spec";
 
 export interface ProgramOptions {
   /** Where the stack's config came from, for error messages. Default: `stacks/Pulumi.<stack>.yaml`. */
@@ -16,29 +14,26 @@ export interface ProgramOptions {
  */
 export function program(options: ProgramOptions = {}): Record<string, pulumi.Input<unknown>> {
   const stack = pulumi.getStack();
-  const config = parseStackConfig(pulumi.runtime.allConfig(), {
+  const spec = loadStackSpec(pulumi.runtime.allConfig(), {
     stack,
     origin: options.configOrigin ?? `stacks/Pulumi.${stack}.yaml`,
   });
-  const spec = specOf(config, stack);
 
   if (spec.kind === "platform") {
     const platform = new Platform("restant", { spec });
     return { kind: spec.kind, previewLimit: platform.previewLimit };
   }
 
-  const environment = new TenantEnvironment("restant", { spec, appEnv: appEnvOf(config) });
+  const environment = new TenantEnvironment("restant", { spec });
   return {
     kind: spec.kind,
     url: spec.url,
-    healthUrl: spec.healthUrl,
     hostname: spec.hostname,
     slug: spec.names.slug,
     appName: spec.names.dokkuApp,
     names: spec.names,
     appKey: environment.secrets.appKey,
     databasePassword: environment.secrets.databasePassword,
-    ...(environment.runtime.lastBackup ? { backup: environment.runtime.lastBackup } : {}),
     ...(environment.sentry ? { sentryDsn: environment.sentry.dsn } : {}),
     ...(environment.secrets.basicAuthPassword ? { basicAuthPassword: environment.secrets.basicAuthPassword } : {}),
   };

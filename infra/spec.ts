@@ -20,8 +20,6 @@ export interface EnvironmentSpec {
   zoneId: string;
   hostname: string;
   url: string;
-  /** `url` plus the app's health path: what the synthetic check and the post-deploy check request. */
-  healthUrl: string;
   runtime: RuntimeSpec;
   dns: {
     /** IPv4 address of the runtime host. */
@@ -38,8 +36,6 @@ export interface EnvironmentSpec {
     debug: boolean;
     logChannel: string;
     scale: { web: number; worker: number };
-    /** The path that answers 200 when the app is healthy: the synthetic check, the alert and the post-deploy check use it. */
-    healthPath: string;
   };
   /** Previews are closed to the public behind HTTP basic auth. */
   basicAuth: boolean;
@@ -52,7 +48,7 @@ export interface EnvironmentSpec {
   sentry?: { organization: string; project: string; keyName: string; tracesSampleRate: number };
   /** The environment's own Flagsmith environment; a preview's starts as a clone of staging's. */
   flagsmith?: { project: number; apiUrl: string; environmentName: string; cloneFrom?: string; adopt?: boolean };
-  /** Grafana alert rules and a synthetic check of the health path; only production pages. */
+  /** Grafana alert rules and a synthetic check of /health; only production pages. */
   monitoring?: {
     folderUid: string;
     datasourceUid: string;
@@ -64,7 +60,7 @@ export interface EnvironmentSpec {
     pages: boolean;
     errorRateQuery: string;
     errorRateThreshold: number;
-    /** How long the health check must fail before the alert fires. */
+    /** How long /health must fail before the alert fires. */
     downFor: string;
   };
   /**
@@ -72,11 +68,6 @@ export interface EnvironmentSpec {
    * others an empty service. `retain`: production's is protected and survives `pulumi destroy`.
    */
   database: { service: string; cloneFrom?: string; retain: boolean };
-  /**
-   * A verified backup of the database before every deploy, kept on the server (`directory`, the newest `keep`).
-   * Production always; staging when `restant:backup.staging`; never branches or previews.
-   */
-  backup?: { service: string; directory: string; keep: number };
   /**
    * Its Redis: production and staging link a service of their own (own password, nothing else on it); branches and
    * previews claim a logical database ("slot") on the non-production service, never production's or staging's.
@@ -137,15 +128,12 @@ export const OWN_REDIS_KINDS = ["production", "staging"] as const;
 export type OwnRedisKind = (typeof OWN_REDIS_KINDS)[number];
 
 /** Laravel defaults per kind; a stack's `restant:app` overrides them. */
-const APP_DEFAULTS: Record<EnvironmentKind, Omit<EnvironmentSpec["app"], "healthPath">> = {
+const APP_DEFAULTS: Record<EnvironmentKind, EnvironmentSpec["app"]> = {
   production: { env: "production", debug: false, logChannel: "stderr", scale: { web: 2, worker: 1 } },
   staging: { env: "staging", debug: false, logChannel: "stderr", scale: { web: 1, worker: 1 } },
   branch: { env: "branch", debug: false, logChannel: "stderr", scale: { web: 1, worker: 1 } },
   preview: { env: "preview", debug: true, logChannel: "stderr", scale: { web: 1, worker: 1 } },
 };
-
-/** Laravel 11's health route (`health: '/up'` in bootstrap/app.php). */
-export const DEFAULT_HEALTH_PATH = "/up";
 
 /** SENTRY_TRACES_SAMPLE_RATE per kind, unless `restant:sentry.tracesSampleRate` says otherwise. */
 const TRACES_SAMPLE_RATE: Record<EnvironmentKind, number> = { production: 0.1, staging: 0.5, branch: 0.5, preview: 1 };
@@ -194,8 +182,6 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
   const host = runtime.kind === "dokku" ? runtime.dokku : runtime.forge;
   const defaults = APP_DEFAULTS[config.kind];
   const names = namesForSlug(slug);
-  const healthPath = config.app.healthPath ?? DEFAULT_HEALTH_PATH;
-  const healthUrl = `https://${hostname}${healthPath}`;
   return {
     kind: config.kind,
     stack,
@@ -206,7 +192,6 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
     zoneId: config.zoneId,
     hostname,
     url: `https://${hostname}`,
-    healthUrl,
     runtime,
     dns: { ipv4: host.ipv4, ...(host.ipv6 ? { ipv6: host.ipv6 } : {}), proxied: config.dns.proxied, ttl: config.dns.ttl, advancedCertificate: config.dns.advancedCertificate },
     app: {
@@ -214,7 +199,6 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       debug: config.app.debug ?? defaults.debug,
       logChannel: config.app.logChannel ?? defaults.logChannel,
       scale: config.app.scale ?? defaults.scale,
-      healthPath,
     },
     basicAuth: config.kind === "preview",
     adopt: config.adopt,
@@ -223,9 +207,6 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       ...(config.kind === "preview" ? { cloneFrom: config.database.snapshotService } : {}),
       retain: config.kind === "production",
     },
-    ...(config.kind === "production" || (config.kind === "staging" && config.backup.staging)
-      ? { backup: { service: names.mysqlService, directory: `${config.backup.directory}/${names.mysqlService}`, keep: config.backup.keep } }
-      : {}),
     redis: redisOf(config, names),
     tls:
       config.kind === "preview" && config.tls.previews === "wildcard"
@@ -254,7 +235,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
           },
         }
       : {}),
-    ...(config.grafana ? { monitoring: monitoringOf(config.grafana, config.kind, names, healthUrl) } : {}),
+    ...(config.grafana ? { monitoring: monitoringOf(config.grafana, config.kind, names, hostname) } : {}),
     ...(config.github
       ? {
           github: {
@@ -272,7 +253,7 @@ function monitoringOf(
   grafana: GrafanaSettings,
   kind: EnvironmentKind,
   names: EnvironmentNames,
-  healthUrl: string,
+  hostname: string,
 ): NonNullable<EnvironmentSpec["monitoring"]> {
   const pages = kind === "production";
   return {
@@ -280,7 +261,7 @@ function monitoringOf(
     datasourceUid: grafana.datasourceUid,
     ruleGroupName: names.dokkuApp,
     checkJob: `${names.dokkuApp}-health`,
-    healthUrl,
+    healthUrl: `https://${hostname}/health`,
     probes: grafana.probes,
     contactPoint: pages ? grafana.oncallContactPoint : grafana.notifyContactPoint,
     pages,

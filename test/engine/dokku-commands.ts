@@ -15,6 +15,12 @@ export function providerCommands(server: DokkuServer): string[] {
 export function mutatingCommands(server: DokkuServer): string[] {
   return server
     .commands()
-    .filter((c) => c.user !== "root" && !LOOKING.test(c.argv[0] ?? ""))
+    .filter((c) => c.user !== "root" && !looks(c.argv))
     .map((c) => c.argv.join(" "));
+}
+
+/** `ps:scale <app>` without `type=count` arguments prints the scale; with them it changes it. */
+function looks([subcommand = "", ...args]: string[]): boolean {
+  if (subcommand === "ps:scale") return !args.some((arg) => /^[a-z0-9-]+=\d+$/.test(arg));
+  return LOOKING.test(subcommand);
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type ProjectSettings, Stack } from "@pulumi/pulumi/automation";
 import { type EngineLayout, engineLayout } from "../../scripts/engine/layout";
@@ -82,6 +82,8 @@ export async function openEngineSession(extraEnv: Record<string, string> = {}): 
       const dir = mkdtempSync(path.join(scratch, "project-"));
       copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
       cpSync(path.join(projectRoot, "stacks"), path.join(dir, "stacks"), { recursive: true });
+      // The CLI checks that Pulumi.yaml's `main` exists even when the program runs inline.
+      symlinkSync(path.join(projectRoot, "infra"), path.join(dir, "infra"));
       return dir;
     },
     close: () => rmSync(scratch, { recursive: true, force: true }),

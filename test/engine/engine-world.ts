@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type FlagsmithDouble, startFlagsmithDouble } from "../doubles/flagsmith/server";
+import { loadStackSpec } from "../../infra/spec";
+import { chooseStack } from "../../scripts/plan/choose-stack";
 import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
 
 /** The outside world a stack reaches, all on loopback: Dokku (double behind real sshd), MariaDB, Redis, Flagsmith. */
@@ -18,13 +20,17 @@ export interface EngineWorld {
   stop(): Promise<void>;
 }
 
-/** Names Pulumi.yaml's defaults give the shared services the platform stack would have made. */
-export const SNAPSHOT_SERVICE = "restant-snapshot";
-export const SHARED_REDIS = "restant-shared";
+/** The shared services the platform stack makes, named as its spec names them (Pulumi.yaml's defaults, stacks/). */
+function platformServices(): { snapshot: string; sharedRedis: string } {
+  const chosen = chooseStack({ stack: "platform" });
+  const spec = loadStackSpec(chosen.config, { stack: chosen.stack, origin: chosen.origin });
+  if (spec.kind !== "platform") throw new Error(`stacks/Pulumi.platform.yaml is a ${spec.kind} stack`);
+  return { snapshot: spec.snapshot.service, sharedRedis: spec.redis.service };
+}
 
 /**
- * Starts the servers and what the platform stack would have left on them (the master snapshot with a table and a
- * row, the shared Redis service, staging's Flagsmith environment), and an ssh-agent holding the Dokku key for
+ * Starts the servers and what the platform stack and the server's admin would have left on them (the master snapshot,
+ * the shared Redis service, Let's Encrypt's global e-mail, staging's Flagsmith environment), and an ssh-agent holding the Dokku key for
  * remote commands (the program never passes a key as an input).
  */
 export async function startEngineWorld(): Promise<EngineWorld> {
@@ -37,8 +43,11 @@ export async function startEngineWorld(): Promise<EngineWorld> {
     return result.stdout;
   };
   try {
-    await operator("mysql:create", SNAPSHOT_SERVICE);
-    await operator("redis:create", SHARED_REDIS);
+    const shared = platformServices();
+    await operator("mysql:create", shared.snapshot);
+    await operator("redis:create", shared.sharedRedis);
+    // As on a real server: without an e-mail (global, or restant:tls.email) letsencrypt:enable refuses.
+    await operator("letsencrypt:set", "--global", "email", "ops@example.com");
     flagsmith.state.createEnvironment(flagsmith.project, "staging");
   } catch (error) {
     agent.stop();

@@ -2,9 +2,10 @@ import { performance } from "node:perf_hooks";
 import { openEngineSession } from "./engine-session";
 import { type EngineWorld, startEngineWorld } from "./engine-world";
 import type { Scenario } from "./scenario";
+import { previewStackScenario } from "./scenarios/preview-stack";
 import { smoke } from "./scenarios/smoke";
 
-const SCENARIOS: Scenario[] = [smoke];
+const SCENARIOS: Scenario[] = [smoke, previewStackScenario];
 
 /**
  * `npm run test:engine`: the scenarios on the real Pulumi engine built by scripts/engine/build.ts, each with a fresh

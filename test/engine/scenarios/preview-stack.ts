@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
-import { CommandError } from "@pulumi/pulumi/automation";
+import { CommandError, type EngineEvent } from "@pulumi/pulumi/automation";
 import { previewStack } from "../../../infra/stacks";
+import { StateStore } from "../../doubles/dokku/state/store";
+import type { DokkuState } from "../../doubles/dokku/state/types";
 import { mutatingCommands, providerCommands } from "../dokku-commands";
+import { slotHolders } from "../redis-slots";
 import type { EngineWorld } from "../engine-world";
 import { restantStack, setConfig } from "../restant-stack";
 import type { Scenario } from "../scenario";
@@ -10,65 +13,90 @@ import { standInCloud } from "../stand-in-cloud";
 const PR = 7;
 const BRANCH = "feat/engine-tier";
 const APP = "restant-pr-7";
+const FIRST_COMMIT = "1111111111111111111111111111111111111111";
+const SECOND_COMMIT = "2222222222222222222222222222222222222222";
 
 /**
  * A PR preview through its life on the real engine: up creates everything on the servers; an unchanged up changes
- * nothing and sends no mutating dokku command; a new commit re-runs only the deploy; a config value changed by hand
- * is caught by `preview --refresh --expect-no-changes` and repaired by the next up; destroy leaves nothing; stack rm.
+ * nothing and sends no dokku command; a new commit re-runs only the deploy; a config value changed by hand is caught
+ * by `preview --refresh --expect-no-changes` (which names the resource), missed by a plain up (state still holds the
+ * declared value) and repaired by `up --refresh`; destroy leaves no app, service, slot, Flagsmith environment or
+ * bridged resource; stack rm.
  */
 export const previewStackScenario: Scenario = {
   name: "preview stack: up, no-op up, new commit, drift, destroy, stack rm",
   async run({ session, world: startWorld }) {
     const world = await startWorld();
     const plan = previewStack(PR, BRANCH);
-    const stack = await restantStack(session, world, plan.stack, { ...plan.config, "restant:commit": "1111111111111111111111111111111111111111" });
+    const stack = await restantStack(session, world, plan.stack, { ...plan.config, "restant:commit": FIRST_COMMIT });
     const cloud = standInCloud(session);
     const seen: string[] = [];
 
     const created = await stack.up();
     assert.equal(created.summary.result, "succeeded");
     const config = await appConfig(world);
-    for (const key of ["APP_KEY", "DATABASE_URL", "REDIS_URL", "FLAGSMITH_SERVER_KEY"]) assert.ok(config[key], `the app has ${key} after up (has ${Object.keys(config).join(", ")})`);
-    const state = world.dokku;
+    for (const key of ["APP_KEY", "DATABASE_URL", "REDIS_URL", "REDIS_DB", "FLAGSMITH_ENVIRONMENT_KEY", "SENTRY_LARAVEL_DSN"]) assert.ok(config[key], `the app has ${key} after up (has ${Object.keys(config).join(", ")})`);
     assert.ok((await world.dokku.operator(["apps:exists", APP])).code === 0, "the app exists");
+    assert.ok(doubleState(world).mysql[APP]?.links.includes(APP), "the cloned database service exists and is linked");
+    assert.equal(slotHolders()[config.REDIS_DB], "pr-7", "the Redis slot is claimed for pr-7");
     assert.equal(httpAuthEnabled(world), true, "basic auth is on");
     assert.ok(world.flagsmith.state.liveEnvironments(world.flagsmith.project.id).some((e) => e.name === "pr-7"), "the Flagsmith environment exists");
     assert.ok(cloud.count("cloudflare") === 1 && cloud.count("github") >= 2 && cloud.count("sentry") === 1, "the bridged resources are in their clouds");
     seen.push(`up: ${describe(created.summary.resourceChanges)}`);
 
-    state.resetCounters();
+    world.dokku.resetCounters();
     const again = await stack.up();
     assert.deepEqual(Object.keys(again.summary.resourceChanges ?? {}), ["same"], `an unchanged up changes nothing: ${describe(again.summary.resourceChanges)}`);
-    assert.deepEqual(mutatingCommands(state), [], "an unchanged up sends no mutating dokku command");
-    seen.push(`no-op up: ${describe(again.summary.resourceChanges)}, ${providerCommands(state).length} read-only dokku commands`);
+    // Without --refresh the engine diffs against state: no provider reads the server, so nothing at all is sent.
+    assert.deepEqual(providerCommands(world.dokku), [], "an unchanged up sends no dokku command (so no mutating one)");
+    seen.push(`no-op up: ${describe(again.summary.resourceChanges)}, no dokku command`);
 
-    state.resetCounters();
-    await setConfig(stack, { "restant:commit": "2222222222222222222222222222222222222222" });
-    const redeploy = await stack.up();
+    world.dokku.resetCounters();
+    await setConfig(stack, { "restant:commit": SECOND_COMMIT });
+    const steps: string[] = [];
+    const redeploy = await stack.up({ onEvent: (event) => collectStep(event, steps) });
     const changes = redeploy.summary.resourceChanges ?? {};
-    assert.equal(changes.replace, 1, `a new commit replaces the deploy only: ${describe(changes)}`);
-    assert.deepEqual(Object.keys(changes).sort(), ["replace", "same"]);
-    assert.deepEqual(mutatingCommands(state), [`git:sync --build ${APP} ${gitRepository(world)} 2222222222222222222222222222222222222222`]);
-    seen.push(`new commit: ${describe(changes)}`);
+    // The deploy runs again (its triggers hold the commit) and the app's SENTRY_RELEASE follows the commit, set
+    // without a restart since the deploy follows; nothing else outside changes.
+    assert.deepEqual(steps.sort(), ["replace restant-runtime-deploy", "update restant-runtime-app"], `a new commit changes: ${describe(changes)}`);
+    const mutations = mutatingCommands(world.dokku);
+    assert.equal(mutations.length, 2, `only the release variable and the deploy reach Dokku: ${mutations.join(" | ")}`);
+    assert.match(mutations[0], new RegExp(`^config:set (--no-restart )?--encoded ${APP} SENTRY_RELEASE=${base64(SECOND_COMMIT)}$`));
+    assert.equal(mutations[1], `git:sync --build ${APP} ${gitRepository(world)} ${SECOND_COMMIT}`);
+    assert.equal((await appConfig(world)).SENTRY_RELEASE, SECOND_COMMIT);
+    const restarts = world.dokku.restarts(APP);
+    seen.push(`new commit: ${steps.join(", ")}, ${restarts} app restart(s) counted`);
 
+    const declaredEnv = (await appConfig(world)).APP_ENV;
     await world.operator("config:set", "--no-restart", APP, "APP_ENV=edited-by-hand");
-    const drift = await stack.preview({ refresh: true, expectNoChanges: true }).then(
+    const driftEvents: EngineEvent[] = [];
+    const drift = await stack.preview({ refresh: true, expectNoChanges: true, onEvent: (event) => driftEvents.push(event) }).then(
       () => undefined,
       (error: unknown) => error,
     );
     assert.ok(drift instanceof CommandError, "preview --refresh --expect-no-changes fails on drift");
-    const driftText = String(drift.message);
-    assert.match(driftText, /no changes were expected but changes were proposed/i);
-    assert.match(driftText, /restant-runtime-app/);
-    assert.match(driftText, /config/, "the preview names the drifted field");
+    assert.match(drift.message, /no changes were expected for preview but changes were proposed/);
+    const drifted = driftEvents
+      .map((event) => event.resourcePreEvent?.metadata)
+      .filter((metadata) => metadata && metadata.op !== "same" && metadata.op !== "refresh" && metadata.op !== "read")
+      .map((metadata) => ({ step: `${metadata?.op} ${metadata?.urn.split("::").pop()}`, fields: metadata?.detailedDiff ? Object.keys(metadata.detailedDiff) : (metadata?.diffs ?? []) }));
+    assert.deepEqual(drifted.map((d) => d.step), ["update restant-runtime-app"], "the preview names the drifted app and nothing else");
+    // The engine learns which fields differ only from a provider's `diffs`/`detailedDiff`, and @pulumi/pulumi's
+    // dynamic-provider host sends neither (a dynamic DiffResult has no such field): the field cannot be named here.
+    const fields = drifted[0].fields.length > 0 ? drifted[0].fields.join(", ") : "no field names: dynamic providers report none";
+    // A plain `up` diffs the program against the state, which still holds the declared value: it sees no change.
+    const plainUp = await stack.up();
+    assert.deepEqual(Object.keys(plainUp.summary.resourceChanges ?? {}), ["same"], "an up without refresh does not see the drift");
+    assert.equal((await appConfig(world)).APP_ENV, "edited-by-hand");
     const repaired = await stack.up({ refresh: true });
-    assert.equal((await appConfig(world)).APP_ENV, "production", `the next up puts APP_ENV back: ${describe(repaired.summary.resourceChanges)}`);
-    seen.push("drift caught and repaired");
+    assert.equal((await appConfig(world)).APP_ENV, declaredEnv, `up --refresh puts APP_ENV back: ${describe(repaired.summary.resourceChanges)}`);
+    seen.push(`drift caught on restant-runtime-app (${fields}); plain up leaves it, up --refresh repairs it`);
 
     const destroyed = await stack.destroy();
     assert.equal(destroyed.summary.result, "succeeded");
     assert.equal((await world.dokku.operator(["apps:exists", APP])).code, 20, "no app after destroy");
-    assert.equal((await world.dokku.operator(["mysql:exists", APP])).code === 0, false, "no database service after destroy");
+    assert.equal(doubleState(world).mysql[APP], undefined, "no database service after destroy");
+    assert.equal(Object.values(slotHolders()).includes("pr-7"), false, "no Redis slot held after destroy");
     assert.equal(world.flagsmith.state.liveEnvironments(world.flagsmith.project.id).some((e) => e.name === "pr-7"), false, "no Flagsmith environment after destroy");
     assert.equal(cloud.total(), 0, `no bridged resource after destroy: ${JSON.stringify(cloud.summary())}`);
     await stack.workspace.removeStack(plan.stack);
@@ -82,14 +110,30 @@ async function appConfig(world: EngineWorld): Promise<Record<string, string>> {
   return JSON.parse(await world.operator("config:export", "--format", "json", APP)) as Record<string, string>;
 }
 
+function doubleState(world: EngineWorld): DokkuState {
+  return new StateStore(world.dokku.stateDir).read();
+}
+
 function httpAuthEnabled(world: EngineWorld): boolean {
-  const { StateStore } = require("../../doubles/dokku/state/store") as typeof import("../../doubles/dokku/state/store");
-  return new StateStore(world.dokku.stateDir).read().apps[APP]?.httpAuth.enabled ?? false;
+  return doubleState(world).apps[APP]?.httpAuth.enabled ?? false;
 }
 
 function gitRepository(world: EngineWorld): string {
-  const { StateStore } = require("../../doubles/dokku/state/store") as typeof import("../../doubles/dokku/state/store");
-  return new StateStore(world.dokku.stateDir).read().apps[APP]?.source?.repository ?? "?";
+  return doubleState(world).apps[APP]?.source?.repository ?? "?";
+}
+
+/**
+ * "<op> <name>" for each step the engine took on a resource outside: components (restant:*) and provider
+ * instances only record inputs in state (the nodejs provider's config holds all stack config, so it "updates").
+ */
+function collectStep(event: EngineEvent, steps: string[]): void {
+  const metadata = event.resourcePreEvent?.metadata;
+  if (!metadata || metadata.type.startsWith("restant:") || metadata.type.startsWith("pulumi:providers:")) return;
+  if (["create", "update", "delete", "replace"].includes(metadata.op)) steps.push(`${metadata.op} ${metadata.urn.split("::").pop()}`);
+}
+
+function base64(text: string): string {
+  return Buffer.from(text).toString("base64");
 }
 
 function describe(changes: Record<string, number> | undefined): string {

@@ -3,7 +3,6 @@ import { parseReportArgs, printReport } from "../cli/report";
 import { faultsOf } from "../state/faults";
 import { AppState } from "../state/types";
 import { existingApp, existingAppFromShell, restartApp } from "./app-rules";
-import { updateScaleFromProcfile } from "./ps";
 import { CommandHandler } from "./context";
 
 /**
@@ -30,8 +29,6 @@ const sync: CommandHandler = async ({ args, store, console }) => {
     }
     target.deployed = true;
     target.release = { repository, ref, at: Date.now() };
-    target.procfile = state.repositories?.[repository]?.procfile;
-    if (target.procfile) updateScaleFromProcfile(target);
     restartApp(state, app, console);
     return undefined;
   });
