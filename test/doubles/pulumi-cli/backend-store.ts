@@ -25,7 +25,7 @@ export interface StackState {
   /** Undefined until the first update writes a checkpoint (`stack ls` then has no resourceCount). */
   resources?: StoredResource[];
   outputs: Record<string, { value: unknown; secret: boolean }>;
-  /** Secret values the simulated program generated once and keeps. */
+  /** Kept for state written by older doubles; the real program's mocks make every value up deterministically. */
   generated: Record<string, string>;
   history: Array<{ version: number; kind: string; result: string; message: string; startTime: string; endTime: string }>;
 }

@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import * as os from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "../../support/built";
+import type { DeclaredRecord } from "./real-program";
 import type { World } from "./world";
 
 export interface PulumiDoubleWorkspace {
@@ -9,12 +10,14 @@ export interface PulumiDoubleWorkspace {
   binDir: string;
   /** A project folder like the repository's (Pulumi.yaml, stacks/, policies/), with state in .pulumi-state/. */
   workDir: string;
-  /** Scripts what the simulated infrastructure does next. */
+  /** Scripts what the infrastructure does next (failures, delays, drift). */
   setWorld(world: World): void;
   world(): World;
   /** Every argument list the CLI double was called with, in order. */
   calls(): string[][];
   stackConfig(stack: string): string | undefined;
+  /** What the real program declared for the stack at its last `up` or `preview`: every resource, inputs revealed. */
+  declared(stack: string): DeclaredRecord | undefined;
 }
 
 /**
@@ -52,6 +55,10 @@ export function installPulumiDouble(): PulumiDoubleWorkspace {
       existsSync(callsFile)
         ? readFileSync(callsFile, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line) as string[])
         : [],
+    declared: (stack) => {
+      const file = path.join(doubleDir, "declared", `${stack}.json`);
+      return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as DeclaredRecord) : undefined;
+    },
     stackConfig: (stack) => {
       const file = path.join(workDir, "stacks", `Pulumi.${stack}.yaml`);
       return existsSync(file) ? readFileSync(file, "utf8") : undefined;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A `pulumi` CLI double for the Automation API: the commands and flags LocalWorkspace and Stack run, their JSON
 // output, their error texts (which the Automation API turns into typed errors), exit codes and the DIY lock.
-// It runs no program: simulated-program.ts stands in for infra/. Put a shim that runs it on PATH as `pulumi`.
+// `up` and `preview` evaluate the real program (infra/) under Pulumi's mocks with the stack's config, through the offline
+// plan's evaluator (real-program.ts). Run from build/ (compiled, no ts-node); put a shim that runs it on PATH as `pulumi`.
 import { CliError, BackendStore } from "./backend-store";
 import { flag, has, parseArgs, UsageError, type ParsedArgs } from "./cli-args";
 import { EventSink } from "./event-sink";
@@ -30,7 +31,7 @@ async function run(argv: string[], out: Output): Promise<void> {
       const sink = new EventSink(flag(args, "event-log"));
       try {
         if (command === "up") await up(store, stack, args, sink, out);
-        else if (command === "preview") preview(store, stack, args, sink, out);
+        else if (command === "preview") await preview(store, stack, args, sink, out);
         else await destroy(store, stack, args, sink, out);
       } finally {
         await sink.close();

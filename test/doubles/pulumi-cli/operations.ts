@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { CliError, type BackendStore, type StackState, type StoredResource } from "./backend-store";
 import { flags, has, type ParsedArgs } from "./cli-args";
 import type { EventSink } from "./event-sink";
-import { declare } from "./simulated-program";
+import { declareWithRealProgram } from "./real-program";
 import { StackLock } from "./stack-lock";
 import type { StackBehaviour, World } from "./world";
 
@@ -79,14 +79,14 @@ function clearDrift(store: BackendStore, world: World, behaviour: StackBehaviour
   store.saveWorld(world);
 }
 
-/** `pulumi up`: makes what the simulated program declares; a scripted failure makes half of it and stops. */
+/** `pulumi up`: makes what the real program declares; a scripted failure makes half of it and stops. */
 export async function up(store: BackendStore, stack: string, args: ParsedArgs, sink: EventSink, out: Output): Promise<void> {
   const packs = checkPolicyPacks(store, args);
   await underLock(store, stack, args, "up", async (world, behaviour) => {
     if (behaviour.upDelayMs) await sleep(behaviour.upDelayMs);
     for (let waited = 0; behaviour.upHeldUntil && !existsSync(behaviour.upHeldUntil) && waited < 120_000; waited += 50) await sleep(50);
     const state = store.read(stack);
-    const declared = declare(stack, store.project.name, store.config(stack), state);
+    const declared = await declareOrFail(store, stack, sink, packs);
     const start = new Date().toISOString();
     sink.emit({ preludeEvent: { config: {} } });
     out.stdout.push(`Updating (${stack}):`);
@@ -98,18 +98,20 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
       const failing = declared.resources[made.length]!;
       sink.emit({ diagnosticEvent: { urn: failing.urn, message: `creating ${failing.name}: ssh: connect to host dokku.example.com port 22: connection refused\n`, color: "never", severity: "error" } });
       summary(sink, { create: made.length }, packs);
-      store.write(stack, { ...state, resources: made, generated: declared.generated, history: [{ version: state.history.length + 1, kind: "update", result: "failed", message: "", startTime: start, endTime: new Date().toISOString() }, ...state.history] });
+      store.write(stack, { ...state, resources: made, history: [{ version: state.history.length + 1, kind: "update", result: "failed", message: "", startTime: start, endTime: new Date().toISOString() }, ...state.history] });
       out.stderr.push(`error: update failed`);
       throw new CliError(`    error: creating ${failing.name}: ssh: connect to host dokku.example.com port 22: connection refused`, 4);
     }
-    const before = new Set((state.resources ?? []).map((r) => r.urn));
+    const before = new Map((state.resources ?? []).map((r) => [r.urn, r]));
     const changes: Record<string, number> = {};
     for (const r of declared.resources) {
-      const op = before.has(r.urn) ? "same" : "create";
+      const op = stepOf(before.get(r.urn), r);
       changes[op] = (changes[op] ?? 0) + 1;
       sink.emit(stepEvent(op, r));
       if (op === "create") out.stdout.push(`  + ${r.type} ${r.name} created`);
+      if (op === "update") out.stdout.push(`  ~ ${r.type} ${r.name} updated`);
     }
+    for (const urn of before.keys()) if (!declared.resources.some((r) => r.urn === urn)) changes.delete = (changes.delete ?? 0) + 1;
     summary(sink, changes, packs);
     clearDrift(store, world, behaviour);
     const leaked = behaviour.leakSecretIntoUrl ? declared.outputs[behaviour.leakSecretIntoUrl] : undefined;
@@ -118,7 +120,7 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
     store.write(stack, {
       resources: declared.resources,
       outputs: declared.outputs,
-      generated: declared.generated,
+      generated: state.generated,
       history: [{ version: state.history.length + 1, kind: "update", result: "succeeded", message, startTime: start, endTime: new Date().toISOString() }, ...state.history],
     });
     out.stdout.push(...outputsText(declared.outputs), "Resources:", `    ${declared.resources.length} total`);
@@ -126,12 +128,12 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
 }
 
 /** `pulumi preview`: what `up` would change; with --refresh, drift the world holds shows as updates. */
-export function preview(store: BackendStore, stack: string, args: ParsedArgs, sink: EventSink, out: Output): void {
+export async function preview(store: BackendStore, stack: string, args: ParsedArgs, sink: EventSink, out: Output): Promise<void> {
   store.requirePassphrase();
   const packs = checkPolicyPacks(store, args);
   const behaviour = store.world().stacks?.[stack] ?? {};
   const state = store.read(stack);
-  const declared = declare(stack, store.project.name, store.config(stack), state);
+  const declared = await declareOrFail(store, stack, sink, packs);
   const existing = new Map((state.resources ?? []).map((r) => [r.urn, r]));
   const refresh = has(args, "refresh");
   sink.emit({ preludeEvent: { config: {} } });
@@ -153,8 +155,9 @@ export function preview(store: BackendStore, stack: string, args: ParsedArgs, si
     }
     const drifted = refresh ? (behaviour.drift ?? []).filter((d) => d.resource === r.name) : [];
     if (drifted.length === 0) {
-      count("same");
-      sink.emit(stepEvent("same", r));
+      const op = stepOf(stored, r);
+      count(op);
+      sink.emit(stepEvent(op, r));
       continue;
     }
     count("update");
@@ -172,6 +175,27 @@ export function preview(store: BackendStore, stack: string, args: ParsedArgs, si
   summary(sink, changes, packs);
   const changed = Object.entries(changes).some(([op, n]) => op !== "same" && n > 0);
   if (has(args, "expect-no-changes") && changed) throw new CliError("error: no changes were expected but changes were proposed", 1);
+}
+
+/** A resource the stack already has is the same, or updated when the program now declares other inputs. */
+function stepOf(stored: StoredResource | undefined, declared: StoredResource): "create" | "same" | "update" {
+  if (!stored) return "create";
+  return JSON.stringify(stored.inputs) === JSON.stringify(declared.inputs) ? "same" : "update";
+}
+
+/**
+ * The real program for the stack; a program that throws (bad config) fails the operation as the engine does: an error
+ * diagnostic, no resource touched, a non-zero exit.
+ */
+async function declareOrFail(store: BackendStore, stack: string, sink: EventSink, packs: string[]) {
+  try {
+    return await declareWithRealProgram(stack, store.config(stack), path.join(store.root, ".double"));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    sink.emit({ diagnosticEvent: { message: `${message}\n`, color: "never", severity: "error" } });
+    summary(sink, {}, packs);
+    throw new CliError(`error: an unhandled error occurred: program failed:\n${message}`, 255);
+  }
 }
 
 /** `pulumi destroy`: deletes every resource; a scripted failure deletes some and stops. */

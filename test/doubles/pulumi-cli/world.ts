@@ -1,5 +1,5 @@
 /**
- * What a test makes the simulated infrastructure do, kept in `<backend>/.double/world.json` so that every CLI
+ * What a test makes the infrastructure behind the double do, kept in `<backend>/.double/world.json` so that every CLI
  * invocation (a separate process) sees it. Counters are consumed as operations run.
  */
 export interface StackBehaviour {

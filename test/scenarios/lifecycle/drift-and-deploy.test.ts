@@ -41,9 +41,9 @@ describe("long-lived stacks: deploys and drift", () => {
       stacks: {
         production: {
           drift: [
-            { resource: "restant-app", field: "domains", actual: ["restant.main.example.com", "evil.example.net"] },
-            { resource: "restant-app", field: "env", actual: `DB_PASSWORD=${password}` },
-            { resource: "restant-dns", field: "proxied", actual: true },
+            { resource: "restant-runtime-app", field: "domains", actual: ["restant.main.example.com", "evil.example.net"] },
+            { resource: "restant-runtime-app", field: "env", actual: `DB_PASSWORD=${password}` },
+            { resource: "restant-dns-a", field: "proxied", actual: true },
           ],
         },
         staging: { previewError: "dokku: ssh: connect to host dokku.example.com port 22: connection refused" },

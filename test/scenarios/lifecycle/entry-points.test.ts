@@ -70,6 +70,13 @@ describe("scripts/{preview,deploy,drift,reap}.ts as CI runs them", () => {
     const push = await script("deploy", { name: "push", payload: { ref: "refs/heads/main", after: "c".repeat(40) } });
     expect(push.code, push.stderr).toBe(0);
     expect(push.summary).toContain("**Deploy production**: deployed");
+    // The pushed commit is what the real program deployed, the app's SENTRY_RELEASE, and the release registered.
+    const declared = s.pulumi.declared("production")!.resources;
+    expect(declared.find((r) => r.name === "restant-runtime-deploy")?.inputs.create).toBe(
+      `git:sync --build restant-main https://github.com/restant/restant.git ${"c".repeat(40)}`,
+    );
+    expect((declared.find((r) => r.name === "restant-runtime-app")?.inputs.config as Record<string, string>).SENTRY_RELEASE).toBe("c".repeat(40));
+    expect(s.sentry.releases.get("c".repeat(40))?.deploys).toEqual([expect.objectContaining({ environment: "main" })]);
 
     const drift = await script("drift", undefined, { ARGS: "production" });
     expect(drift.code, drift.stderr).toBe(0);
@@ -78,6 +85,12 @@ describe("scripts/{preview,deploy,drift,reap}.ts as CI runs them", () => {
     const reap = await script("reap", undefined);
     expect(reap.code, reap.stderr).toBe(0);
     expect(reap.summary).toContain("the server was not inspected");
+
+    // Bad input from an event: a pushed branch git would refuse exits 2 naming the key, before any stack is made.
+    const bad = await script("deploy", { name: "push", payload: { ref: "refs/heads/-n", after: "d".repeat(40) } }, { RESTANT_LONG_LIVED_BRANCHES: "-n" });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/restant:branch: must not begin with '-'/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
 
     const noToken = await script("reap", undefined, { GITHUB_TOKEN: "" });
     expect(noToken.code).toBe(1);
