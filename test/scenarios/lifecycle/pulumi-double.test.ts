@@ -21,6 +21,16 @@ describe("the pulumi CLI double", () => {
     expect(run(["stack", "init", "pr-1", "--non-interactive"]).code).toBe(0);
   });
 
+  it("runs the real program with the stack's config: without the config a preview needs, the up fails as a program error", () => {
+    const failed = run(["up", "--yes", "--skip-preview", "--stack", "pr-1"]);
+    expect(failed.code).toBe(255);
+    expect(failed.err).toMatch(/restant:kind: is required/);
+    expect(run(["stack", "ls", "--json"]).out).not.toMatch(/resourceCount/);
+    // What the scripts set for a preview (previewStack's config).
+    const config = ["restant:kind=preview", "restant:pr=1", "restant:branch=feature/x", `restant:commit=${"a".repeat(40)}`];
+    expect(run(["config", "set-all", "--stack", "pr-1", ...config.flatMap((pair) => ["--plaintext", pair])]).code).toBe(0);
+  });
+
   it("reports a version the Automation API accepts", () => {
     expect(run(["version"]).out.trim()).toMatch(/^v3\.\d+\.\d+$/);
   });
