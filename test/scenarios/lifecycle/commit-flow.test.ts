@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BranchDeploy } from "../../../scripts/lifecycle/branch-deploy";
+import { stackConfig } from "../../../scripts/plan/stack-files";
 import { Scenario, scenarioPerTest, SHA_A, SHA_B } from "./harness";
 
-const REPOSITORY = "https://github.com/restant/restant.git";
+/** The app's repository, as Pulumi.yaml declares it for every stack. */
+const REPOSITORY = stackConfig("staging")["restant:gitRepository"]!;
 
 /**
  * The whole path of a commit: a CI event → the real script → the stack config it sets → the real program (evaluated by

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stackConfig } from "../../../scripts/plan/stack-files";
 import { projectRoot } from "../../support/built";
 import { PASSPHRASE, Scenario, SHA_A } from "./harness";
 
@@ -73,7 +74,7 @@ describe("scripts/{preview,deploy,drift,reap}.ts as CI runs them", () => {
     // The pushed commit is what the real program deployed, the app's SENTRY_RELEASE, and the release registered.
     const declared = s.pulumi.declared("production")!.resources;
     expect(declared.find((r) => r.name === "restant-runtime-deploy")?.inputs.create).toBe(
-      `git:sync --build restant-main https://github.com/restant/restant.git ${"c".repeat(40)}`,
+      `git:sync --build restant-main ${stackConfig("production")["restant:gitRepository"]} ${"c".repeat(40)}`,
     );
     expect((declared.find((r) => r.name === "restant-runtime-app")?.inputs.config as Record<string, string>).SENTRY_RELEASE).toBe("c".repeat(40));
     expect(s.sentry.releases.get("c".repeat(40))?.deploys).toEqual([expect.objectContaining({ environment: "main" })]);
