@@ -214,7 +214,7 @@ function inputs(context: Context, app: string, port: number): AppProps {
     config: { ...CONFIG },
     scale: { web: 1, worker: 1 },
     adopt: false,
-    version: "1",
+    version: 1,
   };
 }
 

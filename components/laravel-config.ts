@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec } from "../infra/spec";
+import { SECRET_NAME } from "../infra/secret-names";
 
 export interface LaravelConfigParts {
   spec: EnvironmentSpec;
@@ -19,8 +20,6 @@ export interface LaravelConfigParts {
  */
 export const KEPT_ONCE_SET = ["APP_KEY"];
 
-/** Variables whose value is a secret: always passed on as Pulumi secrets, whatever the caller handed in. */
-const SECRET_NAME = /(KEY|SECRET|PASSWORD|TOKEN|DSN)/;
 
 /**
  * The environment variables the Laravel app reads, in one place for every runtime. Values of secret-looking names

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { FlagsmithEnvironmentRecord } from "./api-types";
 import { FlagsmithClient } from "./client";
 import { connectionFromEnv, retryPolicyFromEnv } from "./settings-from-env";
+import type { ProviderVersion } from "../dynamic-resource";
 
 // Pulumi serializes this class into state with everything its methods reach. They reach only globals, the client's
 // code and the helpers below; credentials are read from the environment inside each method.
@@ -13,7 +14,7 @@ export interface FlagsmithEnvironmentInputs {
   cloneFrom?: string;
   adopt?: boolean;
   /** Set by the resource: a new value makes the engine store this provider's newer code. */
-  version: string;
+  version: ProviderVersion;
 }
 
 export interface FlagsmithEnvironmentOutputs extends FlagsmithEnvironmentInputs {
@@ -64,7 +65,7 @@ export class FlagsmithEnvironmentProvider
     const client = new FlagsmithClient(connectionFromEnv(), retryPolicyFromEnv());
     const environment = await client.getEnvironmentByUuid(id);
     if (!environment) return { id: "", props: undefined };
-    const settings = props ?? { project: environment.project, name: environment.name, version: "" };
+    const settings = props ?? { project: environment.project, name: environment.name, version: 0 };
     return { id, props: environmentOutputs(environment, settings) };
   }
 

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FlagsmithEnvironmentProvider } from "./environment-provider";
+import { DynamicResource, type DynamicResourceKind } from "../dynamic-resource";
 
 /** Raise when the provider's code changes: read and delete run the code stored at the last create or update. */
-const PROVIDER_VERSION = "1";
+const PROVIDER_VERSION = 1;
 
 /** One instance: Pulumi caches the serialized text per provider object. */
 const provider = new FlagsmithEnvironmentProvider();
@@ -24,11 +25,13 @@ export interface FlagsmithEnvironmentArgs {
   adopt?: pulumi.Input<boolean>;
 }
 
+const KIND: DynamicResourceKind = { module: "flagsmith", type: "Environment", deleteBeforeReplace: true };
+
 /**
  * A Flagsmith environment (type `pulumi-nodejs:dynamic/flagsmith:Environment`). The engine's host reads
  * FLAGSMITH_API_URL and FLAGSMITH_ADMIN_API_KEY from its environment at each operation.
  */
-export class FlagsmithEnvironment extends pulumi.dynamic.Resource {
+export class FlagsmithEnvironment extends DynamicResource {
   /** The environment's name as Flagsmith has it. */
   declare readonly name: pulumi.Output<string>;
   declare readonly project: pulumi.Output<number>;
@@ -38,14 +41,13 @@ export class FlagsmithEnvironment extends pulumi.dynamic.Resource {
   declare readonly environmentId: pulumi.Output<number>;
 
   constructor(name: string, args: FlagsmithEnvironmentArgs, opts?: pulumi.CustomResourceOptions) {
+    // Names are unique per project: the old environment must go before its replacement takes the name.
     super(
+      KIND,
       provider,
       name,
       { ...args, version: PROVIDER_VERSION, apiKey: undefined, environmentId: undefined },
-      // Names are unique per project: the old environment must go before its replacement takes the name.
-      { ...opts, deleteBeforeReplace: true },
-      "flagsmith",
-      "Environment",
+      opts,
     );
   }
 }

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { FlagsmithServerKeyRecord } from "./api-types";
 import { FlagsmithClient } from "./client";
 import { connectionFromEnv, retryPolicyFromEnv } from "./settings-from-env";
+import type { ProviderVersion } from "../dynamic-resource";
 
 // Serialized into state like the environment provider: only globals, the client's code and the helper below.
 
@@ -10,7 +11,7 @@ export interface FlagsmithServerKeyInputs {
   environmentApiKey: string;
   name: string;
   /** Set by the resource: a new value makes the engine store this provider's newer code. */
-  version: string;
+  version: ProviderVersion;
 }
 
 export interface FlagsmithServerKeyOutputs extends FlagsmithServerKeyInputs {

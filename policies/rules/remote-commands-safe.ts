@@ -2,6 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isSecretAt, secretPathsOf } from "../plan-extras";
 import { objectProp, stringProp } from "../props";
 import { REMOTE_COMMAND } from "../resource-types";
+import { SECRET_NAME } from "../../infra/secret-names";
 
 const COMMAND_TEXTS = ["create", "update", "delete"] as const;
 
@@ -11,7 +12,7 @@ const COMMAND_TEXTS = ["create", "update", "delete"] as const;
  * run time (`"$DB_PASSWORD"`, `$(cat)`).
  */
 const LITERAL_SECRET = [
-  /\b[A-Z0-9_]*(?:KEY|SECRET|PASSWORD|TOKEN|DSN)[A-Z0-9_]*=(?!["']?\$)["']?[^\s"'$]/,
+  new RegExp(`\\b[A-Z0-9_]*${SECRET_NAME.source}[A-Z0-9_]*=(?!["']?\\$)["']?[^\\s"'$]`),
   /--password[= ](?!["']?\$|-)["']?\S/,
   /\bbase64:[A-Za-z0-9+/]{40,}/,
 ];

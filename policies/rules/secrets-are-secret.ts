@@ -2,12 +2,10 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isSecretAt, secretPathsOf } from "../plan-extras";
 import { objectProp } from "../props";
 import { APP_TYPES } from "../resource-types";
+import { SECRET_NAME } from "../../infra/secret-names";
 
-/**
- * Config keys that name a secret, as the issue spells them. Deliberately not shared with components/laravel-config.ts,
- * which wraps these values: a guard that reused the code it guards would weaken with it.
- */
-export const SECRET_KEY_NAME = /KEY|SECRET|PASSWORD|TOKEN|DSN/;
+/** Config keys that name a secret: the one list (infra/secret-names.ts); test/unit/policies.test.ts pins its names. */
+export const SECRET_KEY_NAME = SECRET_NAME;
 
 /**
  * An app config value whose key names a secret must be a Pulumi secret input, or it lands in state, in plan output

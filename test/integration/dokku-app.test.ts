@@ -57,7 +57,7 @@ const desired = (appName: string, more: Partial<AppProps> = {}): AppProps => ({
   config: { APP_ENV: "production", APP_DEBUG: "false", APP_KEY: `base64:${randomBytes(32).toString("base64")}` },
   scale: { web: 1, worker: 1 },
   adopt: false,
-  version: "1",
+  version: 1,
   ...more,
 });
 

@@ -37,7 +37,7 @@ afterEach(async () => {
   await double.stop();
 });
 
-const inputs = (name: string, more: Partial<FlagsmithEnvironmentInputs> = {}): FlagsmithEnvironmentInputs => ({ project: double.project.id, name, version: "1", ...more });
+const inputs = (name: string, more: Partial<FlagsmithEnvironmentInputs> = {}): FlagsmithEnvironmentInputs => ({ project: double.project.id, name, version: 1, ...more });
 const posts = () => double.requests.filter((r) => r.method === "POST");
 
 describe("the Flagsmith environment provider, run from its serialized text", () => {
@@ -46,7 +46,7 @@ describe("the Flagsmith environment provider, run from its serialized text", () 
     expect((await environments.check(wanted, wanted)).failures).toEqual([]);
     const { id, outs } = await environments.create(wanted);
     const row = double.state.environmentByUuid(id)!;
-    expect(outs).toEqual({ project: double.project.id, name: "restant-main", version: "1", apiKey: row.apiKey, environmentId: row.id });
+    expect(outs).toEqual({ project: double.project.id, name: "restant-main", version: 1, apiKey: row.apiKey, environmentId: row.id });
     expect(double.state.flagsOf(row.apiKey)).toEqual({ dark_mode: { enabled: false, value: null }, new_checkout: { enabled: true, value: "v1" } });
     const read = await environments.read(id, outs);
     expect(read).toEqual({ id, props: outs });
@@ -108,10 +108,10 @@ describe("the Flagsmith environment provider, run from its serialized text", () 
     const { id, outs } = await environments.create(inputs("restant-main"));
     expect(await environments.diff(id, outs, { ...inputs("restant-main"), project: 99 })).toMatchObject({ changes: true, replaces: ["project"], deleteBeforeReplace: true });
     expect(await environments.diff(id, outs, inputs("restant-prod"))).toMatchObject({ changes: true, replaces: [] });
-    expect(await environments.diff(id, outs, inputs("restant-main", { version: "2" }))).toMatchObject({ changes: true, replaces: [] });
+    expect(await environments.diff(id, outs, inputs("restant-main", { version: 2 }))).toMatchObject({ changes: true, replaces: [] });
     const before = double.requests.length;
-    const updated = await environments.update(id, outs, inputs("restant-main", { version: "2", cloneFrom: "x" }));
-    expect(updated.outs).toMatchObject({ version: "2", cloneFrom: "x", apiKey: outs.apiKey });
+    const updated = await environments.update(id, outs, inputs("restant-main", { version: 2, cloneFrom: "x" }));
+    expect(updated.outs).toMatchObject({ version: 2, cloneFrom: "x", apiKey: outs.apiKey });
     expect(double.requests.slice(before).map((r) => r.method)).toEqual(["GET"]);
   });
 
@@ -130,7 +130,7 @@ describe("the Flagsmith environment provider, run from its serialized text", () 
   });
 
   it("checks its inputs", async () => {
-    const bad = { project: 0, name: "", cloneFrom: "", version: "1" };
+    const bad = { project: 0, name: "", cloneFrom: "", version: 1 };
     expect((await environments.check(bad, bad)).failures!.map((f) => f.property)).toEqual(["project", "name", "cloneFrom"]);
   });
 });
@@ -142,7 +142,7 @@ describe("the Flagsmith server-side key provider, run from its serialized text",
 
   it("creates a ser. key and reads it back unchanged", async () => {
     const env = await environment();
-    const wanted = { environmentApiKey: env.apiKey, name: "restant-main app", version: "1" };
+    const wanted = { environmentApiKey: env.apiKey, name: "restant-main app", version: 1 };
     expect((await serverKeys.check(wanted, wanted)).failures).toEqual([]);
     const { id, outs } = await serverKeys.create(wanted);
     expect(outs).toMatchObject({ ...wanted, key: expect.stringMatching(/^ser\.[A-Za-z0-9]{22}$/), keyId: Number(id), active: true });
@@ -152,13 +152,13 @@ describe("the Flagsmith server-side key provider, run from its serialized text",
   });
 
   it("says so when the environment to make a key in does not exist", async () => {
-    await expect(serverKeys.create({ environmentApiKey: "noSuchEnvironmentKey00", name: "app", version: "1" })).rejects.toThrow(/no environment with the key noSuchEnvironmentKey00/);
+    await expect(serverKeys.create({ environmentApiKey: "noSuchEnvironmentKey00", name: "app", version: 1 })).rejects.toThrow(/no environment with the key noSuchEnvironmentKey00/);
     expect(posts()).toEqual([]);
   });
 
   it("reads a rename or deactivation made by hand as drift and repairs it on update", async () => {
     const env = await environment();
-    const wanted = { environmentApiKey: env.apiKey, name: "app", version: "1" };
+    const wanted = { environmentApiKey: env.apiKey, name: "app", version: 1 };
     const { id, outs } = await serverKeys.create(wanted);
     const row = double.state.serverKeysOf(double.state.environmentByKey(env.apiKey)!)[0]!;
     row.name = "renamed";
@@ -173,13 +173,13 @@ describe("the Flagsmith server-side key provider, run from its serialized text",
 
   it("reports a key gone when it, or its environment, was deleted, and deleting twice succeeds", async () => {
     const env = await environment();
-    const { id, outs } = await serverKeys.create({ environmentApiKey: env.apiKey, name: "app", version: "1" });
+    const { id, outs } = await serverKeys.create({ environmentApiKey: env.apiKey, name: "app", version: 1 });
     await serverKeys.delete(id, outs);
     expect(double.state.serverKeysOf(double.state.environmentByKey(env.apiKey)!)).toEqual([]);
     expect((await serverKeys.read(id, outs)).id).toBe("");
     await expect(serverKeys.delete(id, outs)).resolves.toBeUndefined();
 
-    const again = await serverKeys.create({ environmentApiKey: env.apiKey, name: "app", version: "1" });
+    const again = await serverKeys.create({ environmentApiKey: env.apiKey, name: "app", version: 1 });
     await environments.delete(String(double.state.environmentByKey(env.apiKey)!.uuid), env);
     expect((await serverKeys.read(again.id, again.outs)).id).toBe("");
     await expect(serverKeys.delete(again.id, again.outs)).resolves.toBeUndefined();

@@ -56,8 +56,8 @@ const SERVER_KEY = "pulumi-nodejs:dynamic/flagsmith:ServerKey";
 describe("the Flagsmith resources as the program registers them", () => {
   it("have their own type tokens and a version input", () => {
     expect(recorded.map((r) => r.type)).toEqual([ENVIRONMENT, SERVER_KEY]);
-    expect(byType(ENVIRONMENT).inputs).toMatchObject({ project: double.project.id, name: "restant-pr-7", cloneFrom: "restant-staging", version: "1" });
-    expect(byType(SERVER_KEY).inputs).toMatchObject({ name: "restant-pr-7 app", version: "1" });
+    expect(byType(ENVIRONMENT).inputs).toMatchObject({ project: double.project.id, name: "restant-pr-7", cloneFrom: "restant-staging", version: 1 });
+    expect(byType(SERVER_KEY).inputs).toMatchObject({ name: "restant-pr-7 app", version: 1 });
   });
 
   it("delete an environment before its replacement takes the name, and keep created keys secret", () => {
@@ -81,9 +81,9 @@ describe("the Flagsmith resources as the program registers them", () => {
     const staging = double.state.createEnvironment(double.project, "restant-staging");
     const environments = loadSerializedProvider(byType(ENVIRONMENT).revealedInputs.__provider as string);
     const keys = loadSerializedProvider(byType(SERVER_KEY).revealedInputs.__provider as string);
-    const environment = await environments.create({ project: double.project.id, name: "restant-pr-7", cloneFrom: "restant-staging", version: "1" });
+    const environment = await environments.create({ project: double.project.id, name: "restant-pr-7", cloneFrom: "restant-staging", version: 1 });
     expect(double.state.flagsOf(environment.outs.apiKey)).toEqual(double.state.flagsOf(staging.apiKey));
-    const key = await keys.create({ environmentApiKey: environment.outs.apiKey, name: "restant-pr-7 app", version: "1" });
+    const key = await keys.create({ environmentApiKey: environment.outs.apiKey, name: "restant-pr-7 app", version: 1 });
     expect(key.outs.key).toMatch(/^ser\./);
   });
 });

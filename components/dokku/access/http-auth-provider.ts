@@ -3,11 +3,12 @@ import type { DokkuRunner } from "../client/dokku-runner";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
 import { isAppMissing } from "../client/errors/command-errors";
+import type { ProviderVersion } from "../../dynamic-resource";
 
 /** The HttpAuth resource's inputs as the provider receives them (plain values; the password unwrapped). */
 export interface HttpAuthInputs {
   /** Bump to make `pulumi up` store this provider's code in state (read and delete run the stored code). */
-  version: number;
+  version: ProviderVersion;
   target: DokkuTarget;
   app: string;
   user: string;

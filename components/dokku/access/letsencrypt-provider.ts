@@ -3,11 +3,12 @@ import type { DokkuRunner } from "../client/dokku-runner";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
 import { isAppMissing } from "../client/errors/command-errors";
+import type { ProviderVersion } from "../../dynamic-resource";
 
 /** The LetsEncrypt resource's inputs as the provider receives them. */
 export interface LetsEncryptInputs {
   /** Bump to make `pulumi up` store this provider's code in state (read and delete run the stored code). */
-  version: number;
+  version: ProviderVersion;
   target: DokkuTarget;
   app: string;
   /** The hostnames the certificate must cover: a change re-runs `letsencrypt:enable` for the new SAN list. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { letsEncryptProvider } from "./letsencrypt-provider";
 import type { DokkuTarget } from "../client/ssh-options";
+import { DynamicResource, type DynamicResourceKind } from "../../dynamic-resource";
 
 /** Stored provider code's version: bump when the provider changes, so `up` rolls it forward for read and delete. */
 export const LETSENCRYPT_PROVIDER_VERSION = 1;
@@ -14,19 +15,20 @@ export interface LetsEncryptArgs {
   domains: pulumi.Input<pulumi.Input<string>[]>;
 }
 
+const KIND: DynamicResourceKind = { module: "dokku", type: "LetsEncrypt", deleteBeforeReplace: true };
+
 /** Let's Encrypt for a Dokku app's hostnames (HTTP-01). Type token `pulumi-nodejs:dynamic/dokku:LetsEncrypt`. */
-export class LetsEncrypt extends pulumi.dynamic.Resource {
+export class LetsEncrypt extends DynamicResource {
   declare readonly active: pulumi.Output<boolean>;
   declare readonly expiration: pulumi.Output<string>;
 
   constructor(name: string, args: LetsEncryptArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      KIND,
       letsEncryptProvider,
       name,
       { version: LETSENCRYPT_PROVIDER_VERSION, active: undefined, expiration: undefined, ...args },
-      { deleteBeforeReplace: true, ...opts },
-      "dokku",
-      "LetsEncrypt",
+      opts,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { DokkuTarget } from "../client/ssh-options";
+import type { ProviderVersion } from "../../dynamic-resource";
 
 /** Process counts the app runs: `web` serves HTTP, `worker` runs the Laravel queue. */
 export interface AppScale {
@@ -23,7 +24,7 @@ export interface AppProps {
    */
   keepOnServer?: string[];
   /** Changing it makes an update, which stores the current provider code in state. */
-  version: string;
+  version: ProviderVersion;
 }
 
 /** What the server says about one app, from its reports. */

@@ -1,21 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dokkuAppProvider } from "./app-provider";
-
-/** How to reach the Dokku server; plain data kept in state (the private key is not: see DOKKU_SSH_PRIVATE_KEY). */
-export interface DokkuConnection {
-  /** Host name or address of the Dokku server. No default. */
-  host: string;
-  /** SSH port. No default (usually 22). */
-  port: number;
-  /** "dokku" logs in to Dokku's forced command; "root" runs `dokku <args>` from a shell. No default (usually "dokku"). */
-  user: "dokku" | "root";
-  /** The server's public host key, "ssh-ed25519 AAAA…" (ssh-keyscan): pinned, any other key is refused. No default. */
-  hostKey: string;
-}
+import type { DokkuTarget } from "../client/ssh-options";
+import { DynamicResource, type DynamicResourceKind } from "../../dynamic-resource";
 
 export interface DokkuAppArgs {
   /** The Dokku server and how to trust it. No default. The SSH private key comes from DOKKU_SSH_PRIVATE_KEY or DOKKU_SSH_PRIVATE_KEY_PATH where Pulumi runs. */
-  connection: pulumi.Input<DokkuConnection>;
+  connection: pulumi.Input<DokkuTarget>;
   /** The Dokku app name, `^[a-z0-9][a-z0-9.-]*$`. No default. Changing it replaces the app (the old one is destroyed first). */
   appName: pulumi.Input<string>;
   /** The app's domains; the list replaces Dokku's (`domains:set`). No default; [] clears them. */
@@ -37,18 +27,20 @@ export interface DokkuAppArgs {
  * Bump when the provider changes: the version is an input, so the next `up` runs an update and stores the new
  * provider code in state, which `read` and `delete` run (they use the code stored at the last create/update).
  */
-export const DOKKU_APP_PROVIDER_VERSION = "1";
+export const DOKKU_APP_PROVIDER_VERSION = 1;
+
+const KIND: DynamicResourceKind = { module: "dokku", type: "App", deleteBeforeReplace: true, secretOutputs: ["config"] };
 
 /** A Dokku app, its domains, config vars and process scale, kept in step over SSH; `pulumi refresh` sees drift. */
-export class DokkuApp extends pulumi.dynamic.Resource {
-  declare readonly connection: pulumi.Output<DokkuConnection>;
+export class DokkuApp extends DynamicResource {
+  declare readonly connection: pulumi.Output<DokkuTarget>;
   declare readonly appName: pulumi.Output<string>;
   declare readonly domains: pulumi.Output<string[]>;
   /** Secret: the config vars this resource manages, as on the server. */
   declare readonly config: pulumi.Output<Record<string, string>>;
   declare readonly scale: pulumi.Output<{ web: number; worker: number }>;
   declare readonly adopt: pulumi.Output<boolean>;
-  declare readonly version: pulumi.Output<string>;
+  declare readonly version: pulumi.Output<number>;
 
   constructor(name: string, args: DokkuAppArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
@@ -61,19 +53,13 @@ export class DokkuApp extends pulumi.dynamic.Resource {
       ...(args.keepOnServer !== undefined ? { keepOnServer: args.keepOnServer } : {}),
       version: DOKKU_APP_PROVIDER_VERSION,
     };
+    // App names are unique per Dokku server; read-back config comes from the provider in plain text: keep it encrypted.
     super(
+      KIND,
       dokkuAppProvider,
       name,
       props,
-      {
-        ...opts,
-        // Read-back values come from the provider in plain text: keep them encrypted in state.
-        additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "config"],
-        // App names are unique per Dokku server.
-        deleteBeforeReplace: true,
-      },
-      "dokku",
-      "App",
+      opts,
     );
   }
 }

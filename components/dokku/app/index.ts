@@ -1,4 +1,4 @@
 /** The Dokku app: its dynamic resource, the provider that plans and applies changes, and the model both share. */
-export { DokkuApp, type DokkuAppArgs, type DokkuConnection } from "./app";
+export { DokkuApp, type DokkuAppArgs } from "./app";
 export { dokkuAppProvider } from "./app-provider";
 export type { AppProps, AppScale } from "./app-model";

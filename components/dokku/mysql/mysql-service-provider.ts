@@ -2,11 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { cloneMysqlVerified, createEmptyMysql, destroyMysqlIfPresent, linkMysql, mysqlLinks, mysqlServiceExists } from "./mysql-operations";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
+import type { ProviderVersion } from "../../dynamic-resource";
 
 /** The MysqlService resource's inputs as the provider receives them (plain values). */
 export interface MysqlServiceInputs {
   /** Bump to make `pulumi up` store this provider's code in state (read and delete run the stored code). */
-  version: number;
+  version: ProviderVersion;
   target: DokkuTarget;
   /** The dokku-mysql service name. */
   service: string;

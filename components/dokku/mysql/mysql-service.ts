@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mysqlServiceProvider } from "./mysql-service-provider";
 import type { DokkuTarget } from "../client/ssh-options";
+import { DynamicResource, type DynamicResourceKind } from "../../dynamic-resource";
 
 /** Stored provider code's version: bump when the provider changes, so `up` rolls it forward for read and delete. */
 export const MYSQL_SERVICE_PROVIDER_VERSION = 1;
@@ -21,11 +22,13 @@ export interface MysqlServiceArgs {
   adopt?: pulumi.Input<boolean>;
 }
 
+const KIND: DynamicResourceKind = { module: "dokku", type: "MysqlService", deleteBeforeReplace: true };
+
 /**
  * A dokku-mysql service: `mysql:create`, or `mysql:clone` of the master snapshot proved identical (tables, row counts,
  * checksums) before it counts as created; linked to the app. Type token `pulumi-nodejs:dynamic/dokku:MysqlService`.
  */
-export class MysqlService extends pulumi.dynamic.Resource {
+export class MysqlService extends DynamicResource {
   declare readonly service: pulumi.Output<string>;
   declare readonly tables: pulumi.Output<number>;
   declare readonly rows: pulumi.Output<number>;
@@ -33,12 +36,11 @@ export class MysqlService extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: MysqlServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      KIND,
       mysqlServiceProvider,
       name,
       { version: MYSQL_SERVICE_PROVIDER_VERSION, tables: undefined, rows: undefined, linkedApps: undefined, ...args },
-      { deleteBeforeReplace: true, ...opts },
-      "dokku",
-      "MysqlService",
+      opts,
     );
   }
 }

@@ -2,11 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
 import { linkRedis, redisLinks, redisServiceExists, refuseForeignRedisUrl, unlinkRedisIfLinked } from "./redis-service-operations";
+import type { ProviderVersion } from "../../dynamic-resource";
 
 /** The RedisLink resource's inputs as the provider receives them (plain values). */
 export interface RedisLinkInputs {
   /** Bump to make `pulumi up` store this provider's code in state (read and delete run the stored code). */
-  version: number;
+  version: ProviderVersion;
   target: DokkuTarget;
   /** The environment's own dokku-redis service (the platform stack declares it). */
   service: string;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { DokkuTarget } from "../client/ssh-options";
 import { redisLinkProvider } from "./redis-link-provider";
+import { DynamicResource, type DynamicResourceKind } from "../../dynamic-resource";
 
 /** Stored provider code's version: bump when the provider changes, so `up` rolls it forward for read and delete. */
 export const REDIS_LINK_PROVIDER_VERSION = 1;
@@ -14,13 +15,21 @@ export interface RedisLinkArgs {
   app: pulumi.Input<string>;
 }
 
+const KIND: DynamicResourceKind = { module: "dokku", type: "RedisLink", deleteBeforeReplace: true };
+
 /**
  * An app linked to a Redis service of its own (production, staging). Type token `pulumi-nodejs:dynamic/dokku:RedisLink`.
  */
-export class RedisLink extends pulumi.dynamic.Resource {
+export class RedisLink extends DynamicResource {
   declare readonly service: pulumi.Output<string>;
 
   constructor(name: string, args: RedisLinkArgs, opts?: pulumi.CustomResourceOptions) {
-    super(redisLinkProvider, name, { version: REDIS_LINK_PROVIDER_VERSION, ...args }, { deleteBeforeReplace: true, ...opts }, "dokku", "RedisLink");
+    super(
+      KIND,
+      redisLinkProvider,
+      name,
+      { version: REDIS_LINK_PROVIDER_VERSION, ...args },
+      opts,
+    );
   }
 }

@@ -3,11 +3,12 @@ import type { DokkuRunner } from "../client/dokku-runner";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
 import { redisLinks as links, redisServiceExists as exists } from "./redis-service-operations";
+import type { ProviderVersion } from "../../dynamic-resource";
 
 /** The RedisService resource's inputs as the provider receives them. */
 export interface RedisServiceInputs {
   /** Bump to make `pulumi up` store this provider's code in state (read and delete run the stored code). */
-  version: number;
+  version: ProviderVersion;
   target: DokkuTarget;
   service: string;
   /** Logical databases the server is started with (`--databases`): every slot must exist. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { redisServiceProvider } from "./redis-service-provider";
 import type { DokkuTarget } from "../client/ssh-options";
+import { DynamicResource, type DynamicResourceKind } from "../../dynamic-resource";
 
 /** Stored provider code's version: bump when the provider changes, so `up` rolls it forward for read and delete. */
 export const REDIS_SERVICE_PROVIDER_VERSION = 1;
@@ -14,19 +15,20 @@ export interface RedisServiceArgs {
   databases: pulumi.Input<number>;
 }
 
+const KIND: DynamicResourceKind = { module: "dokku", type: "RedisService", deleteBeforeReplace: true };
+
 /** A dokku-redis service shared by every environment. Type token `pulumi-nodejs:dynamic/dokku:RedisService`. */
-export class RedisService extends pulumi.dynamic.Resource {
+export class RedisService extends DynamicResource {
   declare readonly service: pulumi.Output<string>;
   declare readonly linkedApps: pulumi.Output<string[]>;
 
   constructor(name: string, args: RedisServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      KIND,
       redisServiceProvider,
       name,
       { version: REDIS_SERVICE_PROVIDER_VERSION, linkedApps: undefined, ...args },
-      { deleteBeforeReplace: true, ...opts },
-      "dokku",
-      "RedisService",
+      opts,
     );
   }
 }

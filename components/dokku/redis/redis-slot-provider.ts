@@ -2,11 +2,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { attachSlot, claimSlot, detachSlot, lookupSlot, releaseSlot, type SlotRange } from "./redis-slot-operations";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
+import type { ProviderVersion } from "../../dynamic-resource";
 
 /** The RedisSlot resource's inputs as the provider receives them (plain values). */
 export interface RedisSlotInputs {
   /** Bump to make `pulumi up` store this provider's code in state (read and delete run the stored code). */
-  version: number;
+  version: ProviderVersion;
   target: DokkuTarget;
   /** The shared dokku-redis service. */
   service: string;

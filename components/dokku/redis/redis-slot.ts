@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { redisSlotProvider } from "./redis-slot-provider";
 import type { DokkuTarget } from "../client/ssh-options";
+import { DynamicResource, type DynamicResourceKind } from "../../dynamic-resource";
 
 /** Stored provider code's version: bump when the provider changes, so `up` rolls it forward for read and delete. */
 export const REDIS_SLOT_PROVIDER_VERSION = 1;
@@ -20,14 +21,22 @@ export interface RedisSlotArgs {
   app?: pulumi.Input<string>;
 }
 
+const KIND: DynamicResourceKind = { module: "dokku", type: "RedisSlot", deleteBeforeReplace: true };
+
 /**
  * A logical database on the shared Redis, claimed atomically, flushed and released on delete. Type token
  * `pulumi-nodejs:dynamic/dokku:RedisSlot`.
  */
-export class RedisSlot extends pulumi.dynamic.Resource {
+export class RedisSlot extends DynamicResource {
   declare readonly slot: pulumi.Output<number>;
 
   constructor(name: string, args: RedisSlotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(redisSlotProvider, name, { version: REDIS_SLOT_PROVIDER_VERSION, slot: undefined, ...args }, { deleteBeforeReplace: true, ...opts }, "dokku", "RedisSlot");
+    super(
+      KIND,
+      redisSlotProvider,
+      name,
+      { version: REDIS_SLOT_PROVIDER_VERSION, slot: undefined, ...args },
+      opts,
+    );
   }
 }

@@ -1,12 +1,13 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import type { DokkuLoginUser } from "../client/command-line";
 import type { DokkuTarget } from "../client/ssh-options";
 
 export interface ServerCommandArgs {
   /** The Dokku server; `hostKey` is pinned. */
   target: pulumi.Input<DokkuTarget>;
   /** Log in as this user instead of the target's: "root" for scripts Dokku's forced command cannot run. Default: the target's user. */
-  user?: "dokku" | "root";
+  user?: DokkuLoginUser;
   /** The command line: dokku arguments for user dokku (Dokku's forced command), a shell line for root. */
   create: pulumi.Input<string>;
   /** Run on destroy. Default: nothing. */

@@ -22,7 +22,7 @@ const inputs = (more: Partial<AppProps> = {}): AppProps => ({
   config: { APP_ENV: "production", APP_KEY: "base64:sekret" },
   scale: { web: 1, worker: 0 },
   adopt: false,
-  version: "1",
+  version: 1,
   ...more,
 });
 
@@ -87,7 +87,7 @@ describe("the DokkuApp provider as Pulumi stores and loads it", () => {
       deleteBeforeReplace: true,
     });
     expect((await provider.diff("x", base, { ...base, connection: { ...base.connection, host: "other" } })).replaces).toEqual(["connection"]);
-    for (const change of [{ version: "2" }, { config: { APP_ENV: "production" } }, { scale: { web: 1, worker: 1 } }, { domains: ["a.example.com"] }]) {
+    for (const change of [{ version: 2 }, { config: { APP_ENV: "production" } }, { scale: { web: 1, worker: 1 } }, { domains: ["a.example.com"] }]) {
       const diff = await provider.diff("restant-main", base, { ...base, ...change });
       expect(diff, JSON.stringify(change)).toMatchObject({ changes: true, replaces: [] });
     }
