@@ -189,6 +189,46 @@ describe("DokkuApp over real SSH, run from its serialized text", () => {
     await provider.delete(stored.id, stored.outs);
   });
 
+  it("does not scale a worker the deployed Procfile lacks: it refuses, naming the field, and changes nothing", async () => {
+    const wanted = desired("procfile", { scale: { web: 1, worker: 0 } });
+    let stored = await up(undefined, wanted);
+    server.describeRepository("https://example.com/web-only.git", { procfile: ["web"] });
+    expect((await server.operator(["git:sync", "--build", "procfile", "https://example.com/web-only.git", "main"])).code).toBe(0);
+    const before = await onServer("procfile");
+    server.resetCounters();
+
+    // A worker, a config change and a new domain at once: the refusal comes before any of it reaches the app.
+    const more = { ...wanted, scale: { web: 2, worker: 1 }, config: { ...wanted.config, APP_DEBUG: "true" }, domains: [...wanted.domains, "extra.example.com"] };
+    const refused = (await up(stored, more).catch((error: unknown) => error)) as Error;
+    expect(refused.message).toMatch(
+      /^scale\.worker: the code deployed to Dokku app procfile has no "worker" process in its Procfile, .*set scale\.worker to 0 or add a "worker:" line to the Procfile\. Nothing on the server was changed\.$/,
+    );
+    expect(refused.message).not.toContain(wanted.config.APP_KEY);
+    expect(await onServer("procfile")).toEqual(before);
+    expect(server.restarts("procfile")).toBe(0);
+
+    // The same change without the worker goes through.
+    stored = await up(stored, { ...more, scale: { web: 2, worker: 0 } });
+    expect((await onServer("procfile")).scale).toEqual({ web: 2, worker: 0 });
+    await provider.delete(stored.id, stored.outs);
+  });
+
+  it("sets its domains on an app whose vhosts are off under a global VHOST, where one domains:set would lose them", async () => {
+    await server.operator(["apps:create", "legacy"]); // made before the server had a global VHOST: NO_VHOST=1
+    await server.operator(["domains:set-global", "apps.example.org"]);
+    try {
+      const wanted = desired("legacy");
+      const stored = await up(undefined, wanted);
+      expect((await onServer("legacy")).domains.sort()).toEqual([...wanted.domains].sort());
+      expect(mutating().filter((command) => command.argv[0] === "domains:set")).toHaveLength(2);
+      const read = await provider.read(stored.id, stored.outs);
+      expect((await provider.diff(read.id!, read.props!, wanted)).changes).toBe(false);
+      await provider.delete(stored.id, stored.outs);
+    } finally {
+      await server.operator(["domains:clear-global"]);
+    }
+  });
+
   it("refuses an existing app it did not create unless told to adopt it", async () => {
     await server.operator(["apps:create", "theirs"]);
     await server.operator(["config:set", "--no-restart", "theirs", "OWNER=someone-else"]);

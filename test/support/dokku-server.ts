@@ -31,6 +31,8 @@ export interface DokkuServer {
   resetCounters(): void;
   /** Runs the double directly, as an admin on the server would (drift tests); recorded with user "root". */
   operator(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Says what the code at a repository URL holds (its Procfile's process types), for the double's builds to use. */
+  describeRepository(url: string, content: { procfile?: string[] }): void;
   /** Makes the double fail as real servers do (see DokkuFault); faults stay until clearFaults(). */
   injectFault(fault: DokkuFault): void;
   clearFaults(): void;
@@ -101,6 +103,10 @@ export async function startDokkuServer(): Promise<DokkuServer> {
       });
     },
     operator: (args, stdin) => runOperator(wrapper, args, stdin),
+    describeRepository: (url, content) =>
+      store.updateSync((state) => {
+        state.repositories = { ...state.repositories, [url]: content };
+      }),
     injectFault: (fault) =>
       store.updateSync((state) => {
         state.faults = [...(state.faults ?? []), fault];

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { projectRoot } from "../support/built";
+import { StateStore } from "../doubles/dokku/state/store";
 
 // The double is run as the tests' child process from its tsc output, exactly as sshd runs it on the test server.
 const doubleEntry = path.join(projectRoot, "build", "test", "doubles", "dokku", "dokku.js");
@@ -174,6 +175,21 @@ describe("domains, ps and reports", () => {
     expect(await dokku(["domains:set", "nope", "a.example.com"])).toMatchObject({ code: 20 });
   });
 
+  it("domains:set on an app with vhosts off under a global VHOST turns them on with the default vhost, as domains_set does", async () => {
+    await dokku(["apps:create", "web"]); // no global VHOST yet: NO_VHOST=1
+    await dokku(["domains:set-global", "example.org"]);
+    expect(await dokku(["domains:set", "web", "a.example.com"])).toMatchObject({ code: 0, stdout: "-----> Set a.example.com for web\n" });
+    const report = async () => JSON.parse((await dokku(["domains:report", "web", "--format", "json"])).stdout) as Record<string, string>;
+    expect(await report()).toEqual({ "app-enabled": "true", "app-vhosts": "web.example.org", "global-enabled": "true", "global-vhosts": "example.org" });
+    await dokku(["domains:set", "web", "a.example.com"]);
+    expect((await report())["app-vhosts"]).toBe("a.example.com");
+    // A new app under the global VHOST starts with vhosts on and the default vhost.
+    await dokku(["apps:create", "api"]);
+    expect(JSON.parse((await dokku(["config:export", "--format", "json", "api"])).stdout)).toEqual({});
+    await dokku(["domains:set", "api", "api.example.com"]);
+    expect(JSON.parse((await dokku(["domains:report", "api", "--format", "json"])).stdout)["app-vhosts"]).toBe("api.example.com");
+  });
+
   it("ps:scale sets and shows the formation; ps:report has deployed and running", async () => {
     await dokku(["apps:create", "web"]);
     expect(JSON.parse((await dokku(["ps:scale", "web", "--format", "json"])).stdout)).toEqual([{ process_type: "web", quantity: 1 }]);
@@ -186,6 +202,32 @@ describe("domains, ps and reports", () => {
     const report = JSON.parse((await dokku(["ps:report", "web", "--format", "json"])).stdout);
     expect(report).toMatchObject({ deployed: "false", running: "false", "can-scale": "true", "ps-can-scale": "true" });
     expect(await dokku(["ps:restart", "web"])).toMatchObject({ code: 0, stderr: " !     App web has not been deployed\n" });
+  });
+
+  it("ps:scale refuses to scale up a process type the released Procfile lacks, writing nothing; 0 is allowed", async () => {
+    await dokku(["apps:create", "web"]);
+    // Before any release there is no Procfile: any type is recorded, as Dokku does.
+    expect(await dokku(["ps:scale", "--skip-deploy", "web", "web=1", "worker=1"])).toMatchObject({ code: 0 });
+    await new StateStore(stateDir).update((state) => {
+      state.repositories = { "https://example.com/app.git": { procfile: ["web", "scheduler"] } };
+    });
+    expect(await dokku(["git:sync", "--build", "web", "https://example.com/app.git", "v1"])).toMatchObject({ code: 0 });
+    const formation = async () => JSON.parse((await dokku(["ps:scale", "web", "--format", "json"])).stdout) as unknown;
+    // The release's Procfile types join the formation at 0; the worker recorded before stays as it was.
+    expect(await formation()).toEqual([
+      { process_type: "scheduler", quantity: 0 },
+      { process_type: "web", quantity: 1 },
+      { process_type: "worker", quantity: 1 },
+    ]);
+    expect(await dokku(["ps:scale", "web", "web=2", "worker=2"])).toMatchObject({ code: 1, stderr: " !     worker is not a valid process name to scale up\n" });
+    expect(await dokku(["ps:scale", "--skip-deploy", "web", "clock=1"])).toMatchObject({ code: 1, stderr: " !     clock is not a valid process name to scale up\n" });
+    expect(((await formation()) as { process_type: string; quantity: number }[]).find((p) => p.process_type === "web")?.quantity).toBe(1);
+    expect(await dokku(["ps:scale", "web", "web=2", "worker=0", "scheduler=1"])).toMatchObject({ code: 0 });
+    expect(await formation()).toEqual([
+      { process_type: "scheduler", quantity: 1 },
+      { process_type: "web", quantity: 2 },
+      { process_type: "worker", quantity: 0 },
+    ]);
   });
 
   it("refuses unknown commands and records every command with its exit code", async () => {

@@ -36,6 +36,8 @@ export interface AppOnServer {
   scale: Record<string, number>;
   /** Whether a release is running: only then does a config change restart anything. */
   deployed: boolean;
+  /** Whether the server has a global VHOST (`domains:report` global-enabled); absent is read as none. */
+  globalVhosts?: boolean;
 }
 
 export const DEFAULT_SCALE: AppScale = { web: 1, worker: 0 };

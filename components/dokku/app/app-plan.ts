@@ -19,24 +19,36 @@ const MAX_CONFIG_LINE = 96 * 1024;
 /**
  * The mutating commands that take the app from `current` to `desired`, in order, and nothing for what already
  * matches. Config values go base64 (`--encoded`). `restart: false` (create) never restarts and sets the config with
- * the ownership marker first, so a create cut short leaves an app that is visibly ours. Otherwise the app restarts at
- * most once, on its last config command (after any scale change is recorded, so the restart applies it too), and not
- * at all when no config var changed; a scale change alone redeploys through `ps:scale`.
+ * the ownership marker first, so a create cut short leaves an app that is visibly ours. Otherwise a scale change comes
+ * first, and the app restarts at most once, on its last config command (after the scale change is recorded, so the
+ * restart applies it too), and not at all when no config var changed; a scale change alone redeploys through `ps:scale`.
  */
 export function planAppChanges(current: AppOnServer, desired: DesiredApp, options: PlanOptions): DokkuCommand[] {
   const app = desired.appName;
   const config = configCommands(current, desired, options.previouslyManaged ?? []);
-  const domains: DokkuCommand[] = sameDomains(current.domains, desired.domains)
-    ? []
-    : [{ args: desired.domains.length > 0 ? ["domains:set", app, ...desired.domains] : ["domains:clear", app] }];
+  const domains = domainCommands(current, desired);
   const scaleArgs = [app, `web=${desired.scale.web}`, `worker=${desired.scale.worker}`];
   const scaleChanged = !sameScale(current.scale, desired.scale);
   const recordScale: DokkuCommand[] = scaleChanged ? [{ args: ["ps:scale", "--skip-deploy", ...scaleArgs] }] : [];
 
   if (!options.restart) return [...withRestartOn(config, -1), ...domains, ...recordScale];
+  // A deployed app's scale goes first: Dokku refuses a process type its Procfile lacks before writing anything, so
+  // such a refusal leaves the app exactly as it was.
   const restarter = lastIndexWhere(config, (command) => command.changesAppConfig);
-  if (restarter >= 0) return [...domains, ...recordScale, ...withRestartOn(config, restarter)];
-  return [...domains, ...withRestartOn(config, -1), ...(scaleChanged ? [{ args: ["ps:scale", ...scaleArgs] }] : [])];
+  if (restarter >= 0) return [...recordScale, ...domains, ...withRestartOn(config, restarter)];
+  return [...(scaleChanged ? [{ args: ["ps:scale", ...scaleArgs] }] : []), ...domains, ...withRestartOn(config, -1)];
+}
+
+/**
+ * domains:set, or domains:clear for none. On an app whose vhosts are off (NO_VHOST=1) on a server with a global VHOST,
+ * Dokku's domains_set turns them on by overwriting the list it just wrote with the default `<app>.<global vhost>`:
+ * the first domains:set only turns vhosts on, the second sets the list.
+ */
+function domainCommands(current: AppOnServer, desired: DesiredApp): DokkuCommand[] {
+  if (sameDomains(current.domains, desired.domains)) return [];
+  if (desired.domains.length === 0) return [{ args: ["domains:clear", desired.appName] }];
+  const set: DokkuCommand = { args: ["domains:set", desired.appName, ...desired.domains] };
+  return current.config.NO_VHOST === "1" && current.globalVhosts === true ? [set, set] : [set];
 }
 
 export interface PlanOptions {

@@ -4,6 +4,7 @@ import { diffApp } from "./app-diff";
 import { AppOnServer, AppProps, withKeptValues } from "./app-model";
 import { DesiredApp, planAppChanges } from "./app-plan";
 import { readAppOnServer } from "./app-reports";
+import { scaleRefusal } from "./scale-refusal";
 import { DokkuSession } from "../client/dokku-session";
 import { isAppMissing, isNameTaken } from "../client/errors/command-errors";
 import { withDokkuSession } from "../client/open-session";
@@ -56,7 +57,9 @@ export const dokkuAppProvider: pulumi.dynamic.ResourceProvider<AppProps, AppProp
       }
       const previouslyManaged = Object.keys(olds.config ?? {});
       const desired = desiredOf(news, current);
-      await runInOrder(session, planAppChanges(current, desired, { restart: true, previouslyManaged }));
+      await runInOrder(session, planAppChanges(current, desired, { restart: true, previouslyManaged })).catch((error: unknown) => {
+        throw scaleRefusal(error, news.appName) ?? error;
+      });
       return desired.config;
     });
     return { outs: { ...news, config } };

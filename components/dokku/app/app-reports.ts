@@ -18,6 +18,7 @@ export async function readAppOnServer(session: DokkuSession, app: string): Promi
     return {
       config: parseConfigExport(config.stdout),
       domains: parseDomainsReport(domains.stdout),
+      globalVhosts: parseGlobalVhostsEnabled(domains.stdout),
       deployed: parsePsReport(ps.stdout).deployed === "true",
       scale: parseScale(scale.stdout),
     };
@@ -43,6 +44,12 @@ export function parseDomainsReport(stdout: string): string[] {
   const vhosts = report["app-vhosts"] ?? report["domains-app-vhosts"];
   if (typeof vhosts !== "string") throw new Error("dokku domains:report --format json has no app-vhosts");
   return vhosts.split(/\s+/).filter((domain) => domain !== "");
+}
+
+/** `domains:report --format json`'s "global-enabled": whether the server has a global VHOST. */
+export function parseGlobalVhostsEnabled(stdout: string): boolean {
+  const report = parseJson(stdout, "domains:report");
+  return isRecord(report) && (report["global-enabled"] ?? report["domains-global-enabled"]) === "true";
 }
 
 export function parsePsReport(stdout: string): Record<string, unknown> {

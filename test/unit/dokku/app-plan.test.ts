@@ -70,6 +70,21 @@ describe("planAppChanges", () => {
     expect(argsOf(planAppChanges(applied, { ...desired, domains: [] }, { restart: true }))).toEqual([["domains:clear", "restant-main"]]);
   });
 
+  it("sets domains twice on an app with vhosts off under a global VHOST (Dokku's first set only turns them on)", () => {
+    const vhostsOff = { ...applied, config: { ...applied.config, NO_VHOST: "1" }, domains: [] };
+    const set = ["domains:set", "restant-main", "a.example.com", "b.example.com"];
+    expect(argsOf(planAppChanges({ ...vhostsOff, globalVhosts: true }, desired, { restart: true }))).toEqual([set, set]);
+    expect(argsOf(planAppChanges({ ...vhostsOff, globalVhosts: false }, desired, { restart: true }))).toEqual([set]);
+    expect(argsOf(planAppChanges({ ...fresh, globalVhosts: true }, desired, { restart: false })).filter((args) => args[0] === "domains:set")).toEqual([set, set]);
+  });
+
+  it("puts a deployed app's scale change first, so a Procfile refusal comes before anything else changed", () => {
+    const plan = planAppChanges(applied, { ...desired, scale: { web: 2, worker: 3 }, domains: ["c.example.com"], config: { ...desired.config, APP_ENV: "x" } }, { restart: true });
+    expect(argsOf(plan).map((args) => args.slice(0, 2))).toEqual([["ps:scale", "--skip-deploy"], ["domains:set", "restant-main"], ["config:set", "--encoded"]]);
+    const scaleAndDomains = planAppChanges(applied, { ...desired, scale: { web: 2, worker: 3 }, domains: ["c.example.com"] }, { restart: true });
+    expect(argsOf(scaleAndDomains).map((args) => args[0])).toEqual(["ps:scale", "domains:set"]);
+  });
+
   it("splits config too large for one command line, restarting on the last command only", () => {
     const big = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`BIG_${i}`, "x".repeat(40_000)]));
     const plan = planAppChanges(applied, { ...desired, config: { ...desired.config, ...big } }, { restart: true });

@@ -6,6 +6,7 @@ import { DokkuState } from "../state/types";
 import { assertValidAppName, existingApp } from "./app-rules";
 import { CommandHandler } from "./context";
 import { confirmDestruction } from "./confirm";
+import { defaultVhosts } from "./domains";
 
 /** apps:create — the ps plugin gives it web=1; with no global VHOST the domains plugin sets NO_VHOST=1. */
 const create: CommandHandler = async ({ name, args, store }) => {
@@ -13,7 +14,7 @@ const create: CommandHandler = async ({ name, args, store }) => {
   const app = assertValidAppName(positional[0]);
   await store.update((state) => {
     if (Object.prototype.hasOwnProperty.call(state.apps, app)) throw DokkuFailure.of("Name is already taken");
-    const defaultDomains = state.globalDomains.map((vhost) => (app.includes(".") ? app : `${app}.${vhost}`));
+    const defaultDomains = defaultVhosts(state, app);
     state.apps[app] = {
       createdAt: Math.floor(Date.now() / 1000),
       config: defaultDomains.length > 0 ? {} : { NO_VHOST: "1" },

@@ -15,7 +15,7 @@ function assertValidDomains(domains: string[]): void {
 }
 
 /** domains:set|add|remove app domain… — the bash subcommands check the domain before the app. */
-function domainsCommand(change: (target: AppState, domains: string[], context: CommandContext, app: string) => void): CommandHandler {
+function domainsCommand(change: (target: AppState, domains: string[], context: CommandContext, app: string, state: DokkuState) => void): CommandHandler {
   return async (context) => {
     const [app, ...domains] = context.args;
     if (!domains[0]) {
@@ -23,24 +23,41 @@ function domainsCommand(change: (target: AppState, domains: string[], context: C
     }
     await context.store.update((state) => {
       const target = existingAppFromShell(state, app);
-      change(target, domains, context, app);
+      change(target, domains, context, app, state);
     });
   };
 }
 
-/** domains_enable: vhosts back on for the app, recorded as NO_VHOST=0 in its config (no restart). */
-function enableVhosts(target: AppState): void {
-  if (target.config.NO_VHOST === "1") target.config.NO_VHOST = "0";
+/**
+ * get_default_vhosts: `<app>.<global vhost>` for each global vhost that is not an IP address (the app's own name when
+ * it has a dot); none without a global VHOST.
+ */
+export function defaultVhosts(state: DokkuState, app: string): string[] {
+  return state.globalDomains
+    .filter((vhost) => vhost !== "_" && !/^[0-9.]+$/.test(vhost) && !vhost.includes(":"))
+    .map((vhost) => (app.includes(".") ? app : `${app}.${vhost}`));
 }
 
-const set = domainsCommand((target, domains, { console }, app) => {
+/**
+ * domains_enable --no-restart, as domains_set and domains_add call it on an app whose vhosts are off (NO_VHOST=1):
+ * with a global VHOST it overwrites the app's VHOST file with the default vhosts, so the domains just set are lost
+ * (plugins/domains/functions); then NO_VHOST=0.
+ */
+function enableVhosts(state: DokkuState, target: AppState, app: string): void {
+  if (target.config.NO_VHOST !== "1") return;
+  const defaults = defaultVhosts(state, app);
+  if (defaults.length > 0) target.domains = defaults;
+  target.config.NO_VHOST = "0";
+}
+
+const set = domainsCommand((target, domains, { console }, app, state) => {
   assertValidDomains(domains);
   target.domains = domains.join(" ").split(" ").filter((domain) => domain !== "");
   console.info1(`Set ${domains.join(" ")} for ${app}`);
-  enableVhosts(target);
+  enableVhosts(state, target, app);
 });
 
-const add = domainsCommand((target, domains, { console }, app) => {
+const add = domainsCommand((target, domains, { console }, app, state) => {
   assertValidDomains(domains);
   for (const domain of domains) {
     if (target.domains.includes(domain)) console.info1(`Skipping: ${domain} already added to ${app}`);
@@ -49,7 +66,7 @@ const add = domainsCommand((target, domains, { console }, app) => {
       console.info1(`Added ${domain} to ${app}`);
     }
   }
-  enableVhosts(target);
+  enableVhosts(state, target, app);
 });
 
 const remove = domainsCommand((target, domains, { console }, app) => {
@@ -73,6 +90,14 @@ const setGlobal: CommandHandler = async ({ args, store, console }) => {
   await store.update((state) => {
     state.globalDomains = [...args];
     console.info1(`Set ${args.join(" ")}`);
+  });
+};
+
+/** domains:clear-global — empties the global VHOST file. */
+const clearGlobal: CommandHandler = async ({ store, console }) => {
+  console.info1("Clearing global domains");
+  await store.update((state) => {
+    state.globalDomains = [];
   });
 };
 
@@ -101,5 +126,6 @@ export const domainsCommands: Record<string, CommandHandler> = {
   "domains:remove": remove,
   "domains:clear": clear,
   "domains:set-global": setGlobal,
+  "domains:clear-global": clearGlobal,
   "domains:report": report,
 };

@@ -3,6 +3,7 @@ import { parseReportArgs, printReport } from "../cli/report";
 import { faultsOf } from "../state/faults";
 import { AppState } from "../state/types";
 import { existingApp, existingAppFromShell, restartApp } from "./app-rules";
+import { updateScaleFromProcfile } from "./ps";
 import { CommandHandler } from "./context";
 
 /**
@@ -29,6 +30,8 @@ const sync: CommandHandler = async ({ args, store, console }) => {
     }
     target.deployed = true;
     target.release = { repository, ref, at: Date.now() };
+    target.procfile = state.repositories?.[repository]?.procfile;
+    if (target.procfile) updateScaleFromProcfile(target);
     restartApp(state, app, console);
     return undefined;
   });

@@ -17,14 +17,28 @@ const scale: CommandHandler = async ({ name, args, store, console }) => {
   if (tuples.length === 0) return printFormation(target, strings.get("format") ?? "stdout", console.log);
 
   const updates = parseProcessTuples(tuples);
-  console.info1(`Scaling ${app} processes: ${tuples.join(" ")}`);
   await store.update((state) => {
     const current = existingApp(state, app);
+    // updateScale (plugins/ps/functions.go): with a Procfile, a type it lacks may only be set to 0; nothing is
+    // written when one is refused.
+    const refused = Object.keys(updates).find((type) => current.procfile && !current.procfile.includes(type) && updates[type] !== 0);
+    if (refused) throw DokkuFailure.of(`${refused} is not a valid process name to scale up`);
+    console.info1(`Scaling ${app} processes: ${tuples.join(" ")}`);
     const changed = Object.entries(updates).some(([type, quantity]) => current.scale[type] !== quantity);
     Object.assign(current.scale, updates);
+    if (current.procfile) updateScaleFromProcfile(current);
     if (changed && !booleans.has("skip-deploy")) restartApp(state, app, console);
   });
 };
+
+/**
+ * updateScale's bookkeeping once the app has a Procfile (after a release, post-release-builder): its types missing
+ * from the formation get 0. (The real plugin moves 0-quantity types the Procfile lacks to `scale.old`, which
+ * `ps:scale` still shows, so the formation the double keeps is what the report prints.)
+ */
+export function updateScaleFromProcfile(app: AppState): void {
+  for (const type of app.procfile ?? []) if (!(type in app.scale)) app.scale[type] = 0;
+}
 
 /** parseProcessTuples of the ps plugin: `type=count`, first mention of a type wins. */
 function parseProcessTuples(tuples: string[]): Record<string, number> {

@@ -18,6 +18,11 @@ export interface AppState {
    * health check (check-deploy stops the new containers and the old ones keep serving).
    */
   release?: { repository: string; ref: string; at: number };
+  /**
+   * Process types of the released code's Procfile (the ps plugin's process-specific Procfile), undefined while no
+   * release has one: ps:scale then accepts any type, as Dokku does without a Procfile.
+   */
+  procfile?: string[];
   letsencrypt: {
     properties: Record<string, string>;
     /** The last certificate issued for the app; its files are under $DOKKU_ROOT/<app>/tls (state/tls-files.ts). */
@@ -63,6 +68,11 @@ export interface DokkuState {
   redis: Record<string, RedisService>;
   /** Restarts per app name, kept after the app is destroyed, reset by the harness. */
   restarts: Record<string, number>;
+  /**
+   * What the double knows of the code at a repository URL (the double fetches nothing): its Procfile's process types.
+   * Set by tests (test/support/dokku-server.ts describeRepository); an undescribed repository has no Procfile.
+   */
+  repositories?: Record<string, { procfile?: string[] }>;
   /** Failures injected by tests (test/support/dokku-server.ts injectFault). */
   faults?: DokkuFault[];
 }
