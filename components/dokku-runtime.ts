@@ -6,7 +6,7 @@ import { HttpAuth, LetsEncrypt } from "./dokku/access";
 import { MysqlService } from "./dokku/mysql";
 import { RedisLink, RedisSlot } from "./dokku/redis";
 import { dokkuCommandLine, type DokkuTarget } from "./dokku/client";
-import { serverCommand, WILDCARD_CERTS_PATH, shellWord } from "./dokku/server";
+import { backupScript, serverCommand, WILDCARD_CERTS_PATH, shellWord } from "./dokku/server";
 
 export interface DokkuRuntimeArgs {
   /** The environment (infra/spec.ts); its runtime must be Dokku. */
@@ -30,6 +30,10 @@ export class DokkuRuntime extends pulumi.ComponentResource {
   /** A slot on the non-production Redis (branches, previews), or the link to the environment's own service. */
   readonly redis: RedisSlot | RedisLink;
   readonly basicAuth: HttpAuth | undefined;
+  /** The verified database backup that runs before each deploy (production; staging when configured). */
+  readonly backup: command.remote.Command | undefined;
+  /** Where the last backup is and its size: `{ id, path, bytes, tables }`; undefined without backups. */
+  readonly lastBackup: pulumi.Output<BackupRecord | undefined> | undefined;
   readonly deployment: command.remote.Command;
   readonly tls: LetsEncrypt | command.remote.Command;
   private readonly spec: EnvironmentSpec;
@@ -46,6 +50,8 @@ export class DokkuRuntime extends pulumi.ComponentResource {
     this.database = this.createDatabase(name);
     this.redis = this.attachRedis(name);
     this.basicAuth = this.closeWithBasicAuth(name, args.basicAuth);
+    this.backup = this.backUpDatabase(name);
+    this.lastBackup = this.backup ? backupRecordOf(this.backup) : undefined;
     this.deployment = this.deploy(name);
     this.tls = this.enableTls(name);
     this.registerOutputs({ redisSlot: this.redis instanceof RedisSlot ? this.redis.slot : undefined });
@@ -133,8 +139,35 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       },
       {
         parent: this,
-        dependsOn: [this.app, this.database, this.redis, ...(this.basicAuth ? [this.basicAuth] : []), ...(source ? [source] : [])],
+        dependsOn: [
+          this.app,
+          this.database,
+          this.redis,
+          ...(this.basicAuth ? [this.basicAuth] : []),
+          ...(source ? [source] : []),
+          ...(this.backup ? [this.backup] : []),
+        ],
       },
+    );
+  }
+
+  /**
+   * Before each deploy (the same triggers), a verified backup of the database as root (backup-script.ts): when it
+   * fails, the deploy that depends on it never starts. Migrations run on deploy, so this is the copy to go back to.
+   */
+  private backUpDatabase(name: string): command.remote.Command | undefined {
+    const { backup, deploy } = this.spec;
+    if (!backup) return undefined;
+    return serverCommand(
+      `${name}-backup`,
+      {
+        target: this.target,
+        user: "root",
+        create: "sh -s",
+        stdin: backupScript(backup),
+        triggers: [deploy.repository, deploy.ref, deploy.commit ?? ""],
+      },
+      { parent: this, dependsOn: [this.database] },
     );
   }
 
@@ -173,4 +206,31 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.deployment] },
     );
   }
+}
+
+/** What the backup script's last line says. */
+export interface BackupRecord {
+  id: string;
+  path: string;
+  bytes: number;
+  tables: number;
+}
+
+/**
+ * The backup's record, from the command's stdout (secret as all remote output is; this line holds no secret, so it
+ * is unwrapped for the stack output). Undefined when the output has no record line (the offline plan's made-up output).
+ */
+function backupRecordOf(backup: command.remote.Command): pulumi.Output<BackupRecord | undefined> {
+  return pulumi.unsecret(backup.stdout.apply((stdout) => parseBackupRecord(stdout ?? "")));
+}
+
+export function parseBackupRecord(stdout: string): BackupRecord | undefined {
+  const last = stdout.trim().split("\n").pop() ?? "";
+  try {
+    const record = JSON.parse(last) as Partial<BackupRecord>;
+    if (typeof record.id === "string" && typeof record.path === "string" && typeof record.bytes === "number") return record as BackupRecord;
+  } catch {
+    // not the record line
+  }
+  return undefined;
 }

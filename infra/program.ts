@@ -34,6 +34,7 @@ export function program(options: ProgramOptions = {}): Record<string, pulumi.Inp
     names: spec.names,
     appKey: environment.secrets.appKey,
     databasePassword: environment.secrets.databasePassword,
+    ...(environment.runtime.lastBackup ? { backup: environment.runtime.lastBackup } : {}),
     ...(environment.sentry ? { sentryDsn: environment.sentry.dsn } : {}),
     ...(environment.secrets.basicAuthPassword ? { basicAuthPassword: environment.secrets.basicAuthPassword } : {}),
   };

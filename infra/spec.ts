@@ -69,6 +69,11 @@ export interface EnvironmentSpec {
    */
   database: { service: string; cloneFrom?: string; retain: boolean };
   /**
+   * A verified backup of the database before every deploy, kept on the server (`directory`, the newest `keep`).
+   * Production always; staging when `restant:backup.staging`; never branches or previews.
+   */
+  backup?: { service: string; directory: string; keep: number };
+  /**
    * Its Redis: production and staging link a service of their own (own password, nothing else on it); branches and
    * previews claim a logical database ("slot") on the non-production service, never production's or staging's.
    */
@@ -207,6 +212,9 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       ...(config.kind === "preview" ? { cloneFrom: config.database.snapshotService } : {}),
       retain: config.kind === "production",
     },
+    ...(config.kind === "production" || (config.kind === "staging" && config.backup.staging)
+      ? { backup: { service: names.mysqlService, directory: `${config.backup.directory}/${names.mysqlService}`, keep: config.backup.keep } }
+      : {}),
     redis: redisOf(config, names),
     tls:
       config.kind === "preview" && config.tls.previews === "wildcard"

@@ -254,6 +254,19 @@ export const tlsSchema = z.strictObject(
   { error: "must be an object { email?, previews, wildcardApp, cloudflareTokenFile }" },
 );
 
+/** The verified database backup before each deploy: production always, staging when asked. */
+export const backupSchema = z.strictObject(
+  {
+    staging: flag("back up staging's database before its deploys too").default(false),
+    keep: wholeNumber(1, 365, "verified backups kept on the server per database; the newest is never deleted").default(14),
+    directory: z
+      .string()
+      .regex(/^\/[A-Za-z0-9._/-]+$/, { error: "must be an absolute path on the Dokku host (letters, digits, . _ - /)" })
+      .default("/var/backups/restant"),
+  },
+  { error: "must be an object { staging, keep, directory }" },
+);
+
 /** Every `restant:*` key a stack may set, its type and what it accepts. */
 export const stackConfigSchema = z.strictObject({
   kind: z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` }),
@@ -306,6 +319,7 @@ export const stackConfigSchema = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{7,40}$/, { error: "must be the git commit to deploy: 7 to 40 lower-case hex characters (CI sets it to the pushed SHA)" })
     .optional(),
+  backup: backupSchema.default({ staging: false, keep: 14, directory: "/var/backups/restant" }),
   adopt: flag("take over the Dokku app, MySQL service and Redis link that already exist, on production or staging").default(false),
 });
 
