@@ -77,7 +77,8 @@ function printable(inputs: Record<string, unknown>): Record<string, unknown> {
 }
 
 function short(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value);
+  // JSON.stringify gives undefined for undefined (an output known only after `up`, such as the backup's record).
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
