@@ -36,7 +36,6 @@ export function buildEngine(projectRoot: string, log: (line: string) => void = (
   mkdirSync(layout.bin, { recursive: true });
   const goBuildSeconds = buildCli(layout, log);
   installNodejsProviderHost(projectRoot, layout);
-  installPolicyPackLauncher(layout);
   installStandIns(projectRoot, layout, log);
   const cliVersion = execFileSync(layout.cli, ["version"], { encoding: "utf8", env: cliEnv(layout) }).trim();
   return { version: layout.version, goBuildSeconds, cliVersion };
@@ -81,22 +80,6 @@ function installNodejsProviderHost(projectRoot: string, layout: EngineLayout): v
   const target = path.join(layout.bin, "pulumi-resource-pulumi-nodejs");
   copyFileSync(path.join(projectRoot, "node_modules", "@pulumi", "pulumi", "pulumi-resource-pulumi-nodejs"), target);
   chmodSync(target, 0o755);
-}
-
-/**
- * Without the Node.js language host (not served by the Go proxy), the CLI starts a Node.js policy pack through
- * `pulumi-analyzer-policy-nodejs`, as it did before language hosts ran policy packs: this launcher runs the policy
- * pack's own `@pulumi/pulumi/cmd/run-policy-pack` (the real policy runner) from the pack's folder.
- */
-function installPolicyPackLauncher(layout: EngineLayout): void {
-  const script = [
-    "#!/bin/sh",
-    "# Started by the Pulumi CLI in the policy pack's folder with: <engine address> <pack folder> [-option=value...]",
-    `RUNNER=$(node -e "process.stdout.write(require.resolve('@pulumi/pulumi/cmd/run-policy-pack'))") || exit 1`,
-    'exec node "$RUNNER" "$@"',
-    "",
-  ].join("\n");
-  writeIfChanged(path.join(layout.bin, "pulumi-analyzer-policy-nodejs"), script);
 }
 
 /**

@@ -10,7 +10,7 @@ export interface EngineLayout {
   goModule: string;
   /** This version's folder in the cache. */
   root: string;
-  /** The CLI and the plugins that live next to it (pulumi-resource-pulumi-nodejs, the policy-pack launcher). */
+  /** The CLI and the plugin that lives next to it (pulumi-resource-pulumi-nodejs). */
   bin: string;
   cli: string;
   /** PULUMI_HOME: the installed stand-in plugins; never the user's ~/.pulumi. */

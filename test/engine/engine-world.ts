@@ -21,11 +21,11 @@ export interface EngineWorld {
 }
 
 /** The shared services the platform stack makes, named as its spec names them (Pulumi.yaml's defaults, stacks/). */
-function platformServices(): { snapshot: string; sharedRedis: string } {
+function platformServices(): { snapshot: string; sharedRedis: string; ownRedis: string[] } {
   const chosen = chooseStack({ stack: "platform" });
   const spec = loadStackSpec(chosen.config, { stack: chosen.stack, origin: chosen.origin });
   if (spec.kind !== "platform") throw new Error(`stacks/Pulumi.platform.yaml is a ${spec.kind} stack`);
-  return { snapshot: spec.snapshot.service, sharedRedis: spec.redis.service };
+  return { snapshot: spec.snapshot.service, sharedRedis: spec.redis.service, ownRedis: spec.ownRedis.map((own) => own.service) };
 }
 
 /**
@@ -45,7 +45,7 @@ export async function startEngineWorld(): Promise<EngineWorld> {
   try {
     const shared = platformServices();
     await operator("mysql:create", shared.snapshot);
-    await operator("redis:create", shared.sharedRedis);
+    for (const redis of [shared.sharedRedis, ...shared.ownRedis]) await operator("redis:create", redis);
     // As on a real server: without an e-mail (global, or restant:tls.email) letsencrypt:enable refuses.
     await operator("letsencrypt:set", "--global", "email", "ops@example.com");
     flagsmith.state.createEnvironment(flagsmith.project, "staging");

@@ -3,9 +3,10 @@ import { openEngineSession } from "./engine-session";
 import { type EngineWorld, startEngineWorld } from "./engine-world";
 import type { Scenario } from "./scenario";
 import { previewStackScenario } from "./scenarios/preview-stack";
+import { productionScenario } from "./scenarios/production";
 import { smoke } from "./scenarios/smoke";
 
-const SCENARIOS: Scenario[] = [smoke, previewStackScenario];
+const SCENARIOS: Scenario[] = [smoke, previewStackScenario, productionScenario];
 
 /**
  * `npm run test:engine`: the scenarios on the real Pulumi engine built by scripts/engine/build.ts, each with a fresh
