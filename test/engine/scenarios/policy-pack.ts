@@ -36,10 +36,10 @@ export const policyPackScenario: Scenario = {
     });
     world.dokku.resetCounters();
     const refused = await stack.preview({ policyPacks: [policyPackLauncher(path.dirname(session.backendDir))] }).then(
-      () => undefined,
+      (result) => result.stdout + result.stderr,
       (error: unknown) => error,
     );
-    assert.ok(refused instanceof CommandError, "the preview fails");
+    assert.ok(refused instanceof CommandError, `the preview fails; it printed:\n${String(refused)}`);
     const text = refused.message;
     assert.match(text, /previews-isolated/);
     assert.match(text, /mandatory/);
