@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec } from "../infra/spec";
 import { DokkuApp } from "./dokku/app";
 import { HttpAuth, LetsEncrypt } from "./dokku/access";
-import { MysqlService } from "./dokku/mysql";
+import { MysqlLink, MysqlService } from "./dokku/mysql";
 import { RedisLink, RedisSlot } from "./dokku/redis";
 import { dokkuCommandLine, type DokkuTarget } from "./dokku/client";
 import { backupScript, serverCommand, WILDCARD_CERTS_PATH, shellWord } from "./dokku/server";
@@ -27,6 +27,8 @@ export interface DokkuRuntimeArgs {
 export class DokkuRuntime extends pulumi.ComponentResource {
   readonly app: DokkuApp;
   readonly database: MysqlService;
+  /** A clone's link to the app, a step of its own so the clone need not wait for the app (previews). */
+  readonly databaseLink: MysqlLink | undefined;
   /** A slot on the non-production Redis (branches, previews), or the link to the environment's own service. */
   readonly redis: RedisSlot | RedisLink;
   readonly basicAuth: HttpAuth | undefined;
@@ -48,6 +50,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
     this.target = { host, port, user, hostKey };
     this.app = this.createApp(name, args.config, args.keepOnServer);
     this.database = this.createDatabase(name);
+    this.databaseLink = this.linkClonedDatabase(name);
     this.redis = this.attachRedis(name);
     this.basicAuth = this.closeWithBasicAuth(name, args.basicAuth);
     this.backup = this.backUpDatabase(name);
@@ -74,7 +77,10 @@ export class DokkuRuntime extends pulumi.ComponentResource {
     );
   }
 
-  /** Previews clone the master snapshot (verified); production's service survives any destroy or replace. */
+  /**
+   * Previews clone the master snapshot (verified), by name alone, so the clone starts without waiting for the app;
+   * the others create (or adopt) a service linked to the app. Production's survives any destroy or replace.
+   */
   private createDatabase(name: string): MysqlService {
     const { database } = this.spec;
     return new MysqlService(
@@ -82,13 +88,19 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       {
         target: this.target,
         service: database.service,
-        app: this.app.appName,
+        ...(database.cloneFrom === undefined ? { app: this.app.appName } : {}),
         ...(database.cloneFrom !== undefined ? { cloneFrom: database.cloneFrom } : {}),
         ...(this.spec.adopt ? { adopt: true } : {}),
       },
       // An adopted service held data before this stack existed: it outlives the stack too.
       { parent: this, ...(database.retain ? { protect: true, retainOnDelete: true } : this.spec.adopt ? { retainOnDelete: true } : {}) },
     );
+  }
+
+  /** A clone is linked once both it and the app exist. */
+  private linkClonedDatabase(name: string): MysqlLink | undefined {
+    if (this.spec.database.cloneFrom === undefined) return undefined;
+    return new MysqlLink(`${name}-database-link`, { target: this.target, service: this.database.service, app: this.app.appName }, { parent: this });
   }
 
   /**
@@ -142,6 +154,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
         dependsOn: [
           this.app,
           this.database,
+          ...(this.databaseLink ? [this.databaseLink] : []),
           this.redis,
           ...(this.basicAuth ? [this.basicAuth] : []),
           ...(source ? [source] : []),
@@ -197,7 +210,8 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       return serverCommand(
         `${name}-tls`,
         { target: this.target, user: "root", create: `${WILDCARD_CERTS_PATH} ${shellWord(names.dokkuApp)}`, triggers: [hostname] },
-        { parent: this, dependsOn: [this.deployment] },
+        // certs:add needs the app, not a release: installed beside the deploy, the preview is ready when the deploy is.
+        { parent: this, dependsOn: [this.app] },
       );
     }
     return new LetsEncrypt(

@@ -12,7 +12,7 @@ export interface EnvironmentMonitoringArgs {
 }
 
 /**
- * Grafana watching one environment: a synthetic check of https://<host>/health, and a rule group alerting when that
+ * Grafana watching one environment: a synthetic check of its health URL (`restant:app.healthPath`, default /up), and a rule group alerting when that
  * check fails or the 5xx share passes its threshold. Production's rules go to the paging contact point; every other
  * environment's to the one that only notifies.
  */
@@ -64,7 +64,7 @@ export class EnvironmentMonitoring extends pulumi.ComponentResource {
         intervalSeconds: 60,
         rules: [
           {
-            name: `${monitoring.ruleGroupName} /health failing`,
+            name: `${monitoring.ruleGroupName} ${new URL(monitoring.healthUrl).pathname} failing`,
             condition: "B",
             for: monitoring.downFor,
             noDataState: "Alerting",

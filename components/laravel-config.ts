@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ProgramVariable } from "../infra/app-variables";
 import type { EnvironmentSpec } from "../infra/spec";
 import { SECRET_NAME } from "../infra/secret-names";
 
@@ -10,8 +11,8 @@ export interface LaravelConfigParts {
   sentryDsn?: pulumi.Input<string>;
   /** FLAGSMITH_ENVIRONMENT_KEY, a server-side `ser.…` key (secret). Default: no Flagsmith variables. */
   flagsmithServerKey?: pulumi.Input<string>;
-  /** Variables other parts add (database, Redis, …), by name. */
-  extra?: Record<string, pulumi.Input<string>>;
+  /** The stack's own variables (`restant:app.env`), secret where the config value is. Default: none. */
+  appEnv?: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -21,19 +22,29 @@ export interface LaravelConfigParts {
 export const KEPT_ONCE_SET = ["APP_KEY"];
 
 
+/** Whether laravelConfig passes this variable on as a secret whatever its source. */
+export function isSecretVariableName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 /**
- * The environment variables the Laravel app reads, in one place for every runtime. Values of secret-looking names
- * are wrapped as Pulumi secrets here, so no caller can forget.
+ * The environment variables the Laravel app reads, in one place for every runtime (docs/app-contract.md lists them
+ * with those the service links add). Values of secret-looking names are wrapped as Pulumi secrets here, so no caller
+ * can forget.
  */
 export function laravelConfig(parts: LaravelConfigParts): Record<string, pulumi.Input<string>> {
   const { spec } = parts;
-  const vars: Record<string, pulumi.Input<string>> = {
+  const vars: Partial<Record<ProgramVariable, pulumi.Input<string>>> = {
     APP_NAME: "Restant",
     APP_ENV: spec.app.env,
     APP_DEBUG: String(spec.app.debug),
     APP_URL: spec.url,
     APP_KEY: parts.appKey,
     LOG_CHANNEL: spec.app.logChannel,
+    // Laravel 11 defaults to sqlite and to the database for cache and queue: point them at the linked services.
+    DB_CONNECTION: "mysql",
+    CACHE_STORE: "redis",
+    QUEUE_CONNECTION: "redis",
     CACHE_PREFIX: spec.names.redisKeyPrefix,
     REDIS_PREFIX: spec.names.redisKeyPrefix,
   };
@@ -48,9 +59,10 @@ export function laravelConfig(parts: LaravelConfigParts): Record<string, pulumi.
     vars.FLAGSMITH_ENVIRONMENT_KEY = parts.flagsmithServerKey;
     vars.FLAGSMITH_API_URL = spec.flagsmith.apiUrl;
   }
-  Object.assign(vars, parts.extra ?? {});
-  for (const name of Object.keys(vars)) {
-    if (SECRET_NAME.test(name)) vars[name] = pulumi.secret(vars[name]!);
+  // restant:app.env cannot name a program variable (infra/config/kind-rules.ts), so nothing here is overridden.
+  const all: Record<string, pulumi.Input<string>> = { ...vars, ...(parts.appEnv ?? {}) } as Record<string, pulumi.Input<string>>;
+  for (const name of Object.keys(all)) {
+    if (isSecretVariableName(name)) all[name] = pulumi.secret(all[name]!);
   }
-  return vars;
+  return all;
 }

@@ -12,6 +12,8 @@ import { SentryClientKey } from "./sentry-client-key";
 export interface TenantEnvironmentArgs {
   /** The environment, every name already derived (infra/spec.ts). Components read names from it, never make them. */
   spec: EnvironmentSpec;
+  /** The stack's own app variables (`restant:app.env`), secrets already secret. Default: none. */
+  appEnv?: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -22,6 +24,7 @@ export interface TenantEnvironmentArgs {
  */
 export class TenantEnvironment extends pulumi.ComponentResource {
   readonly spec: EnvironmentSpec;
+  private readonly appEnv: Record<string, pulumi.Input<string>>;
   readonly secrets: AppSecrets;
   readonly dns: HostRecords;
   readonly sentry: SentryClientKey | undefined;
@@ -33,6 +36,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
   constructor(name: string, args: TenantEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("restant:environment:TenantEnvironment", name, { spec: args.spec }, opts);
     this.spec = args.spec;
+    this.appEnv = args.appEnv ?? {};
     this.secrets = this.createSecrets(name);
     this.dns = this.createDns(name);
     this.sentry = this.createSentryKey(name);
@@ -83,6 +87,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
     const config = laravelConfig({
       spec: this.spec,
       appKey: this.secrets.appKey,
+      appEnv: this.appEnv,
       ...(this.sentry ? { sentryDsn: this.sentry.dsn } : {}),
       ...(this.featureFlags ? { flagsmithServerKey: this.featureFlags.serverKey } : {}),
     });

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Platform } from "../components/platform";
 import { TenantEnvironment } from "../components/tenant-environment";
-import { loadStackSpec } from "./spec";
+import { appEnvOf } from "./app-env";
+import { parseStackConfig } from "./config/parse";
+import { specOf } from "./spec";
 
 export interface ProgramOptions {
   /** Where the stack's config came from, for error messages. Default: `stacks/Pulumi.<stack>.yaml`. */
@@ -14,20 +16,22 @@ export interface ProgramOptions {
  */
 export function program(options: ProgramOptions = {}): Record<string, pulumi.Input<unknown>> {
   const stack = pulumi.getStack();
-  const spec = loadStackSpec(pulumi.runtime.allConfig(), {
+  const config = parseStackConfig(pulumi.runtime.allConfig(), {
     stack,
     origin: options.configOrigin ?? `stacks/Pulumi.${stack}.yaml`,
   });
+  const spec = specOf(config, stack);
 
   if (spec.kind === "platform") {
     const platform = new Platform("restant", { spec });
     return { kind: spec.kind, previewLimit: platform.previewLimit };
   }
 
-  const environment = new TenantEnvironment("restant", { spec });
+  const environment = new TenantEnvironment("restant", { spec, appEnv: appEnvOf(config) });
   return {
     kind: spec.kind,
     url: spec.url,
+    healthUrl: spec.healthUrl,
     hostname: spec.hostname,
     slug: spec.names.slug,
     appName: spec.names.dokkuApp,

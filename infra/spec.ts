@@ -20,6 +20,8 @@ export interface EnvironmentSpec {
   zoneId: string;
   hostname: string;
   url: string;
+  /** `url` plus the app's health path: what the synthetic check and the post-deploy check request. */
+  healthUrl: string;
   runtime: RuntimeSpec;
   dns: {
     /** IPv4 address of the runtime host. */
@@ -36,6 +38,8 @@ export interface EnvironmentSpec {
     debug: boolean;
     logChannel: string;
     scale: { web: number; worker: number };
+    /** The path that answers 200 when the app is healthy: the synthetic check, the alert and the post-deploy check use it. */
+    healthPath: string;
   };
   /** Previews are closed to the public behind HTTP basic auth. */
   basicAuth: boolean;
@@ -48,7 +52,7 @@ export interface EnvironmentSpec {
   sentry?: { organization: string; project: string; keyName: string; tracesSampleRate: number };
   /** The environment's own Flagsmith environment; a preview's starts as a clone of staging's. */
   flagsmith?: { project: number; apiUrl: string; environmentName: string; cloneFrom?: string; adopt?: boolean };
-  /** Grafana alert rules and a synthetic check of /health; only production pages. */
+  /** Grafana alert rules and a synthetic check of the health path; only production pages. */
   monitoring?: {
     folderUid: string;
     datasourceUid: string;
@@ -60,7 +64,7 @@ export interface EnvironmentSpec {
     pages: boolean;
     errorRateQuery: string;
     errorRateThreshold: number;
-    /** How long /health must fail before the alert fires. */
+    /** How long the health check must fail before the alert fires. */
     downFor: string;
   };
   /**
@@ -133,12 +137,15 @@ export const OWN_REDIS_KINDS = ["production", "staging"] as const;
 export type OwnRedisKind = (typeof OWN_REDIS_KINDS)[number];
 
 /** Laravel defaults per kind; a stack's `restant:app` overrides them. */
-const APP_DEFAULTS: Record<EnvironmentKind, EnvironmentSpec["app"]> = {
+const APP_DEFAULTS: Record<EnvironmentKind, Omit<EnvironmentSpec["app"], "healthPath">> = {
   production: { env: "production", debug: false, logChannel: "stderr", scale: { web: 2, worker: 1 } },
   staging: { env: "staging", debug: false, logChannel: "stderr", scale: { web: 1, worker: 1 } },
   branch: { env: "branch", debug: false, logChannel: "stderr", scale: { web: 1, worker: 1 } },
   preview: { env: "preview", debug: true, logChannel: "stderr", scale: { web: 1, worker: 1 } },
 };
+
+/** Laravel 11's health route (`health: '/up'` in bootstrap/app.php). */
+export const DEFAULT_HEALTH_PATH = "/up";
 
 /** SENTRY_TRACES_SAMPLE_RATE per kind, unless `restant:sentry.tracesSampleRate` says otherwise. */
 const TRACES_SAMPLE_RATE: Record<EnvironmentKind, number> = { production: 0.1, staging: 0.5, branch: 0.5, preview: 1 };
@@ -187,6 +194,8 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
   const host = runtime.kind === "dokku" ? runtime.dokku : runtime.forge;
   const defaults = APP_DEFAULTS[config.kind];
   const names = namesForSlug(slug);
+  const healthPath = config.app.healthPath ?? DEFAULT_HEALTH_PATH;
+  const healthUrl = `https://${hostname}${healthPath}`;
   return {
     kind: config.kind,
     stack,
@@ -197,6 +206,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
     zoneId: config.zoneId,
     hostname,
     url: `https://${hostname}`,
+    healthUrl,
     runtime,
     dns: { ipv4: host.ipv4, ...(host.ipv6 ? { ipv6: host.ipv6 } : {}), proxied: config.dns.proxied, ttl: config.dns.ttl, advancedCertificate: config.dns.advancedCertificate },
     app: {
@@ -204,6 +214,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       debug: config.app.debug ?? defaults.debug,
       logChannel: config.app.logChannel ?? defaults.logChannel,
       scale: config.app.scale ?? defaults.scale,
+      healthPath,
     },
     basicAuth: config.kind === "preview",
     adopt: config.adopt,
@@ -243,7 +254,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
           },
         }
       : {}),
-    ...(config.grafana ? { monitoring: monitoringOf(config.grafana, config.kind, names, hostname) } : {}),
+    ...(config.grafana ? { monitoring: monitoringOf(config.grafana, config.kind, names, healthUrl) } : {}),
     ...(config.github
       ? {
           github: {
@@ -261,7 +272,7 @@ function monitoringOf(
   grafana: GrafanaSettings,
   kind: EnvironmentKind,
   names: EnvironmentNames,
-  hostname: string,
+  healthUrl: string,
 ): NonNullable<EnvironmentSpec["monitoring"]> {
   const pages = kind === "production";
   return {
@@ -269,7 +280,7 @@ function monitoringOf(
     datasourceUid: grafana.datasourceUid,
     ruleGroupName: names.dokkuApp,
     checkJob: `${names.dokkuApp}-health`,
-    healthUrl: `https://${hostname}/health`,
+    healthUrl,
     probes: grafana.probes,
     contactPoint: pages ? grafana.oncallContactPoint : grafana.notifyContactPoint,
     pages,

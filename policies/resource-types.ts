@@ -7,6 +7,7 @@ export const PLATFORM = "restant:platform:Platform";
 
 export const DOKKU_APP = "pulumi-nodejs:dynamic/dokku:App";
 export const DOKKU_MYSQL_SERVICE = "pulumi-nodejs:dynamic/dokku:MysqlService";
+export const DOKKU_MYSQL_LINK = "pulumi-nodejs:dynamic/dokku:MysqlLink";
 export const DOKKU_REDIS_SLOT = "pulumi-nodejs:dynamic/dokku:RedisSlot";
 export const DOKKU_REDIS_LINK = "pulumi-nodejs:dynamic/dokku:RedisLink";
 export const DOKKU_REDIS_SERVICE = "pulumi-nodejs:dynamic/dokku:RedisService";

@@ -1,3 +1,4 @@
+import { RESERVED_VARIABLES } from "../app-variables";
 import { hostnameFor, slugForBranch, slugForPullRequest } from "../names";
 import type { ConfigProblem } from "./problems";
 import type { StackConfig } from "./schema";
@@ -65,6 +66,12 @@ export function kindRuleProblems(config: StackConfig, stack: string): ConfigProb
   if (config.kind === "production") {
     if (config.app.debug === true) need("app.debug", "must be false in production: APP_DEBUG shows stack traces and secrets");
     if (config.app.scale?.web === 0) need("app.scale.web", "must be at least 1 in production, or the site is down");
+  }
+
+  for (const name of Object.keys(config.app.env ?? {})) {
+    if (RESERVED_VARIABLES.includes(name)) {
+      need(`app.env.${name}`, "is set by this program or a linked service (see docs/app-contract.md); remove it from restant:app.env");
+    }
   }
 
   const slug = slugOf(config);

@@ -92,13 +92,32 @@ export const dnsSchema = z.strictObject(
   { error: "must be an object { proxied, ttl, advancedCertificate }" },
 );
 
+/** An environment variable name as Dokku and PHP's getenv take it. */
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
 export const appSchema = z.strictObject(
   {
     scale: processScale.optional(),
     debug: flag("APP_DEBUG").optional(),
     logChannel: z.string().regex(/^[a-z_]+$/, { error: "must be a Laravel log channel name such as stderr" }).optional(),
+    healthPath: z
+      .string({ error: 'must be the path the app answers 200 on when healthy, e.g. "/up" (Laravel 11\'s health route)' })
+      .regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: 'must be a path starting with "/" (letters, digits, . _ ~ / -), e.g. "/up"' })
+      .optional(),
+    env: z
+      .record(z.string(), z.string({ error: "must be a string (quote numbers and booleans in YAML)" }), {
+        error: "must be an object of NAME: value pairs, e.g. { MAIL_MAILER: smtp }",
+      })
+      .superRefine((env, ctx) => {
+        for (const name of Object.keys(env)) {
+          if (!ENV_NAME.test(name)) {
+            ctx.addIssue({ code: "custom", path: [name], message: "is not an environment variable name: use upper-case letters, digits and _, not starting with a digit" });
+          }
+        }
+      })
+      .optional(),
   },
-  { error: "must be an object { scale?, debug?, logChannel? }" },
+  { error: "must be an object { scale?, debug?, logChannel?, healthPath?, env? }" },
 );
 
 const fraction = (what: string) =>
@@ -310,11 +329,10 @@ export const stackConfigSchema = z.strictObject({
   database: databaseSchema.default({ snapshotService: "restant-snapshot", refreshSchedule: "17 3 * * 0", maskingRules: "stacks/snapshot-masking.yaml" }),
   tls: tlsSchema.default({ previews: "per-host", wildcardApp: "restant-previews-tls", cloudflareTokenFile: "/etc/dokku-letsencrypt/cloudflare-token" }),
   gitRepository: z
-    .string()
+    .string({ error: "must be the app's git URL Dokku syncs from (no default: set it in Pulumi.yaml or the stack file)" })
     .regex(/^(https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._/-]+)$/, {
       error: "must be the app's git URL Dokku syncs from, https://host/owner/repo.git or git@host:owner/repo.git",
-    })
-    .default("https://github.com/restant/restant.git"),
+    }),
   commit: z
     .string()
     .regex(/^[0-9a-f]{7,40}$/, { error: "must be the git commit to deploy: 7 to 40 lower-case hex characters (CI sets it to the pushed SHA)" })

@@ -7,6 +7,7 @@ import {
   DOKKU_APP,
   DOKKU_HTTP_AUTH,
   DOKKU_LETSENCRYPT,
+  DOKKU_MYSQL_LINK,
   DOKKU_MYSQL_SERVICE,
   DOKKU_REDIS_LINK,
   DOKKU_REDIS_SLOT,
@@ -51,6 +52,8 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
           ? [check("database cloned from", "cloneFrom", spec.database.cloneFrom ?? "(no clone)")]
           : []),
       ];
+    case DOKKU_MYSQL_LINK:
+      return [check("database service", "service", spec.database.service), ...linkedApp()];
     case DNS_RECORD:
       // Address records point the hostname at the runtime; others (TXT challenges, …) may carry other names.
       if (!ADDRESS_RECORD_TYPES.has(stringProp(resource.props, "type") ?? "A")) return [];

@@ -1,9 +1,11 @@
 import { branchStack, previewStack } from "../../infra/stacks";
-import { hasStackFile, type RawConfig, stackConfig, stackFilePath } from "./stack-files";
+import { hasStackFile, type RawConfig, stackConfigWithSecrets, stackFilePath } from "./stack-files";
 
 export interface ChosenStack {
   stack: string;
   config: RawConfig;
+  /** Keys whose value is a Pulumi secret (a `secure:` value in the stack file). Default: none. */
+  secretKeys?: string[];
   /** The stack file, or how the config was made when there is none. */
   origin: string;
 }
@@ -32,7 +34,7 @@ export function chooseStack(request: PlanRequest): ChosenStack {
           `a preview (pr-<n> --branch <name>) or a branch (--branch <name>)`,
       );
     }
-    return { stack, config: stackConfig(stack, branch ? { "restant:branch": branch } : {}), origin: stackFilePath(stack) };
+    return { stack, ...stackConfigWithSecrets(stack, branch ? { "restant:branch": branch } : {}), origin: stackFilePath(stack) };
   }
   if (branch !== undefined) return synthesized(branchStack(branch));
   throw new UsageError("say which stack to plan: <stack>, pr-<n> --branch <name>, or --branch <name>");
@@ -40,11 +42,11 @@ export function chooseStack(request: PlanRequest): ChosenStack {
 
 function synthesized(plan: { stack: string; config: RawConfig }): ChosenStack {
   if (hasStackFile(plan.stack)) {
-    return { stack: plan.stack, config: stackConfig(plan.stack), origin: stackFilePath(plan.stack) };
+    return { stack: plan.stack, ...stackConfigWithSecrets(plan.stack), origin: stackFilePath(plan.stack) };
   }
   return {
     stack: plan.stack,
-    config: stackConfig(plan.stack, plan.config),
+    ...stackConfigWithSecrets(plan.stack, plan.config),
     origin: `no file: synthesized by infra/stacks.ts for ${plan.stack}, on Pulumi.yaml's defaults`,
   };
 }

@@ -37,7 +37,7 @@ export async function evaluateStack(chosen: ChosenStack, mocks: pulumi.runtime.M
   // a MockMonitor too, takes its place.
   await pulumi.runtime.setMocks(mocks, "restant", chosen.stack, false);
   getStore().settings.monitor = monitor;
-  pulumi.runtime.setAllConfig(chosen.config);
+  pulumi.runtime.setAllConfig(chosen.config, chosen.secretKeys ?? []);
   const declared = program({ configOrigin: chosen.origin });
   const outputs: Record<string, StackOutput> = {};
   for (const [key, value] of Object.entries(declared)) outputs[key] = await resolve(value);

@@ -21,10 +21,42 @@ export function hasStackFile(stack: string): boolean {
  * stack file's `config:` (if any), overridden by `extra` (what CI sets on a stack it synthesizes).
  */
 export function stackConfig(stack: string, extra: RawConfig = {}): RawConfig {
+  return stackConfigWithSecrets(stack, extra).config;
+}
+
+/** Shown in place of a `secure:` value: the plan holds no passphrase, so it cannot decrypt one. */
+export const SECRET_PLACEHOLDER = "[secret from the stack file]";
+
+/**
+ * stackConfig, and the keys holding a `secure:` value anywhere inside (`pulumi config set --secret [--path]`), as
+ * the engine marks them secret for the program.
+ */
+export function stackConfigWithSecrets(stack: string, extra: RawConfig = {}): { config: RawConfig; secretKeys: string[] } {
   const project = readYaml(path.join(projectDir, "Pulumi.yaml"));
   const defaults = projectDefaults(project.config);
   const file = hasStackFile(stack) ? readYaml(path.join(projectDir, stackFilePath(stack))) : {};
-  return { ...defaults, ...stringifyAll(file.config ?? {}), ...extra };
+  const secretKeys: string[] = [];
+  const fileConfig: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(file.config ?? {})) {
+    const replaced = withoutSecureValues(value);
+    if (replaced.secret) secretKeys.push(key);
+    fileConfig[key] = replaced.value;
+  }
+  return { config: { ...defaults, ...stringifyAll(fileConfig), ...extra }, secretKeys };
+}
+
+function withoutSecureValues(value: unknown): { value: unknown; secret: boolean } {
+  if (value === null || typeof value !== "object") return { value, secret: false };
+  if (!Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string") {
+    return { value: SECRET_PLACEHOLDER, secret: true };
+  }
+  let secret = false;
+  const entries = Object.entries(value).map(([k, v]) => {
+    const inner = withoutSecureValues(v);
+    secret ||= inner.secret;
+    return [k, inner.value] as const;
+  });
+  return { value: Array.isArray(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries), secret };
 }
 
 function readYaml(file: string): { config?: Record<string, unknown> } {

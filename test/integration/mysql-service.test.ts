@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
 import { plan } from "../support/evaluate";
+import { DATABASE_LINK_VARIABLES } from "../../infra/app-variables";
 
 type Harness = typeof import("../support/serialized-provider");
 type Steps = typeof import("../support/provider-steps");
@@ -36,7 +37,7 @@ const databaseOf = (service: string): string => {
 const hasService = (service: string) => service in new StateStore(server.stateDir).read().mysql;
 const target = () => ({ host: server.host, port: server.port, user: "dokku" as const, hostKey: server.hostKey });
 const inputs = (service: string, app: string, cloneFrom?: string) => ({
-  version: 1,
+  version: 2,
   target: target(),
   service,
   app,
@@ -82,7 +83,11 @@ describe("MysqlService (serialized provider, over SSH, on real MariaDB)", () => 
     // Independently of the provider's own proof: the two databases dump to the same bytes.
     const clone = await databaseFingerprint(mariadb(), databaseOf("restant-pr-7"));
     expect(clone.sha256).toBe(before.sha256);
-    expect((await appConfig("restant-pr-7")).DATABASE_URL).toMatch(/^mysql:\/\//);
+    const linked = await appConfig("restant-pr-7");
+    expect(linked.DATABASE_URL).toMatch(/^mysql:\/\//);
+    // Laravel 11+ reads DB_URL: the same DSN, and exactly the names docs/app-contract.md says the link sets.
+    expect(linked.DB_URL).toBe(linked.DATABASE_URL);
+    expect(Object.keys(linked).filter((key) => linked[key] === linked.DATABASE_URL).sort()).toEqual([...DATABASE_LINK_VARIABLES].sort());
 
     const read = await provider.read!("restant-pr-7", created.outs);
     expect(read.id).toBe("restant-pr-7");
@@ -96,6 +101,7 @@ describe("MysqlService (serialized provider, over SSH, on real MariaDB)", () => 
     expect(hasService(SNAPSHOT)).toBe(true);
     expect((await databaseFingerprint(mariadb(), snapshotDb)).sha256).toBe(before.sha256);
     expect((await appConfig("restant-pr-7")).DATABASE_URL).toBeUndefined();
+    expect((await appConfig("restant-pr-7")).DB_URL).toBeUndefined();
 
     // Gone means gone: read says so, and a second delete is fine.
     expect((await provider.read!("restant-pr-7", created.outs)).id).toBe("");
@@ -137,6 +143,23 @@ describe("MysqlService (serialized provider, over SSH, on real MariaDB)", () => 
     await expect(provider.create!(inputs("restant-pr-9", "restant-pr-8", SNAPSHOT))).rejects.toThrow(/already exists/);
     expect(hasService("restant-pr-9")).toBe(true);
     await operator("mysql:destroy", "restant-pr-9", "--force");
+  });
+
+  it("gives an app linked before DB_URL existed the DSN on the update that rolls the provider forward", async () => {
+    await operator("mysql:create", "restant-pr-10");
+    await operator("mysql:link", "restant-pr-10", "restant-pr-8", "--no-restart");
+    expect((await appConfig("restant-pr-8")).DB_URL).toBeUndefined();
+    const stored = { ...inputs("restant-pr-10", "restant-pr-8"), version: 1, tables: 0, rows: 0, linkedApps: ["restant-pr-8"] };
+
+    const diff = await provider.diff!("restant-pr-10", stored, inputs("restant-pr-10", "restant-pr-8"));
+    expect(diff).toMatchObject({ changes: true, replaces: [] });
+    await provider.update!("restant-pr-10", stored, inputs("restant-pr-10", "restant-pr-8"));
+    const config = await appConfig("restant-pr-8");
+    expect(config.DB_URL).toMatch(/^mysql:\/\//);
+    expect(config.DB_URL).toBe(config.DATABASE_URL);
+
+    await provider.delete!("restant-pr-10", stored);
+    expect(await appConfig("restant-pr-8")).not.toHaveProperty("DB_URL");
   });
 
   it("keeps production's database when the rest of its stack is destroyed", async () => {

@@ -18,13 +18,16 @@ export interface InjectedResource {
   options?: { protect?: boolean; retainOnDelete?: boolean };
 }
 
-const specModule = require("../../infra/spec") as { loadStackSpec: typeof Spec.loadStackSpec };
+const specModule = require("../../infra/spec") as { loadStackSpec: typeof Spec.loadStackSpec; specOf: typeof Spec.specOf };
 const programModule = require("../../infra/program") as { program: typeof Program.program };
 
 const specPatch = parseJson<Record<string, unknown>>("RESTANT_TEST_SPEC_PATCH");
 if (specPatch) {
+  // The program derives its spec with specOf; the plan's own copy comes from loadStackSpec.
   const load = specModule.loadStackSpec;
   specModule.loadStackSpec = (raw, source) => deepMerge(load(raw, source), specPatch);
+  const derive = specModule.specOf;
+  specModule.specOf = (config, stack) => deepMerge(derive(config, stack), specPatch);
 }
 
 const injected = parseJson<InjectedResource[]>("RESTANT_TEST_INJECT");

@@ -8,6 +8,7 @@ const LETSENCRYPT = "pulumi-nodejs:dynamic/dokku:LetsEncrypt";
 const APP = "pulumi-nodejs:dynamic/dokku:App";
 const REDIS = "pulumi-nodejs:dynamic/dokku:RedisService";
 const REDIS_LINK = "pulumi-nodejs:dynamic/dokku:RedisLink";
+const MYSQL_LINK = "pulumi-nodejs:dynamic/dokku:MysqlLink";
 const COMMAND = "command:remote:Command";
 
 const one = (result: PlanResult, type: string, name?: string) => {
@@ -34,8 +35,10 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
 
   it("clones the snapshot for a preview and gives production an empty database that nothing can drop", () => {
     const preview = one(results.pr7!, MYSQL);
-    expect(preview.inputs).toMatchObject({ service: "restant-pr-7", cloneFrom: "restant-snapshot", app: "restant-pr-7" });
+    expect(preview.inputs).toMatchObject({ service: "restant-pr-7", cloneFrom: "restant-snapshot" });
     expect(preview.options).toMatchObject({ protect: false, retainOnDelete: false, deleteBeforeReplace: true });
+    expect(one(results.pr7!, MYSQL_LINK).inputs).toMatchObject({ service: "restant-pr-7", app: "restant-pr-7" });
+    expect(resourcesOfType(results.production!, MYSQL_LINK)).toEqual([]);
 
     const production = one(results.production!, MYSQL);
     expect(production.inputs).toMatchObject({ service: "restant-main", app: "restant-main" });
@@ -59,6 +62,19 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     }
   });
 
+  it("starts a preview's clone without waiting for the app, links it in a step of its own, and deploys after the link", () => {
+    const dependsOn = (name: string) => results.pr7!.resources.find((r) => r.name === name)!.options.dependsOn;
+    expect(dependsOn("restant-runtime-database")).toEqual([]);
+    expect(dependsOn("restant-runtime-database-link")).toEqual(
+      expect.arrayContaining([expect.stringMatching(/::restant-runtime-app$/), expect.stringMatching(/::restant-runtime-database$/)]),
+    );
+    expect(dependsOn("restant-runtime-deploy")).toEqual(expect.arrayContaining([expect.stringMatching(/::restant-runtime-database-link$/)]));
+    // Flagsmith, Sentry, DNS, monitoring and GitHub never hold up the database, slot or deploy directly.
+    for (const name of ["restant-runtime-database", "restant-runtime-redis-slot", "restant-runtime-deploy"]) {
+      expect(dependsOn(name).join(" "), name).not.toMatch(/flags|sentry|dns|monitoring|github/);
+    }
+  });
+
   it("closes previews with basic auth (the password secret) and never production", () => {
     const auth = one(results.pr7!, HTTP_AUTH);
     expect(auth.inputs).toMatchObject({ app: "restant-pr-7", user: "restant", password: "[secret]" });
@@ -77,7 +93,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
   it("deploys the environment's ref with git:sync --build as a safe remote command, after data, slot and auth", () => {
     const deploy = one(results.pr7!, COMMAND, "restant-runtime-deploy");
     expect(deploy.inputs).toMatchObject({
-      create: "git:sync --build restant-pr-7 https://github.com/restant/restant.git refs/pull/7/head",
+      create: "git:sync --build restant-pr-7 https://github.com/example/restant.git refs/pull/7/head",
       logging: "none",
       addPreviousOutputInEnv: false,
     });
@@ -89,7 +105,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
       expect(dependsOn).toContain(part);
     }
     expect(one(results.production!, COMMAND, "restant-runtime-deploy").inputs.create).toBe(
-      "git:sync --build restant-main https://github.com/restant/restant.git main",
+      "git:sync --build restant-main https://github.com/example/restant.git main",
     );
   });
 
@@ -97,11 +113,11 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     const sha = "0123456789abcdef0123456789abcdef01234567";
     const forkNamedMain = await plan({ stack: "pr-7", branch: "main" }, { "restant:commit": sha });
     const deploy = one(forkNamedMain, COMMAND, "restant-runtime-deploy");
-    expect(deploy.inputs.create).toBe(`git:sync --build restant-pr-7 https://github.com/restant/restant.git ${sha}`);
-    expect(deploy.inputs.triggers).toEqual(["https://github.com/restant/restant.git", "refs/pull/7/head", sha]);
+    expect(deploy.inputs.create).toBe(`git:sync --build restant-pr-7 https://github.com/example/restant.git ${sha}`);
+    expect(deploy.inputs.triggers).toEqual(["https://github.com/example/restant.git", "refs/pull/7/head", sha]);
     // Dokku's first sync clones (branches only); later ones mirror-fetch refs/pull/*, where a fork's commit lives.
     const source = one(forkNamedMain, COMMAND, "restant-runtime-source");
-    expect(source.inputs.create).toBe("git:sync restant-pr-7 https://github.com/restant/restant.git main");
+    expect(source.inputs.create).toBe("git:sync restant-pr-7 https://github.com/example/restant.git main");
     expect(deploy.options.dependsOn.join(" ")).toContain("restant-runtime-source");
     expect(resourcesOfType(results.production!, COMMAND).map((r) => r.name)).not.toContain("restant-runtime-source");
     // A head branch named like another PR's ref changes nothing: it is refused before any config is made.
@@ -125,7 +141,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
   it("deploys a preview whose branch Dokku cannot take by name from its pull request's head, and asks branches for a commit", async () => {
     const odd = await plan({ stack: "pr-7", branch: "feat/Ünïcode;$(rm${IFS}-rf${IFS}/)" });
     expect(one(odd, COMMAND, "restant-runtime-deploy").inputs.create).toBe(
-      "git:sync --build restant-pr-7 https://github.com/restant/restant.git refs/pull/7/head",
+      "git:sync --build restant-pr-7 https://github.com/example/restant.git refs/pull/7/head",
     );
     await expect(plan({ branch: "feat/Ünïcode" })).rejects.toThrow(/restant:commit.*git:sync takes the ref as one plain word/s);
     const withCommit = await plan({ branch: "feat/Ünïcode" }, { "restant:commit": "abcdef1" });
@@ -136,7 +152,7 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     const sha = "0123456789abcdef0123456789abcdef01234567";
     const result = await plan({ stack: "staging" }, { "restant:commit": sha });
     const deploy = one(result, COMMAND, "restant-runtime-deploy");
-    expect(deploy.inputs.create).toBe(`git:sync --build restant-staging https://github.com/restant/restant.git ${sha}`);
+    expect(deploy.inputs.create).toBe(`git:sync --build restant-staging https://github.com/example/restant.git ${sha}`);
     expect(deploy.inputs.triggers).toContain(sha);
   });
 
@@ -149,6 +165,9 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     expect(resourcesOfType(wildcard, LETSENCRYPT)).toEqual([]);
     const install = one(wildcard, COMMAND, "restant-runtime-tls");
     expect(install.inputs.create).toBe("/usr/local/sbin/restant-wildcard-certs restant-pr-7");
+    // The wildcard is installed beside the deploy (certs:add needs the app only), so it adds nothing to ready time.
+    expect(install.options.dependsOn.join(" ")).not.toContain("restant-runtime-deploy");
+    expect(install.options.dependsOn.join(" ")).toContain("restant-runtime-app");
     expect((install.revealedInputs.connection as Record<string, unknown>).user).toBe("root");
     // Production keeps its own certificate whatever previews do.
     const production = await plan({ stack: "production" }, { "restant:tls": JSON.stringify({ previews: "wildcard" }) });

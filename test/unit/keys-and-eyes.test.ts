@@ -66,7 +66,7 @@ describe("Sentry, Grafana and GitHub per environment", () => {
       [r.preview!, "pr-7", "restant-notify", "notify"],
     ] as const) {
       const rules = rulesOf(result);
-      expect(rules.map((x) => x.name)).toEqual([`restant-${slug} /health failing`, `restant-${slug} 5xx rate`]);
+      expect(rules.map((x) => x.name)).toEqual([`restant-${slug} /up failing`, `restant-${slug} 5xx rate`]);
       for (const rule of rules) {
         expect(rule.labels).toMatchObject({ environment: slug, severity });
         expect(rule.notificationSettings.contactPoint).toBe(contact);
@@ -85,8 +85,8 @@ describe("Sentry, Grafana and GitHub per environment", () => {
     expect(JSON.parse(rules[1]!.datas[1]!.model).conditions[0].evaluator.params).toEqual([0.2]);
   });
 
-  it("checks /health synthetically, with the preview's basic-auth password as a secret", () => {
-    expect(resourcesOfType(r.production!, CHECK)[0]!.inputs).toMatchObject({ target: "https://restant.main.example.com/health" });
+  it("checks the health path (/up) synthetically, with the preview's basic-auth password as a secret", () => {
+    expect(resourcesOfType(r.production!, CHECK)[0]!.inputs).toMatchObject({ target: "https://restant.main.example.com/up" });
     const [previewCheck] = resourcesOfType(r.preview!, CHECK);
     expect(previewCheck!.secretPaths).toContain("settings.http.basicAuth.password");
     const password = r.preview!.outputs.basicAuthPassword!.value as string;

@@ -2,3 +2,5 @@
 export { MysqlService, type MysqlServiceArgs } from "./mysql-service";
 export { mysqlServiceProvider } from "./mysql-service-provider";
 export { destroyMysqlIfPresent } from "./mysql-operations";
+export { MysqlLink, type MysqlLinkArgs } from "./mysql-link";
+export { mysqlLinkProvider } from "./mysql-link-provider";

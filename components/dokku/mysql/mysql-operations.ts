@@ -88,10 +88,24 @@ export async function cloneMysqlVerified(dokku: DokkuRunner, snapshot: string, s
   }
 }
 
-/** Links the service to the app (DATABASE_URL) unless it already is; no restart, a deploy follows. */
+/**
+ * Links the service to the app (DATABASE_URL) unless it already is, and gives the app the same DSN as DB_URL, the
+ * name Laravel 11+ reads (infra/app-variables.ts); no restart, a deploy follows. `mysql:unlink` removes every var
+ * holding the DSN, so DB_URL goes with the link.
+ */
 export async function linkMysql(dokku: DokkuRunner, service: string, app: string): Promise<void> {
-  if ((await mysqlLinks(dokku, service)).includes(app)) return;
-  await dokku.run(["mysql:link", service, app, "--no-restart"]);
+  if (!(await mysqlLinks(dokku, service)).includes(app)) await dokku.run(["mysql:link", service, app, "--no-restart"]);
+  await copyDsnForLaravel(dokku, service, app);
+}
+
+/** Sets DB_URL to the service's DSN when it is not already: base64 on the line, redacted from errors. */
+async function copyDsnForLaravel(dokku: DokkuRunner, service: string, app: string): Promise<void> {
+  const dsn = (await dokku.run(["mysql:info", service, "--dsn"])).stdout.trim();
+  const { stdout } = await dokku.run(["config:export", app, "--format", "json"], { redact: [dsn] });
+  const current = (JSON.parse(stdout) as Record<string, string>)["DB_URL"];
+  if (current === dsn) return;
+  const encoded = Buffer.from(dsn, "utf8").toString("base64");
+  await dokku.run(["config:set", "--encoded", "--no-restart", app, `DB_URL=${encoded}`], { redact: [dsn, encoded] });
 }
 
 /**

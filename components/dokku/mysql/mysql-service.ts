@@ -4,14 +4,14 @@ import type { DokkuTarget } from "../client/ssh-options";
 import { DynamicResource, type DynamicResourceKind } from "../../dynamic-resource";
 
 /** Stored provider code's version: bump when the provider changes, so `up` rolls it forward for read and delete. */
-export const MYSQL_SERVICE_PROVIDER_VERSION = 1;
+export const MYSQL_SERVICE_PROVIDER_VERSION = 2;
 
 export interface MysqlServiceArgs {
   /** The Dokku server (host, port, login user, pinned host key). The private key comes from the environment. */
   target: pulumi.Input<DokkuTarget>;
   /** The dokku-mysql service name (`names.mysqlService`). */
   service: pulumi.Input<string>;
-  /** The app to link, which gets DATABASE_URL. Default: none (the master snapshot is linked to no app). */
+  /** The app to link, which gets DATABASE_URL and DB_URL. Default: none (the master snapshot is linked to no app). */
   app?: pulumi.Input<string>;
   /** Clone this service (the master snapshot) and verify the copy. Default: an empty service. */
   cloneFrom?: pulumi.Input<string>;
