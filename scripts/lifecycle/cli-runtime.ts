@@ -15,6 +15,7 @@ import { settingsFromEnv } from "./settings";
 export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
   const workDir = env.RESTANT_WORK_DIR ?? process.cwd();
   const settings = settingsFromEnv(env, workDir);
+  refuseMissingBackend(env);
   refuseEmptyPassphrase(env);
   const token = env.GITHUB_TOKEN;
   if (!token) throw new Error("GITHUB_TOKEN must be set (the workflow passes secrets.GITHUB_TOKEN)");
@@ -42,6 +43,19 @@ export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
     sentry: sentryTarget ? new SentryReleases(sentryTarget) : undefined,
     log,
   };
+}
+
+/**
+ * Pulumi.yaml pins no backend, and a CI runner has no `pulumi login` of its own: without PULUMI_BACKEND_URL (or a
+ * Pulumi Cloud token) the CLI would fail late, or a runner with a stale login would make a second state for the same
+ * servers. Refused before any stack is touched.
+ */
+export function refuseMissingBackend(env: NodeJS.ProcessEnv): void {
+  if ((env.PULUMI_BACKEND_URL ?? "") !== "" || (env.PULUMI_ACCESS_TOKEN ?? "") !== "") return;
+  throw new Error(
+    "no state backend: set PULUMI_BACKEND_URL (the repository variable, e.g. s3://bucket/restant) to the backend your " +
+      "laptops use too, or PULUMI_ACCESS_TOKEN for Pulumi Cloud",
+  );
 }
 
 /**

@@ -10,6 +10,8 @@ export interface PulumiDoubleWorkspace {
   binDir: string;
   /** A project folder like the repository's (Pulumi.yaml, stacks/, policies/), with state in .pulumi-state/. */
   workDir: string;
+  /** The backend the shim is logged in to: `file://<workDir>/.pulumi-state`. */
+  backendUrl: string;
   /** Scripts what the infrastructure does next (failures, delays, drift). */
   setWorld(world: World): void;
   world(): World;
@@ -34,7 +36,10 @@ export function installPulumiDouble(): PulumiDoubleWorkspace {
   mkdirSync(path.join(workDir, "stacks"), { recursive: true });
   mkdirSync(path.join(workDir, "policies"), { recursive: true });
   const shim = path.join(binDir, "pulumi");
-  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${compiled}" "$@"\n`);
+  // Pulumi.yaml pins no backend: the shim stands for a CLI that has run `pulumi login file://<project>/.pulumi-state`
+  // (the real CLI remembers its login); PULUMI_BACKEND_URL, when set, wins as it does for the real one.
+  const backendUrl = `file://${path.join(workDir, ".pulumi-state")}`;
+  writeFileSync(shim, `#!/bin/sh\n: "\${PULUMI_BACKEND_URL:=${backendUrl}}"\nexport PULUMI_BACKEND_URL\nexec "${process.execPath}" "${compiled}" "$@"\n`);
   chmodSync(shim, 0o755);
   copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(workDir, "Pulumi.yaml"));
   for (const stack of ["production", "staging"]) {
@@ -49,6 +54,7 @@ export function installPulumiDouble(): PulumiDoubleWorkspace {
   return {
     binDir,
     workDir,
+    backendUrl,
     setWorld: (world) => writeFileSync(worldFile, JSON.stringify(world, null, 2)),
     world: () => (existsSync(worldFile) ? (JSON.parse(readFileSync(worldFile, "utf8")) as World) : {}),
     calls: () =>

@@ -40,6 +40,7 @@ describe("scripts/{preview,deploy,drift,reap}.ts as CI runs them", () => {
       GITHUB_EVENT_PATH: eventPath,
       GITHUB_STEP_SUMMARY: summary,
       RESTANT_WORK_DIR: s.pulumi.workDir,
+      PULUMI_BACKEND_URL: s.pulumi.backendUrl,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
       SENTRY_AUTH_TOKEN: "sntrys_double",
       SENTRY_ORG: "restant",

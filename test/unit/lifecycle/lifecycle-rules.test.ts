@@ -1,9 +1,11 @@
 import fc from "fast-check";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { depsFromEnv, refuseEmptyPassphrase } from "../../../scripts/lifecycle/cli-runtime";
+import { parse as parseYaml } from "yaml";
+import { projectRoot } from "../../support/built";
+import { depsFromEnv, refuseEmptyPassphrase, refuseMissingBackend } from "../../../scripts/lifecycle/cli-runtime";
 import { renderDriftIssue } from "../../../scripts/lifecycle/drift-issue";
 import { classifyDriftPreview } from "../../../scripts/lifecycle/engine-events";
 import { deployTargetFromEvent, previewCommandFromEvent } from "../../../scripts/lifecycle/github-event";
@@ -177,6 +179,18 @@ describe("settings", () => {
     expect(settingsFromEnv({ ...base, GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "9" }, dir).runUrl).toBe(
       "https://github.com/restant/environments/actions/runs/9",
     );
+  });
+});
+
+describe("the state backend", () => {
+  it("must be named: Pulumi.yaml pins none, so a script without PULUMI_BACKEND_URL or a Pulumi Cloud token refuses to run", () => {
+    const ci = { GITHUB_REPOSITORY: "o/r", GITHUB_TOKEN: "t", PULUMI_CONFIG_PASSPHRASE: "x" };
+    expect(() => depsFromEnv(ci)).toThrow(/no state backend: set PULUMI_BACKEND_URL/);
+    expect(() => depsFromEnv({ ...ci, PULUMI_BACKEND_URL: "" })).toThrow(/no state backend/);
+    expect(() => refuseMissingBackend({ PULUMI_BACKEND_URL: "s3://state/restant" })).not.toThrow();
+    expect(() => refuseMissingBackend({ PULUMI_ACCESS_TOKEN: "pul-x" })).not.toThrow();
+    const project = readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8");
+    expect(parseYaml(project)).not.toHaveProperty("backend");
   });
 });
 
