@@ -8,6 +8,7 @@ import { gitCommands } from "./git";
 import { httpAuthCommands } from "./http-auth";
 import { letsencryptCommands } from "./letsencrypt";
 import { mysqlCommands } from "./mysql";
+import { pluginCommands } from "./plugin";
 import { psCommands } from "./ps";
 import { redisCommands } from "./redis";
 
@@ -24,4 +25,5 @@ export const commands: Record<string, CommandHandler> = {
   ...mysqlCommands,
   ...redisCommands,
   ...connectCommands,
+  ...pluginCommands,
 };

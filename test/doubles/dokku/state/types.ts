@@ -73,6 +73,8 @@ export interface DokkuState {
    * Set by tests (test/support/dokku-server.ts describeRepository); an undescribed repository has no Procfile.
    */
   repositories?: Record<string, { procfile?: string[] }>;
+  /** Plugins taken off this server (`plugin:list` leaves them out): a server that lacks one. Default: none. */
+  uninstalledPlugins?: string[];
   /** Failures injected by tests (test/support/dokku-server.ts injectFault). */
   faults?: DokkuFault[];
 }
