@@ -53,7 +53,8 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
           : []),
       ];
     case DOKKU_MYSQL_LINK:
-      return [check("database service", "service", spec.database.service), ...linkedApp()];
+      // A preview's clone and its app: the link may join only the spec's own two, and always names the app.
+      return [check("database service", "service", spec.database.service), check("linked app", "app", names.dokkuApp)];
     case DNS_RECORD:
       // Address records point the hostname at the runtime; others (TXT challenges, …) may carry other names.
       if (!ADDRESS_RECORD_TYPES.has(stringProp(resource.props, "type") ?? "A")) return [];

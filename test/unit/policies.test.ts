@@ -307,6 +307,7 @@ describe("names-follow-spec", () => {
     ["the Flagsmith environment", { type: FLAGSMITH, props: {} }, /Flagsmith environment .* is missing/],
     ["the service a database link links", { type: MYSQL_LINK, props: { service: "restant-main", app: "restant-staging" } }, /database service .* "restant-main" \(input service\), not the spec's "restant-staging"/],
     ["the app a database link links", { type: MYSQL_LINK, props: { service: "restant-staging", app: "restant-main" } }, /linked app .* "restant-main" \(input app\)/],
+    ["a database link without its app", { type: MYSQL_LINK, props: { service: "restant-staging" } }, /linked app of .* is missing \(input app\)/],
     ["the app its Redis links", linkOf(staging, { app: "restant-main" }), /linked app .* "restant-main" \(input app\)/],
     ["its own Redis service", linkOf(staging, { service: "restant-previews" }), /own Redis service .* "restant-previews" \(input service\), not the spec's "restant-staging"/],
     ["a Redis slot where it owns a service", { type: SLOT, props: { service: "restant-previews", holder: "staging" } }, /Redis slot .* not the spec's "\(none: staging links its own restant-staging\)"/],

@@ -1,5 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { DokkuTarget } from "../client/ssh-options";
+import { DynamicResource, type DynamicResourceKind } from "../../dynamic-resource";
 import { mysqlLinkProvider } from "./mysql-link-provider";
 
 /** Stored provider code's version: bump when the provider changes, so `up` rolls it forward for read and delete. */
@@ -14,9 +15,11 @@ export interface MysqlLinkArgs {
   app: pulumi.Input<string>;
 }
 
+const KIND: DynamicResourceKind = { module: "dokku", type: "MysqlLink", deleteBeforeReplace: true };
+
 /** `mysql:link` of a service to an app, as its own step. Type token `pulumi-nodejs:dynamic/dokku:MysqlLink`. */
-export class MysqlLink extends pulumi.dynamic.Resource {
+export class MysqlLink extends DynamicResource {
   constructor(name: string, args: MysqlLinkArgs, opts?: pulumi.CustomResourceOptions) {
-    super(mysqlLinkProvider, name, { version: MYSQL_LINK_PROVIDER_VERSION, ...args }, { deleteBeforeReplace: true, ...opts }, "dokku", "MysqlLink");
+    super(KIND, mysqlLinkProvider, name, { version: MYSQL_LINK_PROVIDER_VERSION, ...args }, opts);
   }
 }
