@@ -33,7 +33,7 @@ const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const REPOSITORY = "https://github.com/restant/restant.git";
 const HAND_APP_KEY = "base64:aGFuZC1tYWRlIGtleSBvZiB0aGUgcnVubmluZyBhcHAhIQ==";
 /** Commands that only read. */
-const READ_ONLY = ["apps:exists", "config:export", "domains:report", "ps:report", "mysql:exists", "mysql:links", "redis:links", "redis:exists"];
+const READ_ONLY = ["apps:exists", "config:export", "domains:report", "ps:report", "mysql:exists", "mysql:info", "mysql:links", "redis:links", "redis:exists"];
 const isRead = (argv: string[]) => READ_ONLY.includes(argv[0]!) || (argv[0] === "ps:scale" && argv.includes("--format"));
 
 let server: DokkuServer;
@@ -63,7 +63,13 @@ const withoutProvider = (inputs: Record<string, unknown>) => {
 /** The program's inputs for one stack with adopt on, pointed at the test server. */
 async function stackInputs(stack: "production" | "staging") {
   const dokku = { host: server.host, port: server.port, user: "dokku", hostKey: server.hostKey, ipv4: "203.0.113.10" };
-  const result = await plan({ stack }, { "restant:adopt": "true", "restant:commit": COMMIT, "restant:dokku": JSON.stringify(dokku) });
+  const result = await plan({ stack }, {
+    "restant:adopt": "true",
+    "restant:commit": COMMIT,
+    // The repository the app was deployed from by hand: a user adopting sets restant:gitRepository to it.
+    "restant:gitRepository": REPOSITORY,
+    "restant:dokku": JSON.stringify(dokku),
+  });
   const one = (type: string) => {
     const found = resourcesOfType(result, type);
     expect(found).toHaveLength(1);
@@ -162,11 +168,18 @@ describe("restant:adopt: the first up takes over what was made by hand", () => {
     expect(server.restarts(app)).toBe(0);
     expect(await databaseFingerprint(mariadb(), database)).toEqual(before);
     expect(await runSql(mariadb(), `SELECT COUNT(*) FROM \`${database}\`.tenants`)).toContain("500");
-    // The only write: the ownership marker, without a restart. No create, link, build or scale.
+    // The only writes: the ownership marker and DB_URL (the link's DSN under the name Laravel 11+ reads), both
+    // without a restart, and a deploy that builds nothing. No create, link, build or scale.
     const writes = mutatingCommands();
-    expect(writes.map((line) => line.split(" ").slice(0, 3).join(" "))).toEqual(["config:set --no-restart --encoded", "git:sync --build-if-changes restant-main"]);
+    expect(writes.map((line) => line.split(" ").slice(0, 4).join(" "))).toEqual([
+      "config:set --no-restart --encoded restant-main",
+      "config:set --encoded --no-restart restant-main",
+      `git:sync --build-if-changes restant-main ${REPOSITORY}`,
+    ]);
     expect(writes[0]).toMatch(/^config:set --no-restart --encoded restant-main PULUMI_DOKKU_MANAGED_KEYS=/);
-    expect(writes[1]).toBe(`git:sync --build-if-changes ${app} ${REPOSITORY} ${COMMIT}`);
+    expect(writes[1]).toMatch(/^config:set --encoded --no-restart restant-main DB_URL=/);
+    expect(writes[2]).toBe(`git:sync --build-if-changes ${app} ${REPOSITORY} ${COMMIT}`);
+    expect((await appConfig(app)).DB_URL).toMatch(/^mysql:\/\//);
     const config = await appConfig(app);
     expect(config.APP_KEY).toBe(HAND_APP_KEY);
     expect((adopted.app.outs as { config: Record<string, string> }).config.APP_KEY).toBe(HAND_APP_KEY);

@@ -72,9 +72,9 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
               "set restant:adopt to true to take it over as it is (docs/adopting.md), or choose another service name",
           );
         }
-        // Adopted: its data is never read or written here; only the link below, if it is missing.
-        const linkedApps = await mysqlLinks(dokku, inputs.service);
-        if (inputs.app !== undefined && !linkedApps.includes(inputs.app)) await linkMysql(dokku, inputs.service, inputs.app);
+        // Adopted: its data is never read or written here; only the link if it is missing, and DB_URL (the name
+        // Laravel 11+ reads) copied from the link's DSN if it differs, without a restart.
+        if (inputs.app !== undefined) await linkMysql(dokku, inputs.service, inputs.app);
         return { ...inputs, ...proof, linkedApps: await mysqlLinks(dokku, inputs.service) };
       } else {
         await createEmptyMysql(dokku, inputs.service);
