@@ -7,24 +7,17 @@ import { MysqlLink, MysqlService } from "./dokku/mysql";
 import { RedisLink, RedisSlot } from "./dokku/redis";
 import { dokkuCommandLine, type DokkuTarget } from "./dokku/client";
 import { backupScript, serverCommand, WILDCARD_CERTS_PATH, shellWord } from "./dokku/server";
+import type { BackupRecord, EnvironmentRuntime, RuntimeArgs } from "./runtime/environment-runtime";
 
-export interface DokkuRuntimeArgs {
-  /** The environment (infra/spec.ts); its runtime must be Dokku. */
-  spec: EnvironmentSpec;
-  /** The app's environment variables (components/laravel-config.ts), secrets already secret. */
-  config: Record<string, pulumi.Input<string>>;
-  /** Config keys an app keeps once it has them (components/laravel-config.ts KEPT_ONCE_SET). Default: none. */
-  keepOnServer?: string[];
-  /** HTTP basic auth in front of the app (previews). Default: none, the app is public. */
-  basicAuth?: { user: string; password: pulumi.Input<string> };
-}
+/** The runtime's arguments (components/runtime); `spec.runtime` must be Dokku. */
+export type DokkuRuntimeArgs = RuntimeArgs;
 
 /**
  * The environment on a Dokku server, in the order Dokku needs: the app (domain, config, process scale with its queue
  * workers), its database and Redis slot linked to it, basic auth for previews, the deploy of the environment's git
  * ref, then TLS (HTTP-01 needs the domain served by a deployed app).
  */
-export class DokkuRuntime extends pulumi.ComponentResource {
+export class DokkuRuntime extends pulumi.ComponentResource implements EnvironmentRuntime {
   readonly app: DokkuApp;
   readonly database: MysqlService;
   /** A clone's link to the app, a step of its own so the clone need not wait for the app (previews). */
@@ -38,6 +31,8 @@ export class DokkuRuntime extends pulumi.ComponentResource {
   readonly lastBackup: pulumi.Output<BackupRecord | undefined> | undefined;
   readonly deployment: command.remote.Command;
   readonly tls: LetsEncrypt | command.remote.Command;
+  readonly appName: pulumi.Output<string>;
+  readonly redisSlot: pulumi.Output<number> | undefined;
   private readonly spec: EnvironmentSpec;
   private readonly target: DokkuTarget;
 
@@ -49,6 +44,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
     this.spec = spec;
     this.target = { host, port, user, hostKey };
     this.app = this.createApp(name, args.config, args.keepOnServer);
+    this.appName = this.app.appName;
     this.database = this.createDatabase(name);
     this.databaseLink = this.linkClonedDatabase(name);
     this.redis = this.attachRedis(name);
@@ -57,7 +53,8 @@ export class DokkuRuntime extends pulumi.ComponentResource {
     this.lastBackup = this.backup ? backupRecordOf(this.backup) : undefined;
     this.deployment = this.deploy(name);
     this.tls = this.enableTls(name);
-    this.registerOutputs({ redisSlot: this.redis instanceof RedisSlot ? this.redis.slot : undefined });
+    this.redisSlot = this.redis instanceof RedisSlot ? this.redis.slot : undefined;
+    this.registerOutputs({ redisSlot: this.redisSlot });
   }
 
   private createApp(name: string, config: Record<string, pulumi.Input<string>>, keepOnServer: string[] | undefined): DokkuApp {
@@ -65,7 +62,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       `${name}-app`,
       {
         connection: this.target,
-        appName: this.spec.names.dokkuApp,
+        appName: this.spec.names.app,
         domains: [this.spec.hostname],
         config,
         // `worker` runs Laravel's queue:work; the count per kind comes from the spec.
@@ -87,7 +84,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       `${name}-database`,
       {
         target: this.target,
-        service: database.service,
+        service: database.name,
         ...(database.cloneFrom === undefined ? { app: this.app.appName } : {}),
         ...(database.cloneFrom !== undefined ? { cloneFrom: database.cloneFrom } : {}),
         ...(this.spec.adopt ? { adopt: true } : {}),
@@ -144,7 +141,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       {
         target: this.target,
         create: dokkuCommandLine(
-          ["git:sync", adopt ? "--build-if-changes" : "--build", names.dokkuApp, deploy.repository, deploy.commit ?? deploy.ref],
+          ["git:sync", adopt ? "--build-if-changes" : "--build", names.app, deploy.repository, deploy.commit ?? deploy.ref],
           this.target.user,
         ),
         triggers: [deploy.repository, deploy.ref, deploy.commit ?? ""],
@@ -196,7 +193,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       `${name}-source`,
       {
         target: this.target,
-        create: dokkuCommandLine(["git:sync", names.dokkuApp, deploy.repository, deploy.cloneFirst], this.target.user),
+        create: dokkuCommandLine(["git:sync", names.app, deploy.repository, deploy.cloneFirst], this.target.user),
         triggers: [deploy.repository],
       },
       { parent: this, dependsOn: [this.app] },
@@ -209,7 +206,7 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       // The platform stack installed the script and holds the certificate; it needs root, which Dokku's forced command is not.
       return serverCommand(
         `${name}-tls`,
-        { target: this.target, user: "root", create: `${WILDCARD_CERTS_PATH} ${shellWord(names.dokkuApp)}`, triggers: [hostname] },
+        { target: this.target, user: "root", create: `${WILDCARD_CERTS_PATH} ${shellWord(names.app)}`, triggers: [hostname] },
         // certs:add needs the app, not a release: installed beside the deploy, the preview is ready when the deploy is.
         { parent: this, dependsOn: [this.app] },
       );
@@ -220,14 +217,6 @@ export class DokkuRuntime extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.deployment] },
     );
   }
-}
-
-/** What the backup script's last line says. */
-export interface BackupRecord {
-  id: string;
-  path: string;
-  bytes: number;
-  tables: number;
 }
 
 /**

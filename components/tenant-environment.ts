@@ -2,11 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec } from "../infra/spec";
 import { AppSecrets } from "./app-secrets";
 import { DeploymentEnvironment } from "./deployment-environment";
-import { DokkuRuntime } from "./dokku-runtime";
 import { FeatureFlags } from "./feature-flags";
 import { EnvironmentMonitoring } from "./environment-monitoring";
 import { HostRecords } from "./host-records";
 import { KEPT_ONCE_SET, laravelConfig } from "./laravel-config";
+import { createRuntime, type EnvironmentRuntime } from "./runtime";
 import { SentryClientKey } from "./sentry-client-key";
 
 export interface TenantEnvironmentArgs {
@@ -29,7 +29,8 @@ export class TenantEnvironment extends pulumi.ComponentResource {
   readonly dns: HostRecords;
   readonly sentry: SentryClientKey | undefined;
   readonly featureFlags: FeatureFlags | undefined;
-  readonly runtime: DokkuRuntime;
+  /** Where the app runs: the runtime `spec.runtime` names (Dokku, Forge), behind one interface. */
+  readonly runtime: EnvironmentRuntime;
   readonly monitoring: EnvironmentMonitoring | undefined;
   readonly deploymentEnvironment: DeploymentEnvironment | undefined;
 
@@ -83,7 +84,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
     return flagsmith ? new FeatureFlags(`${name}-flags`, { flagsmith }, { parent: this }) : undefined;
   }
 
-  private createRuntime(name: string): DokkuRuntime {
+  private createRuntime(name: string): EnvironmentRuntime {
     const config = laravelConfig({
       spec: this.spec,
       appKey: this.secrets.appKey,
@@ -92,7 +93,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
       ...(this.featureFlags ? { flagsmithServerKey: this.featureFlags.serverKey } : {}),
     });
     const password = this.secrets.basicAuthPassword;
-    return new DokkuRuntime(
+    return createRuntime(
       `${name}-runtime`,
       { spec: this.spec, config, keepOnServer: KEPT_ONCE_SET, ...(password ? { basicAuth: { user: BASIC_AUTH_USER, password } } : {}) },
       { parent: this },
@@ -107,7 +108,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
       `${name}-monitoring`,
       {
         monitoring,
-        labels: { environment: names.slug, kind, app: names.dokkuApp },
+        labels: { environment: names.slug, kind, app: names.app },
         ...(password ? { basicAuth: { username: BASIC_AUTH_USER, password } } : {}),
       },
       { parent: this },

@@ -8,8 +8,11 @@ import { createHash } from "node:crypto";
 export interface EnvironmentNames {
   /** DNS label and the environment's short name: `main`, `staging`, `feature-checkout-v2-1a2b3c4d`, `pr-7`. */
   slug: string;
-  /** Dokku app (`^[a-z0-9][a-z0-9.-]*$`): `restant-<slug>`. */
-  dokkuApp: string;
+  /**
+   * The app's name on its runtime and in monitoring and Sentry: the Dokku app, the Forge site's name
+   * (`^[a-z0-9][a-z0-9.-]*$`): `restant-<slug>`.
+   */
+  app: string;
   /** dokku-mysql service: `restant-<slug>`, at most 63 characters. */
   mysqlService: string;
   /** MySQL database, at most 64 characters of `[a-z0-9_]`. */
@@ -78,7 +81,7 @@ export function namesForSlug(slug: string): EnvironmentNames {
   const underscored = slug.replace(/-/g, "_");
   return {
     slug,
-    dokkuApp: `restant-${slug}`,
+    app: `restant-${slug}`,
     mysqlService: fitName(`restant-${slug}`, 63, "-"),
     mysqlDatabase: fitName(`restant_${underscored}`, 64, "_"),
     mysqlUser: fitName(`restant_${underscored}`, 32, "_"),
@@ -90,8 +93,8 @@ export function namesForSlug(slug: string): EnvironmentNames {
 }
 
 /**
- * Every preview's Dokku app and no other (an extended regular expression, for `grep -E` on the server): the
- * `dokkuApp` namesForSlug derives from slugForPullRequest. Branch slugs never look like `pr-<n>` (RESERVED_SLUG).
+ * Every preview's app name and no other (an extended regular expression, for `grep -E` on the server): the
+ * `app` namesForSlug derives from slugForPullRequest. Branch slugs never look like `pr-<n>` (RESERVED_SLUG).
  */
 export const PREVIEW_DOKKU_APP_PATTERN = "^restant-pr-[0-9]+$";
 

@@ -34,7 +34,7 @@ export function program(options: ProgramOptions = {}): Record<string, pulumi.Inp
     healthUrl: spec.healthUrl,
     hostname: spec.hostname,
     slug: spec.names.slug,
-    appName: spec.names.dokkuApp,
+    appName: spec.names.app,
     names: spec.names,
     appKey: environment.secrets.appKey,
     databasePassword: environment.secrets.databasePassword,

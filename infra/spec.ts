@@ -68,10 +68,11 @@ export interface EnvironmentSpec {
     downFor: string;
   };
   /**
-   * The environment's dokku-mysql service, linked to the app: previews a verified clone of the master snapshot, the
-   * others an empty service. `retain`: production's is protected and survives `pulumi destroy`.
+   * The environment's database, given to the app: previews a verified clone of the master snapshot, the others empty.
+   * `name` is what the runtime calls it (Dokku: the dokku-mysql service `names.mysqlService`; Forge: the MySQL
+   * database `names.mysqlDatabase`). `retain`: production's is protected and survives `pulumi destroy`.
    */
-  database: { service: string; cloneFrom?: string; retain: boolean };
+  database: { name: string; cloneFrom?: string; retain: boolean };
   /**
    * A verified backup of the database before every deploy, kept on the server (`directory`, the newest `keep`).
    * Production always; staging when `restant:backup.staging`; never branches or previews.
@@ -219,7 +220,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
     basicAuth: config.kind === "preview",
     adopt: config.adopt,
     database: {
-      service: names.mysqlService,
+      name: runtime.kind === "dokku" ? names.mysqlService : names.mysqlDatabase,
       ...(config.kind === "preview" ? { cloneFrom: config.database.snapshotService } : {}),
       retain: config.kind === "production",
     },
@@ -237,7 +238,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
           sentry: {
             organization: config.sentry.organization,
             project: config.sentry.project,
-            keyName: names.dokkuApp,
+            keyName: names.app,
             tracesSampleRate: config.sentry.tracesSampleRate ?? TRACES_SAMPLE_RATE[config.kind],
           },
         }
@@ -278,13 +279,13 @@ function monitoringOf(
   return {
     folderUid: grafana.folderUid,
     datasourceUid: grafana.datasourceUid,
-    ruleGroupName: names.dokkuApp,
-    checkJob: `${names.dokkuApp}-health`,
+    ruleGroupName: names.app,
+    checkJob: `${names.app}-health`,
     healthUrl,
     probes: grafana.probes,
     contactPoint: pages ? grafana.oncallContactPoint : grafana.notifyContactPoint,
     pages,
-    errorRateQuery: grafana.errorRateQuery.replace(/\{app\}/g, names.dokkuApp),
+    errorRateQuery: grafana.errorRateQuery.replace(/\{app\}/g, names.app),
     errorRateThreshold: grafana.errorRateThreshold,
     downFor: pages ? "3m" : "15m",
   };

@@ -19,8 +19,39 @@ export const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
 export const CERTIFICATE_PACK = "cloudflare:index/certificatePack:CertificatePack";
 export const RULE_GROUP = "grafana:alerting/ruleGroup:RuleGroup";
 
-/** Resources that hold an environment's data: production's must survive a `pulumi destroy` or a replace. */
-export const DATABASE_TYPES: ReadonlySet<string> = new Set([DOKKU_MYSQL_SERVICE]);
+/*
+ * The roles policies judge, each a set of type tokens: every runtime (Dokku, Forge) adds its own token to a role, and
+ * a rule written against a role covers every runtime.
+ */
 
 /** Resources that run the app, whose config holds the app's secrets and which previews must close to the public. */
 export const APP_TYPES: ReadonlySet<string> = new Set([DOKKU_APP]);
+
+/** Resources that hold an environment's data: production's must survive a `pulumi destroy` or a replace. */
+export const DATABASE_TYPES: ReadonlySet<string> = new Set([DOKKU_MYSQL_SERVICE]);
+
+/** Resources that give an app a database made elsewhere (a preview's clone joined to its app). */
+export const DATABASE_LINK_TYPES: ReadonlySet<string> = new Set([DOKKU_MYSQL_LINK]);
+
+/** Resources that claim a logical Redis database on the non-production Redis for one environment. */
+export const SLOT_TYPES: ReadonlySet<string> = new Set([DOKKU_REDIS_SLOT]);
+
+/** Resources that give an app a Redis service of its own (production, staging). */
+export const REDIS_LINK_TYPES: ReadonlySet<string> = new Set([DOKKU_REDIS_LINK]);
+
+/** Resources that close an app behind HTTP basic auth: `{ app, user, password }`. */
+export const AUTH_TYPES: ReadonlySet<string> = new Set([DOKKU_HTTP_AUTH]);
+
+/** Resources that obtain a certificate for the app's domains. */
+export const CERTIFICATE_TYPES: ReadonlySet<string> = new Set([DOKKU_LETSENCRYPT]);
+
+/** The input that holds a resource's own name (an app's, a database's): roles share their checks, not their input names. */
+const NAME_INPUTS: Readonly<Record<string, string>> = {
+  [DOKKU_APP]: "appName",
+  [DOKKU_MYSQL_SERVICE]: "service",
+  [DOKKU_MYSQL_LINK]: "service",
+};
+
+export function nameInputOf(type: string): string {
+  return NAME_INPUTS[type] ?? "name";
+}

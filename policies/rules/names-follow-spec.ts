@@ -3,15 +3,16 @@ import type { EnvironmentSpec } from "../../infra/spec";
 import { fullRecordName } from "../dns-names";
 import { stringListProp, stringProp } from "../props";
 import {
+  APP_TYPES,
+  AUTH_TYPES,
+  CERTIFICATE_TYPES,
+  DATABASE_LINK_TYPES,
+  DATABASE_TYPES,
   DNS_RECORD,
-  DOKKU_APP,
-  DOKKU_HTTP_AUTH,
-  DOKKU_LETSENCRYPT,
-  DOKKU_MYSQL_LINK,
-  DOKKU_MYSQL_SERVICE,
-  DOKKU_REDIS_LINK,
-  DOKKU_REDIS_SLOT,
   FLAGSMITH_ENVIRONMENT,
+  nameInputOf,
+  REDIS_LINK_TYPES,
+  SLOT_TYPES,
 } from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
 
@@ -35,50 +36,48 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
     expected,
   });
   // Whatever names an app (a linked service, http-auth) names this environment's; unlinked (the snapshot) is fine.
-  const linkedApp = () => (resource.props.app === undefined ? [] : [check("linked app", "app", names.dokkuApp)]);
+  const linkedApp = () => (resource.props.app === undefined ? [] : [check("linked app", "app", names.app)]);
   // The app answers for its own hostname only.
   const domains = () =>
     stringListProp(resource.props, "domains").map((domain, i) => ({ what: "domain", input: `domains[${i}]`, actual: domain, expected: spec.hostname }));
-  switch (resource.type) {
-    case DOKKU_APP:
-      return [check("Dokku app", "appName", names.dokkuApp), ...domains()];
-    case DOKKU_LETSENCRYPT:
-      return [...linkedApp(), ...domains()];
-    case DOKKU_MYSQL_SERVICE:
-      return [
-        check("database service", "service", spec.database.service),
-        ...linkedApp(),
-        ...(spec.database.cloneFrom !== undefined || resource.props.cloneFrom !== undefined
-          ? [check("database cloned from", "cloneFrom", spec.database.cloneFrom ?? "(no clone)")]
-          : []),
-      ];
-    case DOKKU_MYSQL_LINK:
-      // A preview's clone and its app: the link may join only the spec's own two, and always names the app.
-      return [check("database service", "service", spec.database.service), check("linked app", "app", names.dokkuApp)];
-    case DNS_RECORD:
-      // Address records point the hostname at the runtime; others (TXT challenges, …) may carry other names.
-      if (!ADDRESS_RECORD_TYPES.has(stringProp(resource.props, "type") ?? "A")) return [];
-      return [{ ...check("hostname", "name", spec.hostname), actual: recordName(resource, spec.zone) }];
-    case FLAGSMITH_ENVIRONMENT:
-      return [check("Flagsmith environment", "name", names.flagsmithEnvironment)];
-    case DOKKU_REDIS_SLOT:
-      if (spec.redis.mode === "own") {
-        return [{ what: "Redis slot", input: "service", actual: stringProp(resource.props, "service"), expected: `(none: ${names.slug} links its own ${spec.redis.service})` }];
-      }
-      return [
-        check("Redis slot holder", "holder", names.slug),
-        check("non-production Redis service", "service", spec.redis.service),
-        check("Redis slot registry", "registry", spec.redis.registry),
-        { what: "Redis slot range", input: "range", actual: rangeText(resource.props.range), expected: `${spec.redis.range.first}-${spec.redis.range.last}` },
-        ...linkedApp(),
-      ];
-    case DOKKU_REDIS_LINK:
-      return [check("own Redis service", "service", spec.redis.mode === "own" ? spec.redis.service : `(none: ${names.slug} claims a slot)`), ...linkedApp()];
-    case DOKKU_HTTP_AUTH:
-      return linkedApp();
-    default:
-      return [];
+  const { type } = resource;
+  const ownName = (what: string, expected: string) => check(what, nameInputOf(type), expected);
+  if (APP_TYPES.has(type)) return [ownName("app", names.app), ...domains()];
+  if (CERTIFICATE_TYPES.has(type)) return [...linkedApp(), ...domains()];
+  if (DATABASE_TYPES.has(type)) {
+    return [
+      ownName("database", spec.database.name),
+      ...linkedApp(),
+      ...(spec.database.cloneFrom !== undefined || resource.props.cloneFrom !== undefined
+        ? [check("database cloned from", "cloneFrom", spec.database.cloneFrom ?? "(no clone)")]
+        : []),
+    ];
   }
+  // A preview's clone and its app: the link may join only the spec's own two, and always names the app.
+  if (DATABASE_LINK_TYPES.has(type)) return [ownName("database", spec.database.name), check("linked app", "app", names.app)];
+  if (SLOT_TYPES.has(type)) {
+    if (spec.redis.mode === "own") {
+      return [{ what: "Redis slot", input: "service", actual: stringProp(resource.props, "service"), expected: `(none: ${names.slug} links its own ${spec.redis.service})` }];
+    }
+    return [
+      check("Redis slot holder", "holder", names.slug),
+      check("non-production Redis service", "service", spec.redis.service),
+      check("Redis slot registry", "registry", spec.redis.registry),
+      { what: "Redis slot range", input: "range", actual: rangeText(resource.props.range), expected: `${spec.redis.range.first}-${spec.redis.range.last}` },
+      ...linkedApp(),
+    ];
+  }
+  if (REDIS_LINK_TYPES.has(type)) {
+    return [check("own Redis service", "service", spec.redis.mode === "own" ? spec.redis.service : `(none: ${names.slug} claims a slot)`), ...linkedApp()];
+  }
+  if (AUTH_TYPES.has(type)) return linkedApp();
+  if (type === DNS_RECORD) {
+    // Address records point the hostname at the runtime; others (TXT challenges, …) may carry other names.
+    if (!ADDRESS_RECORD_TYPES.has(stringProp(resource.props, "type") ?? "A")) return [];
+    return [{ ...check("hostname", "name", spec.hostname), actual: recordName(resource, spec.zone) }];
+  }
+  if (type === FLAGSMITH_ENVIRONMENT) return [check("Flagsmith environment", "name", names.flagsmithEnvironment)];
+  return [];
 }
 
 /**

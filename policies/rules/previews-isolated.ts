@@ -3,7 +3,7 @@ import { DEFAULT_BRANCH } from "../../infra/config/kind-rules";
 import { type EnvironmentNames, namesForSlug, slugForBranch } from "../../infra/names";
 import type { EnvironmentSpec } from "../../infra/spec";
 import { objectProp, stringProp, stringsIn } from "../props";
-import { DOKKU_APP, DOKKU_REDIS_LINK, DOKKU_REDIS_SLOT, FLAGSMITH_ENVIRONMENT, TENANT_ENVIRONMENT } from "../resource-types";
+import { APP_TYPES, FLAGSMITH_ENVIRONMENT, REDIS_LINK_TYPES, SLOT_TYPES, TENANT_ENVIRONMENT } from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
 
 /** An environment a preview must never touch, with the names infra derives for it. */
@@ -25,7 +25,7 @@ export function guardedEnvironments(): GuardedEnvironment[] {
 }
 
 /** Names long and specific enough to look for anywhere in any input, command texts included. */
-const DISTINCT_NAMES = ["dokkuApp", "mysqlService", "mysqlDatabase", "mysqlUser", "redisService"] as const;
+const DISTINCT_NAMES = ["app", "mysqlService", "mysqlDatabase", "mysqlUser", "redisService"] as const;
 
 /** Inputs that legitimately hold another environment's name: a preview's Flagsmith environment is cloned from staging's. */
 const READS_FROM = new Map<string, ReadonlySet<string>>([
@@ -82,7 +82,7 @@ function* dataStrings(resource: PolicyResource): Generator<{ path: string; value
 }
 
 function* usesOf(resource: PolicyResource, guarded: readonly GuardedEnvironment[]): Generator<Use> {
-  const isRedisResource = resource.type === DOKKU_REDIS_SLOT || resource.type === DOKKU_REDIS_LINK;
+  const isRedisResource = SLOT_TYPES.has(resource.type) || REDIS_LINK_TYPES.has(resource.type);
   for (const { path, value } of dataStrings(resource)) {
     // A Redis resource's service is judged by redisUsesOf, which says whether it links or claims.
     if (isRedisResource && path === "service") continue;
@@ -106,7 +106,7 @@ function* usesOf(resource: PolicyResource, guarded: readonly GuardedEnvironment[
     if (resource.type === FLAGSMITH_ENVIRONMENT && stringProp(resource.props, "name") === names.flagsmithEnvironment) {
       yield { environment, what: `Flagsmith environment "${names.flagsmithEnvironment}"`, path: "name" };
     }
-    const config = resource.type === DOKKU_APP ? objectProp(resource.props, "config") : undefined;
+    const config = APP_TYPES.has(resource.type) ? objectProp(resource.props, "config") : undefined;
     if (config?.SENTRY_ENVIRONMENT === names.sentryEnvironment) {
       yield { environment, what: `Sentry environment "${names.sentryEnvironment}"`, path: "config.SENTRY_ENVIRONMENT" };
     }
@@ -118,12 +118,12 @@ function* usesOf(resource: PolicyResource, guarded: readonly GuardedEnvironment[
  * `scanInputs`: look for the service's name in every input too (branches; previews' name scan already does).
  */
 function* redisUsesOf(resource: PolicyResource, guarded: readonly GuardedEnvironment[], scanInputs: boolean): Generator<Use> {
-  const isRedisResource = resource.type === DOKKU_REDIS_SLOT || resource.type === DOKKU_REDIS_LINK;
+  const isRedisResource = SLOT_TYPES.has(resource.type) || REDIS_LINK_TYPES.has(resource.type);
   for (const environment of guarded) {
     const { names } = environment;
     const service = stringProp(resource.props, "service");
     if (isRedisResource && service === names.redisService) {
-      const how = resource.type === DOKKU_REDIS_LINK ? "a link to" : "a slot claimed on";
+      const how = REDIS_LINK_TYPES.has(resource.type) ? "a link to" : "a slot claimed on";
       yield { environment, what: `Redis service "${names.redisService}" (${how} it)`, path: "service" };
     } else if (scanInputs) {
       for (const { path, value } of dataStrings(resource)) {
@@ -132,7 +132,7 @@ function* redisUsesOf(resource: PolicyResource, guarded: readonly GuardedEnviron
         }
       }
     }
-    if (resource.type === DOKKU_REDIS_SLOT && stringProp(resource.props, "holder") === names.slug) {
+    if (SLOT_TYPES.has(resource.type) && stringProp(resource.props, "holder") === names.slug) {
       yield { environment, what: `Redis slot (held by "${names.slug}")`, path: "holder" };
     }
   }

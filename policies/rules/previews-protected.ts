@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { stringProp } from "../props";
-import { APP_TYPES, DOKKU_HTTP_AUTH, TENANT_ENVIRONMENT } from "../resource-types";
+import { APP_TYPES, AUTH_TYPES, TENANT_ENVIRONMENT } from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
 
 /**
@@ -23,7 +23,7 @@ export const previewsProtected: StackValidationPolicy = {
     }
     const closedApps = new Set(
       args.resources
-        .filter((r) => r.type === DOKKU_HTTP_AUTH && stringProp(r.props, "user") && r.props.password !== undefined && r.props.password !== "")
+        .filter((r) => AUTH_TYPES.has(r.type) && stringProp(r.props, "user") && r.props.password !== undefined && r.props.password !== "")
         .map((r) => stringProp(r.props, "app")),
     );
     for (const app of args.resources.filter((r) => APP_TYPES.has(r.type))) {

@@ -91,7 +91,7 @@ function owned(names: readonly string[], kind: "app" | "mysql"): ServerResource[
 
 /** The preview whose derived name this is; a slot's owner is its registry holder, checked in the same way. */
 function ownerOf(resource: Pick<ServerResource, "kind" | "name"> & { slug?: string }): string | undefined {
-  if (resource.kind === "app") return previewSlugOwning(resource.name, (names) => names.dokkuApp);
+  if (resource.kind === "app") return previewSlugOwning(resource.name, (names) => names.app);
   if (resource.kind === "mysql") return previewSlugOwning(resource.name, (names) => names.mysqlService);
   if (!/^\d+$/.test(resource.name) || resource.slug === undefined) return undefined;
   return previewSlugOwning(resource.slug, (names) => names.slug);

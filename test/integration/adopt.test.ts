@@ -157,7 +157,7 @@ describe("restant:adopt: the first up takes over what was made by hand", () => {
   it("production whose values all match: no row changed, nothing restarted, nothing created, APP_KEY and hand-set vars kept", async () => {
     const inputs = await stackInputs("production");
     expect(inputs.deployLine).toContain("--build-if-changes");
-    const app = inputs.spec.kind === "production" ? inputs.spec.names.dokkuApp : "";
+    const app = inputs.spec.kind === "production" ? inputs.spec.names.app : "";
     expect(app).toBe("restant-main");
     const database = await setUpByHand(app, inputs.app, {});
     const before = await databaseFingerprint(mariadb(), database);

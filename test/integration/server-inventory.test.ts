@@ -51,9 +51,9 @@ beforeAll(async () => {
   inventory = new DokkuServerInventory({ ssh: ssh(), redis: { service: SHARED, registry: REGISTRY, range: RANGE } });
   await operator("redis:create", SHARED);
   for (const names of [production, staging, branch, seven, eight]) {
-    await operator("apps:create", names.dokkuApp);
+    await operator("apps:create", names.app);
     await operator("mysql:create", names.mysqlService);
-    await operator("mysql:link", names.mysqlService, names.dokkuApp, "--no-restart");
+    await operator("mysql:link", names.mysqlService, names.app, "--no-restart");
   }
   await overSsh(async (dokku) => {
     for (const [holder, slot] of Object.entries(FIXED)) {
@@ -76,8 +76,8 @@ describe("DokkuServerInventory (over SSH, on the Dokku double, real MariaDB and 
   it("lists only what is named for previews: never production's, staging's or a branch's", async () => {
     expect(sorted(await inventory.list())).toEqual(
       sorted([
-        { kind: "app", name: seven.dokkuApp, slug: "pr-7" },
-        { kind: "app", name: eight.dokkuApp, slug: "pr-8" },
+        { kind: "app", name: seven.app, slug: "pr-7" },
+        { kind: "app", name: eight.app, slug: "pr-8" },
         { kind: "mysql", name: seven.mysqlService, slug: "pr-7" },
         { kind: "mysql", name: eight.mysqlService, slug: "pr-8" },
         { kind: "redis-slot", name: String(slots["pr-7"]), slug: "pr-7" },
@@ -87,10 +87,10 @@ describe("DokkuServerInventory (over SSH, on the Dokku double, real MariaDB and 
   });
 
   it("refuses to remove a resource that is not the named preview's", async () => {
-    await expect(inventory.remove({ kind: "app", name: production.dokkuApp, slug: "pr-7" })).rejects.toThrow(/not preview pr-7's/);
+    await expect(inventory.remove({ kind: "app", name: production.app, slug: "pr-7" })).rejects.toThrow(/not preview pr-7's/);
     await expect(inventory.remove({ kind: "mysql", name: branch.mysqlService, slug: "pr-9" })).rejects.toThrow(/not preview pr-9's/);
     await expect(inventory.remove({ kind: "redis-slot", name: String(FIXED.main), slug: "main" })).rejects.toThrow(/not preview main's/);
-    expect(await operator("apps:exists", production.dokkuApp)).toBeDefined();
+    expect(await operator("apps:exists", production.app)).toBeDefined();
   });
 
   it("removes one preview's app, database and slot; the other preview and production stay; removing again is fine", async () => {
@@ -100,20 +100,20 @@ describe("DokkuServerInventory (over SSH, on the Dokku double, real MariaDB and 
 
     expect(sorted(await inventory.list())).toEqual(
       sorted([
-        { kind: "app", name: eight.dokkuApp, slug: "pr-8" },
+        { kind: "app", name: eight.app, slug: "pr-8" },
         { kind: "mysql", name: eight.mysqlService, slug: "pr-8" },
         { kind: "redis-slot", name: String(slots["pr-8"]), slug: "pr-8" },
       ]),
     );
     // Gone on the server itself, and the slot flushed and freed in the registry.
-    expect((await server.operator(["apps:exists", seven.dokkuApp])).code).not.toBe(0);
+    expect((await server.operator(["apps:exists", seven.app])).code).not.toBe(0);
     expect((await server.operator(["mysql:exists", seven.mysqlService])).code).not.toBe(0);
     expect(redis("HEXISTS", REGISTRY, String(slots["pr-7"]))).toBe("0");
     expect(redis("-n", String(slots["pr-7"]), "DBSIZE")).toBe("0");
     // Everyone else's untouched: apps, linked services, slot holders and their keys.
     for (const names of [production, staging, branch, eight]) {
-      await operator("apps:exists", names.dokkuApp);
-      expect((await operator("mysql:links", names.mysqlService)).trim()).toBe(names.dokkuApp);
+      await operator("apps:exists", names.app);
+      expect((await operator("mysql:links", names.mysqlService)).trim()).toBe(names.app);
       expect(redis("HGET", REGISTRY, String(slots[names.slug]))).toBe(names.slug);
       expect(redis("-n", String(slots[names.slug]), "GET", `restant:${names.slug}:cache`)).toBe("x");
     }

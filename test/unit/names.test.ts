@@ -21,7 +21,7 @@ function assertValidNames(slug: string, zone = "example.com"): void {
   const names = namesForSlug(slug);
   expect(slug).toMatch(CLEAN);
   expect(slug.length).toBeLessThanOrEqual(MAX_SLUG_LENGTH);
-  expect(names.dokkuApp).toMatch(/^[a-z0-9][a-z0-9.-]*$/);
+  expect(names.app).toMatch(/^[a-z0-9][a-z0-9.-]*$/);
   expect(names.mysqlService.length).toBeLessThanOrEqual(63);
   expect(names.mysqlDatabase).toMatch(/^[a-z0-9_]{1,64}$/);
   expect(names.mysqlUser).toMatch(/^[a-z0-9_]{1,32}$/);
@@ -136,10 +136,10 @@ describe("stacks CI makes", () => {
     const preview = new RegExp(PREVIEW_DOKKU_APP_PATTERN);
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 999_999_999 }), fc.string(), (pr, branch) => {
-        expect(namesForSlug(slugForPullRequest(pr)).dokkuApp).toMatch(preview);
-        if (branch.trim() !== "") expect(namesForSlug(slugForBranch(branch)).dokkuApp).not.toMatch(preview);
+        expect(namesForSlug(slugForPullRequest(pr)).app).toMatch(preview);
+        if (branch.trim() !== "") expect(namesForSlug(slugForBranch(branch)).app).not.toMatch(preview);
       }),
     );
-    for (const branch of ["main", "staging", "pr-7", "restant-pr-7"]) expect(namesForSlug(slugForBranch(branch)).dokkuApp).not.toMatch(preview);
+    for (const branch of ["main", "staging", "pr-7", "restant-pr-7"]) expect(namesForSlug(slugForBranch(branch)).app).not.toMatch(preview);
   });
 });

@@ -50,7 +50,7 @@ describe("the spec where the engine's stack policies read it", () => {
       MockMonitor.prototype.registerResourceOutputs = original;
     }
     const of = (type: string) => [...outputs].find(([urn]) => urn.endsWith(`${type}::restant`))?.[1];
-    expect(of("restant:environment:TenantEnvironment")).toMatchObject({ spec: { kind: "production", names: { dokkuApp: "restant-main" } } });
+    expect(of("restant:environment:TenantEnvironment")).toMatchObject({ spec: { kind: "production", names: { app: "restant-main" } } });
     expect(of("restant:platform:Platform")).toMatchObject({ spec: { kind: "platform" } });
   });
 });

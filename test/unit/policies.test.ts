@@ -47,17 +47,17 @@ function violations(outcome: Outcome): string[] {
 function slotOf(spec: EnvironmentSpec, extra: Record<string, unknown> = {}): HandBuilt {
   if (spec.redis.mode !== "slot") throw new Error(`${spec.stack} links its own Redis, it claims no slot`);
   const { service, registry, range } = spec.redis;
-  return { type: SLOT, name: "restant-redis-slot", props: { service, registry, range, holder: spec.names.slug, app: spec.names.dokkuApp, ...extra } };
+  return { type: SLOT, name: "restant-redis-slot", props: { service, registry, range, holder: spec.names.slug, app: spec.names.app, ...extra } };
 }
 
 /** Production's or staging's link to its own Redis service, as its component would declare it. */
 function linkOf(spec: EnvironmentSpec, extra: Record<string, unknown> = {}): HandBuilt {
-  return { type: REDIS_LINK, name: "restant-redis", props: { service: spec.names.redisService, app: spec.names.dokkuApp, ...extra } };
+  return { type: REDIS_LINK, name: "restant-redis", props: { service: spec.names.redisService, app: spec.names.app, ...extra } };
 }
 
 /** The app a spec's component would declare: every name from the spec. */
 function appOf(spec: EnvironmentSpec, extra: Record<string, unknown> = {}): HandBuilt {
-  return { type: APP, name: "restant-app", props: { appName: spec.names.dokkuApp, domains: [spec.hostname], config: {}, ...extra } };
+  return { type: APP, name: "restant-app", props: { appName: spec.names.app, domains: [spec.hostname], config: {}, ...extra } };
 }
 
 describe("the pack", () => {
@@ -114,8 +114,8 @@ describe("previews-isolated", () => {
   });
 
   it.each([
-    ["production's app in a command", { type: COMMAND, props: { create: `dokku ps:stop ${production.names.dokkuApp}` } }, /production's dokkuApp\/mysqlService\/redisService "restant-main" at create/],
-    ["staging's database service", { type: MYSQL, props: { service: staging.names.mysqlService } }, /staging's dokkuApp\/mysqlService\/redisService "restant-staging"/],
+    ["production's app in a command", { type: COMMAND, props: { create: `dokku ps:stop ${production.names.app}` } }, /production's app\/mysqlService\/redisService "restant-main" at create/],
+    ["staging's database service", { type: MYSQL, props: { service: staging.names.mysqlService } }, /staging's app\/mysqlService\/redisService "restant-staging"/],
     ["production's Redis prefix", appOf(preview, { config: { REDIS_PREFIX: production.names.redisKeyPrefix } }), /production's Redis key prefix/],
     ["staging's Flagsmith environment", { type: FLAGSMITH, props: { name: staging.names.flagsmithEnvironment } }, /staging's Flagsmith environment "staging" at name/],
     ["production's Redis slot", slotOf(preview, { holder: production.names.slug }), /production's Redis slot \(held by "main"\)/],
@@ -149,9 +149,9 @@ describe("previews-isolated", () => {
   });
 
   it("skips values the engine does not know yet during a preview, still judging the known ones", async () => {
-    const props = unknownCheckingProxy({ create: unknownStringValue, delete: `dokku apps:destroy ${production.names.dokkuApp}`, list: [unknownStringValue] });
+    const props = unknownCheckingProxy({ create: unknownStringValue, delete: `dokku apps:destroy ${production.names.app}`, list: [unknownStringValue] });
     const found = violations(await validateStack(previewsIsolated, [tenantEnvironment(preview), { type: COMMAND, props }]));
-    expect(found).toEqual([expect.stringMatching(/production's dokkuApp\/mysqlService\/redisService "restant-main" at delete/)]);
+    expect(found).toEqual([expect.stringMatching(/production's app\/mysqlService\/redisService "restant-main" at delete/)]);
   });
 });
 
@@ -243,14 +243,14 @@ describe("secrets-are-secret", () => {
 
 describe("previews-protected", () => {
   const httpAuth = (props: Record<string, unknown>): HandBuilt => ({ type: HTTP_AUTH, props });
-  const closing = httpAuth({ app: preview.names.dokkuApp, user: "restant", password: "pw" });
+  const closing = httpAuth({ app: preview.names.app, user: "restant", password: "pw" });
 
   it("passes a preview app with an http-auth resource for it", async () => {
     expect(violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview), closing]))).toEqual([]);
   });
 
   it("refuses a preview app open to the public, closed for another app or without a password, and a spec with basic auth off", async () => {
-    for (const auth of [[], [httpAuth({ app: "restant-pr-8", user: "restant", password: "pw" })], [httpAuth({ app: preview.names.dokkuApp, user: "restant", password: "" })]]) {
+    for (const auth of [[], [httpAuth({ app: "restant-pr-8", user: "restant", password: "pw" })], [httpAuth({ app: preview.names.app, user: "restant", password: "" })]]) {
       const found = violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview), ...auth]));
       expect(found).toEqual([expect.stringMatching(/preview app "restant-pr-7" is open to the public: give it HTTP basic auth/)]);
     }
@@ -289,7 +289,7 @@ describe("names-follow-spec", () => {
     const resources = [
       tenantEnvironment(staging),
       appOf(staging),
-      { type: MYSQL, props: { service: staging.names.mysqlService, app: staging.names.dokkuApp } },
+      { type: MYSQL, props: { service: staging.names.mysqlService, app: staging.names.app } },
       linkOf(staging),
       { type: DNS, props: { name: staging.hostname } },
       { type: DNS, props: { name: "restant.staging", type: "AAAA" } },
@@ -300,12 +300,12 @@ describe("names-follow-spec", () => {
   });
 
   it.each([
-    ["the app", appOf(staging, { appName: "restant-stage" }), /Dokku app .* is "restant-stage" \(input appName\), not the spec's "restant-staging"/],
+    ["the app", appOf(staging, { appName: "restant-stage" }), /app .* is "restant-stage" \(input appName\), not the spec's "restant-staging"/],
     ["a domain", appOf(staging, { domains: [staging.hostname, "www.example.com"] }), /domain .* "www\.example\.com"/],
-    ["the database", { type: MYSQL, name: "db", props: { service: "restant_staging" } }, /database service .* not the spec's "restant-staging"/],
+    ["the database", { type: MYSQL, name: "db", props: { service: "restant_staging" } }, /database .* not the spec's "restant-staging"/],
     ["the hostname", { type: DNS, props: { name: "staging.example.com" } }, /hostname .* "staging\.example\.com"/],
     ["the Flagsmith environment", { type: FLAGSMITH, props: {} }, /Flagsmith environment .* is missing/],
-    ["the service a database link links", { type: MYSQL_LINK, props: { service: "restant-main", app: "restant-staging" } }, /database service .* "restant-main" \(input service\), not the spec's "restant-staging"/],
+    ["the service a database link links", { type: MYSQL_LINK, props: { service: "restant-main", app: "restant-staging" } }, /database .* "restant-main" \(input service\), not the spec's "restant-staging"/],
     ["the app a database link links", { type: MYSQL_LINK, props: { service: "restant-staging", app: "restant-main" } }, /linked app .* "restant-main" \(input app\)/],
     ["a database link without its app", { type: MYSQL_LINK, props: { service: "restant-staging" } }, /linked app of .* is missing \(input app\)/],
     ["the app its Redis links", linkOf(staging, { app: "restant-main" }), /linked app .* "restant-main" \(input app\)/],

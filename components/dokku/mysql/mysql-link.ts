@@ -11,7 +11,7 @@ export interface MysqlLinkArgs {
   target: pulumi.Input<DokkuTarget>;
   /** The dokku-mysql service (`names.mysqlService`). */
   service: pulumi.Input<string>;
-  /** The app that gets DATABASE_URL (`names.dokkuApp`). */
+  /** The app that gets DATABASE_URL (`names.app`). */
   app: pulumi.Input<string>;
 }
 

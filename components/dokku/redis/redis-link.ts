@@ -11,7 +11,7 @@ export interface RedisLinkArgs {
   target: pulumi.Input<DokkuTarget>;
   /** The environment's own dokku-redis service (`names.redisService`), declared by the platform stack. */
   service: pulumi.Input<string>;
-  /** The app that gets REDIS_URL (`names.dokkuApp`). */
+  /** The app that gets REDIS_URL (`names.app`). */
   app: pulumi.Input<string>;
 }
 

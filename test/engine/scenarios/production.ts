@@ -45,7 +45,7 @@ type Outputs = () => Promise<Record<string, { value: unknown; secret: boolean }>
 /** The secret values production has, from its outputs and from the servers that made them. */
 async function productionSecrets(outputs: Outputs, dokkuState: string, flagsmith: import("../../doubles/flagsmith/server").FlagsmithDouble): Promise<Record<string, string>> {
   const out = await outputs();
-  const names = out.names?.value as { dokkuApp: string; mysqlService: string; flagsmithEnvironment: string };
+  const names = out.names?.value as { app: string; mysqlService: string; flagsmithEnvironment: string };
   const state = new StateStore(dokkuState).read();
   const environment = flagsmith.state.liveEnvironments(flagsmith.project.id).find((e) => e.name === names.flagsmithEnvironment);
   assert.ok(environment, "production's Flagsmith environment exists");
@@ -56,8 +56,8 @@ async function productionSecrets(outputs: Outputs, dokkuState: string, flagsmith
     "Sentry DSN": out.sentryDsn?.value,
     "Flagsmith server key": serverKey,
     "MySQL service password": state.mysql[names.mysqlService]?.password,
-    DATABASE_URL: state.apps[names.dokkuApp]?.config.DATABASE_URL,
-    REDIS_URL: state.apps[names.dokkuApp]?.config.REDIS_URL,
+    DATABASE_URL: state.apps[names.app]?.config.DATABASE_URL,
+    REDIS_URL: state.apps[names.app]?.config.REDIS_URL,
   };
   for (const [name, value] of Object.entries(found)) assert.ok(typeof value === "string" && value.length >= 8, `production has a ${name} to look for`);
   return found as Record<string, string>;

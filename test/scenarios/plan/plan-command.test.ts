@@ -25,12 +25,12 @@ describe("npm run plan", () => {
     expect(run.code).toBe(0);
     const plan = JSON.parse(run.stdout) as {
       stack: string;
-      spec: { names: { slug: string; dokkuApp: string } };
+      spec: { names: { slug: string; app: string } };
       resources: { type: string; name: string; parent: string | null; inputs: Record<string, unknown> }[];
       outputs: Record<string, unknown>;
     };
     expect(plan.stack).toBe("pr-7");
-    expect(plan.spec.names).toMatchObject({ slug: "pr-7", dokkuApp: "restant-pr-7" });
+    expect(plan.spec.names).toMatchObject({ slug: "pr-7", app: "restant-pr-7" });
     expect(plan.outputs).toMatchObject({ appKey: "[secret]", databasePassword: "[secret]", basicAuthPassword: "[secret]" });
     expect(plan.resources.find((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord")).toMatchObject({
       parent: "restant-dns",

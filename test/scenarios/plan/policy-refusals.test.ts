@@ -37,8 +37,8 @@ describe("npm run plan refuses a broken stack with the policy's message (exit 3)
     [
       "previews-isolated (component option: a preview spec carrying production's app name)",
       PREVIEW,
-      { specPatch: { names: { dokkuApp: "restant-main" } } },
-      /preview resource .* uses production's dokkuApp\/mysqlService\/redisService "restant-main"/,
+      { specPatch: { names: { app: "restant-main" } } },
+      /preview resource .* uses production's app\/mysqlService\/redisService "restant-main"/,
     ],
     [
       "dns-proxy-depth (component option: a proxied hostname two labels deep, which config refuses)",
@@ -107,7 +107,7 @@ describe("npm run plan refuses a broken stack with the policy's message (exit 3)
     try {
       const run = brokenPlan([`pr-${pr}`, "--branch", "feat/x"], {});
       expect(run.code, run.stderr).toBe(3);
-      expect(run.stderr).toMatch(/policy previews-isolated \(mandatory\): preview resource pulumi-nodejs:dynamic\/dokku:MysqlService .* uses production's dokkuApp\/mysqlService\/redisService "restant-main" at cloneFrom/);
+      expect(run.stderr).toMatch(/policy previews-isolated \(mandatory\): preview resource pulumi-nodejs:dynamic\/dokku:MysqlService .* uses production's app\/mysqlService\/redisService "restant-main" at cloneFrom/);
     } finally {
       rmSync(file);
     }

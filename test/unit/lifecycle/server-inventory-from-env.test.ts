@@ -21,14 +21,14 @@ describe("the reaper's server inventory from the environment", () => {
 
 describe("which preview a server name belongs to", () => {
   it("is the preview whose derived name it is exactly, and nobody else's", () => {
-    expect(previewSlugOwning("restant-pr-7", (n) => n.dokkuApp)).toBe("pr-7");
+    expect(previewSlugOwning("restant-pr-7", (n) => n.app)).toBe("pr-7");
     expect(previewSlugOwning("pr-12", (n) => n.slug)).toBe("pr-12");
     for (const name of ["restant-main", "restant-staging", "restant-pr-0", "restant-pr-07", "restant-pr-7x", "xrestant-pr-7", "pr-7", "main"]) {
-      expect(previewSlugOwning(name, (n) => n.dokkuApp)).toBeUndefined();
+      expect(previewSlugOwning(name, (n) => n.app)).toBeUndefined();
     }
     // A branch literally named `pr-9` has a hashed slug: its names are not preview 9's.
     const branch = namesForSlug(slugForBranch("pr-9"));
-    expect(previewSlugOwning(branch.dokkuApp, (n) => n.dokkuApp)).toBeUndefined();
+    expect(previewSlugOwning(branch.app, (n) => n.app)).toBeUndefined();
     expect(previewSlugOwning(branch.slug, (n) => n.slug)).toBeUndefined();
   });
 });

@@ -1,0 +1,41 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { EnvironmentSpec } from "../../infra/spec";
+
+/** What TenantEnvironment gives the runtime it asks for: the same whatever runs the app. */
+export interface RuntimeArgs {
+  /** The environment (infra/spec.ts); `spec.runtime.kind` chooses the runtime. */
+  spec: EnvironmentSpec;
+  /** The app's environment variables (components/laravel-config.ts), secrets already secret. */
+  config: Record<string, pulumi.Input<string>>;
+  /** Config keys an app keeps once it has them (components/laravel-config.ts KEPT_ONCE_SET). Default: none. */
+  keepOnServer?: string[];
+  /** HTTP basic auth in front of the app (previews). Default: none, the app is public. */
+  basicAuth?: { user: string; password: pulumi.Input<string> };
+}
+
+/** What a verified pre-deploy backup reports (components/dokku/server/backup-script.ts prints it as its last line). */
+export interface BackupRecord {
+  id: string;
+  path: string;
+  bytes: number;
+  tables: number;
+}
+
+/**
+ * One environment's app on a runtime (Dokku over SSH, a Forge site over its API), as TenantEnvironment sees it: the
+ * app's identity, its database, its Redis, its certificate and its deploy. Everything else is the runtime's own.
+ */
+export interface EnvironmentRuntime extends pulumi.ComponentResource {
+  /** The app's name on the runtime (`names.app`), known once the app exists. */
+  readonly appName: pulumi.Output<string>;
+  /** The resource that holds the environment's data (production's is protected and retained). */
+  readonly database: pulumi.Resource;
+  /** The logical Redis database the environment claimed (branches, previews); undefined with a service of its own. */
+  readonly redisSlot: pulumi.Output<number> | undefined;
+  /** The certificate for the hostname. */
+  readonly tls: pulumi.Resource;
+  /** The deploy of `spec.deploy`: done when the app runs the commit. */
+  readonly deployment: pulumi.Resource;
+  /** The last verified backup, `{ id, path, bytes, tables }`; undefined where the runtime takes none. */
+  readonly lastBackup: pulumi.Output<BackupRecord | undefined> | undefined;
+}
