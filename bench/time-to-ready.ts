@@ -65,16 +65,19 @@ const s = (seconds: number) => `${seconds.toFixed(0)} s`;
 
 export async function benchTimeToReady(print: (line: string) => void): Promise<boolean> {
   print(`modelled seconds (bench/latency-model.ts), run at ${MS_PER_SECOND} ms each; preview pr-7 of the real program`);
-  print("ready: wall time of the run (includes the SDK's own work between resources); path: the critical path's latencies summed");
-  print("snapshot | pool member | ready  | path   | sequential | critical path");
+  print(
+    "ready: the critical path's modelled latencies summed (the modelled time to ready); wall: the run's wall time in modelled " +
+      `seconds, which adds the SDK's own work between resources scaled up ${1000 / MS_PER_SECOND}× (a few real ms per step show as seconds)`,
+  );
+  print("snapshot | pool member | ready  | wall   | sequential | critical path");
   await timeToReady(0.1, true); // warm-up: the first run also loads and compiles the program
   let met = true;
   for (const poolMember of [false, true]) {
     for (const gb of SIZES_GB) {
       const { ready, critical, sequential, path } = await timeToReady(gb, poolMember);
       const route = path.map((t) => `${t.name.replace(/^restant-/, "")} ${s(t.seconds)}`).join(" → ");
-      print(`${String(gb).padStart(5)} GB | ${poolMember ? "yes" : "no "}         | ${s(ready).padStart(6)} | ${s(critical).padStart(6)} | ${s(sequential).padStart(10)} | ${route}`);
-      if (poolMember && gb >= 5 && ready > TARGET_SECONDS) met = false;
+      print(`${String(gb).padStart(5)} GB | ${poolMember ? "yes" : "no "}         | ${s(critical).padStart(6)} | ${s(ready).padStart(6)} | ${s(sequential).padStart(10)} | ${route}`);
+      if (poolMember && gb >= 5 && critical > TARGET_SECONDS) met = false;
     }
   }
   print(

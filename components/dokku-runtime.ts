@@ -1,7 +1,7 @@
 import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec } from "../infra/spec";
-import { DokkuApp } from "./dokku/app";
+import { AppVariables, DokkuApp } from "./dokku/app";
 import { HttpAuth, LetsEncrypt } from "./dokku/access";
 import { MysqlLink, MysqlService } from "./dokku/mysql";
 import { RedisLink, RedisSlot } from "./dokku/redis";
@@ -19,6 +19,8 @@ export type DokkuRuntimeArgs = RuntimeArgs;
  */
 export class DokkuRuntime extends pulumi.ComponentResource implements EnvironmentRuntime {
   readonly app: DokkuApp;
+  /** Variables other services create (Sentry DSN, Flagsmith key), set beside the app so its creation never waits. */
+  readonly lateVariables: AppVariables | undefined;
   readonly database: MysqlService;
   /** A clone's link to the app, a step of its own so the clone need not wait for the app (previews). */
   readonly databaseLink: MysqlLink | undefined;
@@ -43,7 +45,9 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
     const { host, port, user, hostKey } = spec.runtime.dokku;
     this.spec = spec;
     this.target = { host, port, user, hostKey };
-    this.app = this.createApp(name, args.config, args.keepOnServer);
+    const lateConfig = args.lateConfig ?? {};
+    this.app = this.createApp(name, args.config, args.keepOnServer, Object.keys(lateConfig));
+    this.lateVariables = this.setLateVariables(name, lateConfig);
     this.appName = this.app.appName;
     this.database = this.createDatabase(name);
     this.databaseLink = this.linkClonedDatabase(name);
@@ -57,7 +61,7 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
     this.registerOutputs({ redisSlot: this.redisSlot });
   }
 
-  private createApp(name: string, config: Record<string, pulumi.Input<string>>, keepOnServer: string[] | undefined): DokkuApp {
+  private createApp(name: string, config: Record<string, pulumi.Input<string>>, keepOnServer: string[] | undefined, setElsewhere: string[]): DokkuApp {
     return new DokkuApp(
       `${name}-app`,
       {
@@ -69,9 +73,16 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
         scale: this.spec.app.scale,
         adopt: this.spec.adopt,
         ...(keepOnServer ? { keepOnServer } : {}),
+        ...(setElsewhere.length > 0 ? { setElsewhere } : {}),
       },
       { parent: this },
     );
+  }
+
+  /** Once both the app and the services that make these values exist; the deploy waits for it, nothing else does. */
+  private setLateVariables(name: string, lateConfig: Record<string, pulumi.Input<string>>): AppVariables | undefined {
+    if (Object.keys(lateConfig).length === 0) return undefined;
+    return new AppVariables(`${name}-app-variables`, { target: this.target, app: this.app.appName, variables: lateConfig }, { parent: this });
   }
 
   /**
@@ -150,6 +161,7 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
         parent: this,
         dependsOn: [
           this.app,
+          ...(this.lateVariables ? [this.lateVariables] : []),
           this.database,
           ...(this.databaseLink ? [this.databaseLink] : []),
           this.redis,

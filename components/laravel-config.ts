@@ -21,6 +21,27 @@ export interface LaravelConfigParts {
  */
 export const KEPT_ONCE_SET = ["APP_KEY"];
 
+/**
+ * Variables whose values other services create (the Sentry key's DSN, the Flagsmith environment's server key). The
+ * runtime sets them in a step of their own that only the deploy waits for, so the app's creation (and the slow first
+ * clone of its repository after it) never waits for Sentry or Flagsmith.
+ */
+export const LATE_VARIABLES = ["SENTRY_LARAVEL_DSN", "FLAGSMITH_ENVIRONMENT_KEY"] as const;
+
+/** laravelConfig's variables split: those the app is created with, and LATE_VARIABLES. */
+export function splitLateVariables(config: Record<string, pulumi.Input<string>>): {
+  now: Record<string, pulumi.Input<string>>;
+  late: Record<string, pulumi.Input<string>>;
+} {
+  const now: Record<string, pulumi.Input<string>> = {};
+  const late: Record<string, pulumi.Input<string>> = {};
+  for (const [name, value] of Object.entries(config)) {
+    if ((LATE_VARIABLES as readonly string[]).includes(name)) late[name] = value;
+    else now[name] = value;
+  }
+  return { now, late };
+}
+
 
 /** Whether laravelConfig passes this variable on as a secret whatever its source. */
 export function isSecretVariableName(name: string): boolean {

@@ -5,7 +5,7 @@ import { DeploymentEnvironment } from "./deployment-environment";
 import { FeatureFlags } from "./feature-flags";
 import { EnvironmentMonitoring } from "./environment-monitoring";
 import { HostRecords } from "./host-records";
-import { KEPT_ONCE_SET, laravelConfig } from "./laravel-config";
+import { KEPT_ONCE_SET, laravelConfig, splitLateVariables } from "./laravel-config";
 import { createRuntime, type EnvironmentRuntime } from "./runtime";
 import { SentryClientKey } from "./sentry-client-key";
 
@@ -85,17 +85,17 @@ export class TenantEnvironment extends pulumi.ComponentResource {
   }
 
   private createRuntime(name: string): EnvironmentRuntime {
-    const config = laravelConfig({
+    const { now: config, late: lateConfig } = splitLateVariables(laravelConfig({
       spec: this.spec,
       appKey: this.secrets.appKey,
       appEnv: this.appEnv,
       ...(this.sentry ? { sentryDsn: this.sentry.dsn } : {}),
       ...(this.featureFlags ? { flagsmithServerKey: this.featureFlags.serverKey } : {}),
-    });
+    }));
     const password = this.secrets.basicAuthPassword;
     return createRuntime(
       `${name}-runtime`,
-      { spec: this.spec, config, keepOnServer: KEPT_ONCE_SET, ...(password ? { basicAuth: { user: BASIC_AUTH_USER, password } } : {}) },
+      { spec: this.spec, config, lateConfig, keepOnServer: KEPT_ONCE_SET, ...(password ? { basicAuth: { user: BASIC_AUTH_USER, password } } : {}) },
       { parent: this },
     );
   }

@@ -6,6 +6,7 @@ export const TENANT_ENVIRONMENT = "restant:environment:TenantEnvironment";
 export const PLATFORM = "restant:platform:Platform";
 
 export const DOKKU_APP = "pulumi-nodejs:dynamic/dokku:App";
+export const DOKKU_APP_VARIABLES = "pulumi-nodejs:dynamic/dokku:AppVariables";
 export const DOKKU_MYSQL_SERVICE = "pulumi-nodejs:dynamic/dokku:MysqlService";
 export const DOKKU_MYSQL_LINK = "pulumi-nodejs:dynamic/dokku:MysqlLink";
 export const DOKKU_REDIS_SLOT = "pulumi-nodejs:dynamic/dokku:RedisSlot";
@@ -26,6 +27,9 @@ export const RULE_GROUP = "grafana:alerting/ruleGroup:RuleGroup";
 
 /** Resources that run the app, whose config holds the app's secrets and which previews must close to the public. */
 export const APP_TYPES: ReadonlySet<string> = new Set([DOKKU_APP]);
+
+/** Resources that set variables on an app besides the app itself: `{ app, variables }` (values other services make). */
+export const APP_VARIABLES_TYPES: ReadonlySet<string> = new Set([DOKKU_APP_VARIABLES]);
 
 /** Resources that hold an environment's data: production's must survive a `pulumi destroy` or a replace. */
 export const DATABASE_TYPES: ReadonlySet<string> = new Set([DOKKU_MYSQL_SERVICE]);

@@ -7,6 +7,11 @@ export interface RuntimeArgs {
   spec: EnvironmentSpec;
   /** The app's environment variables (components/laravel-config.ts), secrets already secret. */
   config: Record<string, pulumi.Input<string>>;
+  /**
+   * Variables whose values come from other services (components/laravel-config.ts LATE_VARIABLES, secret): set on the
+   * app before the deploy by a step of their own, so creating the app does not wait for those services. Default: none.
+   */
+  lateConfig?: Record<string, pulumi.Input<string>>;
   /** Config keys an app keeps once it has them (components/laravel-config.ts KEPT_ONCE_SET). Default: none. */
   keepOnServer?: string[];
   /** HTTP basic auth in front of the app (previews). Default: none, the app is public. */

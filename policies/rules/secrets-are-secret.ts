@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isSecretAt, secretPathsOf } from "../plan-extras";
 import { objectProp } from "../props";
-import { APP_TYPES } from "../resource-types";
+import { APP_TYPES, APP_VARIABLES_TYPES } from "../resource-types";
 import { SECRET_NAME } from "../../infra/secret-names";
 
 /** Config keys that name a secret: the one list (infra/secret-names.ts); test/unit/policies.test.ts pins its names. */
@@ -16,8 +16,9 @@ export const secretsAreSecret: ResourceValidationPolicy = {
   description: "App config values whose keys name a secret (KEY, SECRET, PASSWORD, TOKEN, DSN) are Pulumi secret inputs.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
-    if (!APP_TYPES.has(args.type)) return;
-    const config = objectProp(args.props, "config");
+    const input = APP_TYPES.has(args.type) ? "config" : APP_VARIABLES_TYPES.has(args.type) ? "variables" : undefined;
+    if (input === undefined) return;
+    const config = objectProp(args.props, input);
     if (!config) return;
     const secretPaths = secretPathsOf(args);
     if (secretPaths === undefined) {
@@ -25,9 +26,9 @@ export const secretsAreSecret: ResourceValidationPolicy = {
       return args.notApplicable("the engine hides which inputs are secret; `npm run plan` checks this offline");
     }
     for (const key of Object.keys(config)) {
-      if (!SECRET_KEY_NAME.test(key) || isSecretAt(secretPaths, `config.${key}`)) continue;
+      if (!SECRET_KEY_NAME.test(key) || isSecretAt(secretPaths, `${input}.${key}`)) continue;
       reportViolation(
-        `app "${args.name}" sets config ${key} as plain text, so its value would land in state and in every preview diff: ` +
+        `app "${args.name}" sets ${input} ${key} as plain text, so its value would land in state and in every preview diff: ` +
           `wrap it with pulumi.secret() where the config is built (components/laravel-config.ts does for every ` +
           `secret-named key).`,
       );

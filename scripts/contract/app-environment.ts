@@ -15,6 +15,8 @@ export interface AppVariable {
 }
 
 const APP = "pulumi-nodejs:dynamic/dokku:App";
+/** Variables other services create, set on the app by a step of their own (components/laravel-config.ts LATE_VARIABLES). */
+const APP_VARIABLES = "pulumi-nodejs:dynamic/dokku:AppVariables";
 /** The service links the app itself, or (a preview, whose clone does not wait for the app) a MysqlLink step does. */
 const DATABASE_LINKS = ["pulumi-nodejs:dynamic/dokku:MysqlService", "pulumi-nodejs:dynamic/dokku:MysqlLink"];
 const REDIS_LINK = "pulumi-nodejs:dynamic/dokku:RedisLink";
@@ -36,7 +38,8 @@ const LINK_VALUES: Record<string, string> = {
 export function appEnvironment(plan: PlanResult, appEnv: StackAppEnv = { names: [], secret: false }): AppVariable[] {
   const app = plan.resources.find((r) => r.type === APP);
   if (!app) throw new Error(`stack ${plan.stack} declares no Dokku app: the app contract is read from an environment stack`);
-  const config = (app.revealedInputs.config ?? {}) as Record<string, string>;
+  const late = plan.resources.filter((r) => r.type === APP_VARIABLES && r.inputs.app === app.inputs.appName);
+  const config = Object.assign({}, (app.revealedInputs.config ?? {}) as Record<string, string>, ...late.map((r) => (r.revealedInputs.variables ?? {}) as Record<string, string>)) as Record<string, string>;
   const variables: AppVariable[] = Object.keys(config).map((name) => {
     const fromStack = appEnv.names.includes(name);
     const setBy: VariableSource = fromStack ? "restant:app.env" : "program";

@@ -75,6 +75,22 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     }
   });
 
+  it("creates the app without waiting for Sentry or Flagsmith: their keys reach it in a step of their own that only the deploy waits for", () => {
+    const find = (name: string) => results.pr7!.resources.find((r) => r.name === name)!;
+    const app = find("restant-runtime-app");
+    expect(app.options.dependsOn.join(" ")).not.toMatch(/flags|sentry/);
+    expect(Object.keys(app.inputs.config as object)).not.toContain("SENTRY_LARAVEL_DSN");
+    expect(Object.keys(app.inputs.config as object)).not.toContain("FLAGSMITH_ENVIRONMENT_KEY");
+    expect(app.inputs.setElsewhere).toEqual(["SENTRY_LARAVEL_DSN", "FLAGSMITH_ENVIRONMENT_KEY"]);
+    const late = find("restant-runtime-app-variables");
+    expect(late.type).toBe("pulumi-nodejs:dynamic/dokku:AppVariables");
+    expect(late.inputs).toMatchObject({ app: "restant-pr-7", variables: { SENTRY_LARAVEL_DSN: "[secret]", FLAGSMITH_ENVIRONMENT_KEY: "[secret]" } });
+    expect(late.options.dependsOn).toEqual(
+      expect.arrayContaining([expect.stringMatching(/::restant-runtime-app$/), expect.stringMatching(/::restant-flags-server-key$/), expect.stringMatching(/::restant-sentry-key$/)]),
+    );
+    expect(find("restant-runtime-deploy").options.dependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/::restant-runtime-app-variables$/)]));
+  });
+
   it("closes previews with basic auth (the password secret) and never production", () => {
     const auth = one(results.pr7!, HTTP_AUTH);
     expect(auth.inputs).toMatchObject({ app: "restant-pr-7", user: "restant", password: "[secret]" });

@@ -77,6 +77,14 @@ export function checkAppInputs(news: Record<string, unknown>): { inputs: Record<
     fail("keepOnServer", "keepOnServer must be a list of config keys");
   }
 
+  const elsewhere = inputs.setElsewhere;
+  if (elsewhere !== undefined && known(elsewhere) && (!Array.isArray(elsewhere) || elsewhere.some((key) => typeof key !== "string" || !CONFIG_KEY.test(key)))) {
+    fail("setElsewhere", "setElsewhere must be a list of config keys");
+  }
+  if (isRecord(config) && Array.isArray(elsewhere)) {
+    for (const key of elsewhere) if (typeof key === "string" && key in config) fail(`config.${key}`, "this key is set by another resource (setElsewhere): give it to one of them only");
+  }
+
   const scale = inputs.scale;
   if (known(scale)) {
     if (!isRecord(scale)) fail("scale", "scale must be { web, worker }");

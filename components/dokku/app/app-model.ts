@@ -23,6 +23,11 @@ export interface AppProps {
    * app's APP_KEY: another key would make everything Laravel encrypted unreadable). Absent in older state = none.
    */
   keepOnServer?: string[];
+  /**
+   * Config keys another resource sets on this app (an AppVariables step): never set or unset here, even when an older
+   * version of this resource managed them. Absent in older state = none.
+   */
+  setElsewhere?: string[];
   /** Changing it makes an update, which stores the current provider code in state. */
   version: ProviderVersion;
 }

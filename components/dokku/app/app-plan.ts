@@ -8,6 +8,8 @@ export interface DesiredApp {
   domains: string[];
   config: Record<string, string>;
   scale: AppScale;
+  /** Keys another resource sets: never unset here. */
+  setElsewhere?: readonly string[];
 }
 
 /**
@@ -68,7 +70,10 @@ function configCommands(current: AppOnServer, desired: DesiredApp, previouslyMan
     .sort()
     .filter((key) => current.config[key] !== desired.config[key]);
   const managed = new Set([...(managedKeysOf(current.config) ?? []), ...previouslyManaged]);
-  const toUnset = [...managed].filter((key) => !(key in desired.config) && key in current.config && key !== OWNERSHIP_KEY).sort();
+  const elsewhere = desired.setElsewhere ?? [];
+  const toUnset = [...managed]
+    .filter((key) => !(key in desired.config) && key in current.config && key !== OWNERSHIP_KEY && !elsewhere.includes(key))
+    .sort();
   const marker = ownershipMarker(Object.keys(desired.config));
   const commands: ConfigCommand[] = [];
   const markerChanged = current.config[OWNERSHIP_KEY] !== marker;

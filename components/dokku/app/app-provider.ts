@@ -84,7 +84,7 @@ function sshOptions(connection: DokkuTarget): DokkuSshOptions {
 /** What the app should become; a keepOnServer key the app already has keeps its value. */
 function desiredOf(props: AppProps, current: AppOnServer): DesiredApp {
   const config = withKeptValues(props.config, current.config, props.keepOnServer);
-  return { appName: props.appName, domains: props.domains, config, scale: props.scale };
+  return { appName: props.appName, domains: props.domains, config, scale: props.scale, ...(props.setElsewhere ? { setElsewhere: props.setElsewhere } : {}) };
 }
 
 /**
@@ -118,7 +118,8 @@ async function runInOrder(session: DokkuSession, commands: ReturnType<typeof pla
 
 /** The app as the server has it, in the resource's shape: the managed config vars only, so links and Dokku's own stay out of diffs. */
 function observedProps(id: string, onServer: AppOnServer, last: AppProps): AppProps {
-  const managed = new Set([...(managedKeysOf(onServer.config) ?? []), ...Object.keys(last.config ?? {})]);
+  const elsewhere = last.setElsewhere ?? [];
+  const managed = new Set([...(managedKeysOf(onServer.config) ?? []), ...Object.keys(last.config ?? {})].filter((key) => !elsewhere.includes(key)));
   const config: Record<string, string> = {};
   for (const key of [...managed].sort()) if (key in onServer.config) config[key] = onServer.config[key];
   return {
@@ -129,6 +130,7 @@ function observedProps(id: string, onServer: AppOnServer, last: AppProps): AppPr
     scale: { web: onServer.scale.web ?? 0, worker: onServer.scale.worker ?? 0 },
     adopt: last.adopt ?? false,
     ...(last.keepOnServer !== undefined ? { keepOnServer: last.keepOnServer } : {}),
+    ...(last.setElsewhere !== undefined ? { setElsewhere: last.setElsewhere } : {}),
     version: last.version,
   };
 }

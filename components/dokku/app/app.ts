@@ -21,13 +21,18 @@ export interface DokkuAppArgs {
    * an adopted app). Default: none.
    */
   keepOnServer?: pulumi.Input<string[]>;
+  /**
+   * Config keys another resource sets on this app (AppVariables): this one never sets or unsets them, even those it
+   * managed before. Default: none.
+   */
+  setElsewhere?: pulumi.Input<string[]>;
 }
 
 /**
  * Bump when the provider changes: the version is an input, so the next `up` runs an update and stores the new
  * provider code in state, which `read` and `delete` run (they use the code stored at the last create/update).
  */
-export const DOKKU_APP_PROVIDER_VERSION = 1;
+export const DOKKU_APP_PROVIDER_VERSION = 2;
 
 const KIND: DynamicResourceKind = { module: "dokku", type: "App", deleteBeforeReplace: true, secretOutputs: ["config"] };
 
@@ -51,6 +56,7 @@ export class DokkuApp extends DynamicResource {
       scale: args.scale ?? { web: 1, worker: 0 },
       adopt: args.adopt ?? false,
       ...(args.keepOnServer !== undefined ? { keepOnServer: args.keepOnServer } : {}),
+      ...(args.setElsewhere !== undefined ? { setElsewhere: args.setElsewhere } : {}),
       version: DOKKU_APP_PROVIDER_VERSION,
     };
     // App names are unique per Dokku server; read-back config comes from the provider in plain text: keep it encrypted.

@@ -2,3 +2,5 @@
 export { DokkuApp, type DokkuAppArgs } from "./app";
 export { dokkuAppProvider } from "./app-provider";
 export type { AppProps, AppScale } from "./app-model";
+export { AppVariables, type AppVariablesArgs } from "./app-variables";
+export { appVariablesProvider } from "./app-variables-provider";
