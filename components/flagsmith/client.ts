@@ -5,7 +5,7 @@ import type {
   FlagsmithPage,
   FlagsmithServerKeyRecord,
 } from "./api-types";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../http/retry-policy";
 import { send, type ApiAnswer, type ApiRequest, type FlagsmithConnection } from "./transport";
 
 /**

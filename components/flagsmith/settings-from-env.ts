@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../http/retry-policy";
 import type { FlagsmithConnection } from "./transport";
 
 // Read when a provider method runs, in the process that runs it (for a dynamic provider, the engine's host, started

@@ -1,5 +1,6 @@
 import { flagsmithApiError } from "./api-error";
-import { backoffDelayMs, isRetryableStatus, mayHaveApplied, retryAfterMs, type RetryPolicy } from "./retry-policy";
+import { exchangeJson } from "../http/json-exchange";
+import { backoffDelayMs, isRetryableStatus, mayHaveApplied, retryAfterMs, type RetryPolicy } from "../http/retry-policy";
 
 // Everything here uses only globals (fetch, URL, AbortSignal, setTimeout): a dynamic provider that calls it has its
 // closure serialized into state, and a module-level value read from the environment would be stored with it.
@@ -109,37 +110,8 @@ interface Outcome {
 }
 
 async function attempt(connection: FlagsmithConnection, request: ApiRequest, url: URL, timeoutMs: number): Promise<Outcome> {
-  const headers: Record<string, string> = { Authorization: `Api-Key ${connection.adminApiKey}`, Accept: "application/json" };
-  if (request.body !== undefined) headers["Content-Type"] = "application/json";
-  try {
-    const response = await fetch(url, {
-      method: request.method,
-      headers,
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: "error",
-    });
-    const text = await response.text();
-    return { status: response.status, body: parseBody(text), retryAfter: response.headers.get("retry-after") };
-  } catch (error) {
-    return { status: 0, body: undefined, retryAfter: null, error: networkError(error, timeoutMs) };
-  }
-}
-
-function parseBody(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function networkError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return `no answer within ${timeoutMs}ms`;
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
-  const code = cause && "code" in cause ? String(cause.code) : undefined;
-  return error instanceof Error ? `${error.message}${code ? ` (${code})` : ""}` : String(error);
+  const outcome = await exchangeJson(url, request.method, `Api-Key ${connection.adminApiKey}`, request.body, timeoutMs);
+  return { status: outcome.status, body: outcome.body, retryAfter: outcome.headers?.get("retry-after") ?? null, ...(outcome.error ? { error: outcome.error } : {}) };
 }
 
 function summary(body: unknown): string {

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 import { startFlagsmithDouble, type FlagsmithDouble } from "../doubles/flagsmith/server";
-import type { RetryPolicy } from "../../components/flagsmith/retry-policy";
+import type { RetryPolicy } from "../../components/http/retry-policy";
 
 const { FlagsmithClient } = requireBuilt<typeof import("../../components/flagsmith/client")>("components/flagsmith/client.ts");
 const { send } = requireBuilt<typeof import("../../components/flagsmith/transport")>("components/flagsmith/transport.ts");
-const { backoffDelayMs, retryAfterMs } = requireBuilt<typeof import("../../components/flagsmith/retry-policy")>("components/flagsmith/retry-policy.ts");
+const { backoffDelayMs, retryAfterMs } = requireBuilt<typeof import("../../components/http/retry-policy")>("components/http/retry-policy.ts");
 
 // Attempt timeouts long enough that a loaded CI machine answering slowly is not mistaken for a hang.
 const QUICK: RetryPolicy = { attemptTimeoutMs: 1_000, retryWithinMs: 4_000, baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 20 };

@@ -5,6 +5,7 @@ import { organisationApiKey } from "./keys";
 import type { ProjectRecord } from "./records";
 import { route, type RouteAnswer } from "./routes";
 import { FlagsmithState } from "./state";
+import { readBody } from "../request-body";
 
 /** One request as the double saw it. Headers are not kept: the log must not hold the admin key. */
 export interface FlagsmithRequestLogEntry {
@@ -137,13 +138,4 @@ function send(response: ServerResponse, answer: RouteAnswer, retryAfterSeconds?:
     return;
   }
   response.writeHead(answer.status, { ...headers, "Content-Type": "application/json" }).end(JSON.stringify(answer.body));
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
 }

@@ -1,5 +1,5 @@
 /**
- * How long and how often one request to the Flagsmith admin API may be tried. Every attempt and every wait of one
+ * How long and how often one request to an HTTP API (Flagsmith, Forge) may be tried. Every attempt and every wait of one
  * request fit inside `retryWithinMs`, so a provider operation cannot hang a `pulumi up` for long.
  */
 export interface RetryPolicy {

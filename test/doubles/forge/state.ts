@@ -1,0 +1,159 @@
+/**
+ * What a Forge organization holds, as the double keeps it: servers with their sites, databases, database users and
+ * background processes; sites with domains, a certificate per domain, a .env, a deploy script and deployments.
+ * Asynchronous work follows Forge: a write answers 202 and the record's status moves on by itself after `asyncMs`
+ * (installing → installed, removing → gone, queued → deploying → finished).
+ */
+
+export interface Timed {
+  status: string;
+  /** When the current status gives way to the next, ms since the epoch; undefined = it stays. */
+  changesAt?: number;
+  /** The status it moves to; "gone" removes the record. */
+  next?: string;
+}
+
+export interface SiteRecord extends Timed {
+  id: number;
+  serverId: number;
+  name: string;
+  webDirectory: string;
+  phpVersion: string;
+  isolated: boolean;
+  user: string;
+  repository: { provider: string; url: string; branch: string } | null;
+  environment: string;
+  deployScript: string;
+  domains: DomainRecord[];
+}
+
+export interface DomainRecord {
+  id: number;
+  name: string;
+  type: "primary" | "alias";
+  certificate?: CertificateRecord;
+}
+
+export interface CertificateRecord extends Timed {
+  id: number;
+  requestStatus: string;
+}
+
+export interface DatabaseRecord extends Timed {
+  id: number;
+  serverId: number;
+  name: string;
+}
+
+export interface DatabaseUserRecord extends Timed {
+  id: number;
+  serverId: number;
+  name: string;
+  password: string;
+  databaseIds: number[];
+}
+
+export interface BackgroundProcessRecord extends Timed {
+  id: number;
+  serverId: number;
+  name: string;
+  command: string;
+  user: string;
+  directory: string;
+  processes: number;
+}
+
+export interface DeploymentRecord extends Timed {
+  id: number;
+  siteId: number;
+  commit: string;
+  log: string;
+}
+
+export const PHP_VERSIONS = ["php81", "php82", "php83", "php84"];
+
+export class ForgeState {
+  readonly organization: string;
+  readonly servers = new Set<number>();
+  readonly sites: SiteRecord[] = [];
+  readonly databases: DatabaseRecord[] = [];
+  readonly databaseUsers: DatabaseUserRecord[] = [];
+  readonly backgroundProcesses: BackgroundProcessRecord[] = [];
+  readonly deployments: DeploymentRecord[] = [];
+  /** How long asynchronous work takes, ms. */
+  asyncMs = 20;
+  /** Sites by name that never finish installing. */
+  readonly stuckSites = new Set<string>();
+  /** The next deployment fails with this log; cleared once used. */
+  failNextDeploymentWith: string | undefined;
+  private lastId = 1000;
+
+  constructor(organization: string, servers: number[]) {
+    this.organization = organization;
+    for (const server of servers) this.servers.add(server);
+  }
+
+  nextId(): number {
+    this.lastId += 1;
+    return this.lastId;
+  }
+
+  /** Starts asynchronous work: the record shows `now` and becomes `next` after asyncMs. */
+  startAsync(record: Timed, now: string, next: string, stuck = false): void {
+    record.status = now;
+    record.next = next;
+    record.changesAt = stuck ? undefined : Date.now() + this.asyncMs;
+  }
+
+  /** Moves every record whose time has come, as Forge's queue would have by now. */
+  settle(): void {
+    const due = (record: Timed) => record.changesAt !== undefined && record.changesAt <= Date.now();
+    const advance = <T extends Timed>(list: T[]) => {
+      for (let i = list.length - 1; i >= 0; i -= 1) {
+        const record = list[i]!;
+        if (!due(record)) continue;
+        if (record.next === "gone") list.splice(i, 1);
+        else this.advance(record);
+      }
+    };
+    advance(this.sites);
+    advance(this.databases);
+    advance(this.databaseUsers);
+    advance(this.backgroundProcesses);
+    for (const site of this.sites) {
+      for (const domain of site.domains) {
+        if (domain.certificate && due(domain.certificate)) {
+          if (domain.certificate.next === "gone") delete domain.certificate;
+          else {
+            this.advance(domain.certificate);
+            domain.certificate.requestStatus = domain.certificate.status === "installed" ? "verified" : domain.certificate.requestStatus;
+          }
+        }
+      }
+    }
+    for (const deployment of this.deployments) while (due(deployment)) this.advanceDeployment(deployment);
+  }
+
+  private advance(record: Timed): void {
+    record.status = record.next ?? record.status;
+    record.next = undefined;
+    record.changesAt = undefined;
+  }
+
+  private advanceDeployment(deployment: DeploymentRecord): void {
+    if (deployment.status === "queued") {
+      deployment.status = "deploying";
+      deployment.changesAt = deployment.changesAt! + this.asyncMs;
+    } else {
+      this.advance(deployment);
+    }
+  }
+
+  site(id: number): SiteRecord | undefined {
+    return this.sites.find((site) => site.id === id);
+  }
+
+  siteNamed(name: string): SiteRecord | undefined {
+    return this.sites.find((site) => site.name === name);
+  }
+}

@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { startForgeDouble, type ForgeDouble } from "../doubles/forge/server";
+
+let double: ForgeDouble;
+afterEach(async () => double?.stop());
+
+async function call(method: string, path: string, body?: unknown, token: string | null = double.token): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await fetch(`${double.url}${path}`, {
+    method,
+    headers: { Accept: "application/json", ...(token === null ? {} : { Authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? undefined : JSON.parse(text), headers: response.headers };
+}
+
+const server = () => `/orgs/${double.organization}/servers/${double.serverId}`;
+const site = { domain_mode: "custom", name: "restant.pr-7.example.com", web_directory: "/public", php_version: "php84", is_isolated: true, isolated_user: "restant-pr-7", repository: "https://git.example.com/restant.git", branch: "main" };
+
+describe("the Forge double", () => {
+  it("answers 401 without a token, with a wrong one, and with one revoked by a rotation", async () => {
+    double = await startForgeDouble();
+    expect((await call("GET", `${server()}/sites`, undefined, null)).status).toBe(401);
+    expect((await call("GET", `${server()}/sites`, undefined, "forge-double-wrong")).status).toBe(401);
+    const old = double.token;
+    double.rotateToken();
+    expect((await call("GET", `${server()}/sites`, undefined, old)).body).toEqual({ message: "Unauthenticated." });
+    expect((await call("GET", `${server()}/sites`)).status).toBe(200);
+  });
+
+  it("makes a site with 202, a string id and a status that moves from installing to installed", async () => {
+    double = await startForgeDouble({ asyncMs: 50 });
+    const made = await call("POST", `${server()}/sites`, site);
+    expect(made.status).toBe(202);
+    expect(made.body.data).toMatchObject({ type: "sites", attributes: { name: site.name, status: "installing", user: "restant-pr-7", isolated: true } });
+    expect(typeof made.body.data.id).toBe("string");
+    // Read at the organization's /sites/{site}, not under the server.
+    expect((await call("GET", `/orgs/${double.organization}/sites/${made.body.data.id}`)).body.data.attributes.status).toBe("installing");
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect((await call("GET", `/orgs/${double.organization}/sites/${made.body.data.id}`)).body.data.attributes.status).toBe("installed");
+  });
+
+  it("refuses bad input with 422 and the field's message, and unknown things with 404 and a message", async () => {
+    double = await startForgeDouble();
+    const bad = await call("POST", `${server()}/sites`, { ...site, name: "not a domain", php_version: "php5" });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors).toEqual({ name: ["The name field must be a valid domain."], php_version: ["The selected php version is invalid."] });
+    expect(bad.body.message).toMatch(/valid domain\. \(and 1 more error\)/);
+    expect(double.state.sites).toEqual([]);
+    await call("POST", `${server()}/sites`, site);
+    expect((await call("POST", `${server()}/sites`, site)).body.errors.name).toEqual(["The name has already been taken."]);
+    const missing = await call("GET", `/orgs/${double.organization}/servers/999/sites`);
+    expect(missing).toMatchObject({ status: 404, body: { message: expect.stringMatching(/Server/) } });
+    expect((await call("GET", `/orgs/someone-else/servers/${double.serverId}/sites`)).status).toBe(404);
+  });
+
+  it("pages lists by cursor: page[size] items and meta.next_cursor until the end", async () => {
+    double = await startForgeDouble();
+    for (let i = 0; i < 7; i += 1) await call("POST", `${server()}/database/schemas`, { name: `db_${i}` });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const answer: { body: { data: { attributes: { name: string } }[]; meta: { next_cursor: string | null } } } = await call("GET", `${server()}/database/schemas?page[size]=3${cursor ? `&page[cursor]=${cursor}` : ""}`);
+      seen.push(...answer.body.data.map((d) => d.attributes.name));
+      cursor = answer.body.meta.next_cursor;
+      pages += 1;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(["db_0", "db_1", "db_2", "db_3", "db_4", "db_5", "db_6"]);
+    expect((await call("GET", `${server()}/database/schemas`)).body.data).toHaveLength(7);
+  });
+
+  it("counts requests per user in a window: X-RateLimit-* on every answer, then 429 with Retry-After and the reset time", async () => {
+    double = await startForgeDouble({ rateLimit: 3, rateWindowMs: 1_000 });
+    const answers = [];
+    for (let i = 0; i < 4; i += 1) answers.push(await call("GET", `${server()}/sites`));
+    expect(answers.map((a) => a.headers.get("x-ratelimit-remaining"))).toEqual(["2", "1", "0", "0"]);
+    expect(answers[0]!.headers.get("x-ratelimit-limit")).toBe("3");
+    const refused = answers[3]!;
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers.get("x-ratelimit-reset")) * 1000).toBeGreaterThan(Date.now() - 1000);
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    expect((await call("GET", `${server()}/sites`)).status).toBe(200);
+  });
+
+  it("runs a deployment queued → deploying → finished, or failed with its log when told to", async () => {
+    double = await startForgeDouble({ asyncMs: 30 });
+    const made = (await call("POST", `${server()}/sites`, site)).body.data.id as string;
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect((await call("POST", `${server()}/sites/${made}/deployments`)).body.data.attributes.status).toBe("queued");
+    double.state.failNextDeploymentWith = "composer install\nYour lock file does not contain a compatible set of packages.";
+    const failing = (await call("POST", `${server()}/sites/${made}/deployments`)).body.data.id as string;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await call("GET", `${server()}/sites/${made}/deployments/${failing}`)).body.data.attributes.status).toBe("failed");
+    expect((await call("GET", `${server()}/sites/${made}/deployments/${failing}/log`)).body.data.attributes.output).toMatch(/lock file/);
+  });
+});
