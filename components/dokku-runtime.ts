@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec } from "../infra/spec";
 import { AppVariables, DokkuApp } from "./dokku/app";
 import { HttpAuth, LetsEncrypt } from "./dokku/access";
-import { MysqlLink, MysqlService } from "./dokku/mysql";
+import { MysqlLink, MysqlService, UNKNOWN_SNAPSHOT_TIME } from "./dokku/mysql";
 import { RedisLink, RedisSlot } from "./dokku/redis";
 import { dokkuCommandLine, type DokkuTarget } from "./dokku/client";
 import { backupScript, serverCommand, WILDCARD_CERTS_PATH, shellWord } from "./dokku/server";
@@ -35,6 +35,7 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
   readonly tls: LetsEncrypt | command.remote.Command;
   readonly appName: pulumi.Output<string>;
   readonly redisSlot: pulumi.Output<number> | undefined;
+  readonly snapshotTakenAt: pulumi.Output<string> | undefined;
   private readonly spec: EnvironmentSpec;
   private readonly target: DokkuTarget;
 
@@ -51,6 +52,7 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
     this.appName = this.app.appName;
     this.database = this.createDatabase(name);
     this.databaseLink = this.linkClonedDatabase(name);
+    this.snapshotTakenAt = this.snapshotTimeOfClone();
     this.redis = this.attachRedis(name);
     this.basicAuth = this.closeWithBasicAuth(name, args.basicAuth);
     this.backup = this.backUpDatabase(name);
@@ -103,6 +105,12 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
       // An adopted service held data before this stack existed: it outlives the stack too.
       { parent: this, ...(database.retain ? { protect: true, retainOnDelete: true } : this.spec.adopt ? { retainOnDelete: true } : {}) },
     );
+  }
+
+  /** A clone says when its data was taken, as its snapshot recorded it, or plainly that it is unknown. */
+  private snapshotTimeOfClone(): pulumi.Output<string> | undefined {
+    if (this.spec.database.cloneFrom === undefined) return undefined;
+    return this.database.snapshotTakenAt.apply((takenAt) => takenAt ?? UNKNOWN_SNAPSHOT_TIME);
   }
 
   /** A clone is linked once both it and the app exist. */

@@ -39,6 +39,8 @@ export function program(options: ProgramOptions = {}): Record<string, pulumi.Inp
     appKey: environment.secrets.appKey,
     databasePassword: environment.secrets.databasePassword,
     ...(environment.runtime.lastBackup ? { backup: environment.runtime.lastBackup } : {}),
+    // A clone of the master snapshot: when its data was taken (the preview comment shows its age), or "unknown".
+    ...(environment.runtime.snapshotTakenAt ? { snapshotTakenAt: environment.runtime.snapshotTakenAt } : {}),
     ...(environment.sentry ? { sentryDsn: environment.sentry.dsn } : {}),
     ...(environment.secrets.basicAuthPassword ? { basicAuthPassword: environment.secrets.basicAuthPassword } : {}),
   };

@@ -41,6 +41,11 @@ export interface EnvironmentRuntime extends pulumi.ComponentResource {
   readonly tls: pulumi.Resource;
   /** The deploy of `spec.deploy`: done when the app runs the commit. */
   readonly deployment: pulumi.Resource;
+  /**
+   * A database cloned from the master snapshot: when its data was taken from production (ISO 8601 UTC), or "unknown"
+   * when the snapshot recorded no time; undefined when the database is no clone.
+   */
+  readonly snapshotTakenAt: pulumi.Output<string> | undefined;
   /** The last verified backup, `{ id, path, bytes, tables }`; undefined where the runtime takes none. */
   readonly lastBackup: pulumi.Output<BackupRecord | undefined> | undefined;
 }

@@ -1,3 +1,4 @@
+import { UNKNOWN_SNAPSHOT_TIME } from "../../components/dokku/mysql/snapshot-time";
 import { GITHUB_BODY_LIMIT } from "./github-api";
 import { previewStatusSchema, type PreviewState, type PreviewStatus } from "./preview-status";
 
@@ -25,7 +26,7 @@ export function renderPreviewComment(status: PreviewStatus, now: Date): string {
   if (checked.url) rows.push(["URL", checked.url]);
   if (checked.commit) rows.push(["Commit", `\`${checked.commit.slice(0, 12)}\``]);
   rows.push(["State", checked.state]);
-  if (checked.snapshotTakenAt) rows.push(["Database snapshot", `${age(checked.snapshotTakenAt, now)} old`]);
+  if (checked.snapshotTakenAt) rows.push(["Database snapshot", snapshotAge(checked.snapshotTakenAt, now)]);
   if (checked.expiresAt) rows.push(["Expires", `${checked.expiresAt}${checked.expiryWarned ? " (within a day: comment `/update` to keep it)" : ""}`]);
   if (checked.failedStep) rows.push(["Failed step", checked.failedStep]);
   if (checked.remaining !== undefined) rows.push(["Resources left", String(checked.remaining)]);
@@ -63,6 +64,12 @@ export function readPreviewStatus(body: string): PreviewStatus | undefined {
 /** JSON that can never close the HTML comment it sits in: `<` and `>` become JSON escapes. */
 function markerJson(status: PreviewStatus): string {
   return JSON.stringify(status).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
+}
+
+/** How old the preview's data is, or plainly that nobody knows (a snapshot refreshed before refreshes recorded it). */
+function snapshotAge(takenAt: string, now: Date): string {
+  if (takenAt === UNKNOWN_SNAPSHOT_TIME) return "taken at an unknown time (the snapshot predates recorded refresh times; the next weekly refresh records one)";
+  return `${age(takenAt, now)} old (taken ${takenAt})`;
 }
 
 function age(iso: string, now: Date): string {

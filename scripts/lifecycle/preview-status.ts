@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { UNKNOWN_SNAPSHOT_TIME } from "../../components/dokku/mysql/snapshot-time";
 
 /** Where a preview stands; kept in its PR comment so the next CI run can read it back. */
 export const previewStates = [
@@ -31,8 +32,11 @@ export const previewStatusSchema = z.object({
   /** The stack's `url` output. */
   url: webUrl.optional(),
   expiresAt: isoTime.optional(),
-  /** When the master snapshot the database was cloned from was taken (stack output `snapshotTakenAt`). */
-  snapshotTakenAt: isoTime.optional(),
+  /**
+   * When the master snapshot the database was cloned from was taken (stack output `snapshotTakenAt`), or "unknown"
+   * for a snapshot that recorded no time.
+   */
+  snapshotTakenAt: z.union([isoTime, z.literal(UNKNOWN_SNAPSHOT_TIME)]).optional(),
   /** The lifecycle step that failed, in our words (`pulumi up`, `destroy`), never the tool's output. */
   failedStep: z.string().max(200).optional(),
   /** The CI run that did the work, for the logs. */

@@ -79,6 +79,8 @@ describe("MysqlService (serialized provider, over SSH, on real MariaDB)", () => 
     expect(created.id).toBe("restant-pr-7");
     expect(created.outs).toMatchObject({ tables: 13, linkedApps: ["restant-pr-7"] });
     expect(created.outs.rows).toBeGreaterThan(300_000);
+    // This snapshot was made without the refresh, which is what records when data was taken: no time, none invented.
+    expect(created.outs.snapshotTakenAt).toBeUndefined();
 
     // Independently of the provider's own proof: the two databases dump to the same bytes.
     const clone = await databaseFingerprint(mariadb(), databaseOf("restant-pr-7"));

@@ -8,6 +8,9 @@ type Snapshot = typeof import("../support/snapshot-data");
 type MariaDb = typeof import("../doubles/dokku/services/mariadb");
 type Store = typeof import("../doubles/dokku/state/store");
 type RootShell = typeof import("../support/root-shell");
+type Harness = typeof import("../support/serialized-provider");
+type MysqlProvider = typeof import("../../components/dokku/mysql/mysql-service-provider");
+type SnapshotTime = typeof import("../../components/dokku/mysql/snapshot-time");
 
 const { snapshotRefreshScript } = requireBuilt<Scripts>("components/dokku/server/server-scripts.ts");
 const { loadMaskingRules } = requireBuilt<Rules>("infra/config/masking-rules.ts");
@@ -15,6 +18,9 @@ const { loadSnapshot, databaseFingerprint } = requireBuilt<Snapshot>("test/suppo
 const { testMariaDb, runSql } = requireBuilt<MariaDb>("test/doubles/dokku/services/mariadb.ts");
 const { StateStore } = requireBuilt<Store>("test/doubles/dokku/state/store.ts");
 const { runAsRoot: runAsRootOn } = requireBuilt<RootShell>("test/support/root-shell.ts");
+const { asPulumiHostRunsIt } = requireBuilt<Harness>("test/support/serialized-provider.ts");
+const { mysqlServiceProvider } = requireBuilt<MysqlProvider>("components/dokku/mysql/mysql-service-provider.ts");
+const { SNAPSHOT_TIME_TABLE } = requireBuilt<SnapshotTime>("components/dokku/mysql/snapshot-time.ts");
 
 /** The repository's own rules, as the platform stack installs them. */
 const RULES = loadMaskingRules("stacks/snapshot-masking.yaml", "platform");
@@ -35,9 +41,11 @@ const operator = async (...args: string[]) => {
   if (result.code !== 0) throw new Error(`dokku ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
 };
 
-/** Rows per base table. */
+/** Rows per base table of the app's (the refresh's own record of when it ran is not one). */
 async function rowCounts(database: string): Promise<Record<string, number>> {
-  const tables = await column(database, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1;");
+  const tables = (await column(database, "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE' ORDER BY 1;")).filter(
+    (table) => table !== SNAPSHOT_TIME_TABLE,
+  );
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = Number((await column(database, `SELECT COUNT(*) FROM \`${table}\`;`))[0]);
   return counts;
@@ -87,10 +95,12 @@ describe("the weekly snapshot refresh script, run as root on the server, with th
     };
     expect(originals.emails.length).toBeGreaterThan(100);
 
+    const started = Math.floor(Date.now() / 1000) * 1000;
     const result = await runAsRoot(snapshotRefreshScript(SCRIPT));
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/restant-snapshot refreshed from restant-main, masked by stacks\/snapshot-masking\.yaml \(\d+ bytes\)/);
+    const finished = Date.now();
 
     const snapshot = databaseOf("restant-snapshot");
     const everything = await sql(snapshot, "SELECT * FROM users; SELECT * FROM payments;");
@@ -116,6 +126,25 @@ describe("the weekly snapshot refresh script, run as root on the server, with th
     expect(await column(snapshot, "CHECKSUM TABLE orders;")).toEqual(await column(production, "CHECKSUM TABLE orders;").then((r) => r.map((l) => l.replace(production, snapshot))));
     expect((await databaseFingerprint(mariadb(), production)).sha256).toBe(before.sha256);
     expect(Object.keys(services())).not.toContain("restant-snapshot-next");
+
+    // The snapshot records when production's data was taken (the export's start, UTC), and a clone made by the
+    // preview's database provider carries it as its output.
+    const [takenAt, ...more] = await column(snapshot, `SELECT taken_at FROM ${SNAPSHOT_TIME_TABLE};`);
+    expect(more).toEqual([]);
+    expect(takenAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(Date.parse(takenAt!)).toBeGreaterThanOrEqual(started);
+    expect(Date.parse(takenAt!)).toBeLessThanOrEqual(finished);
+    expect(await column(production, `SHOW TABLES LIKE '${SNAPSHOT_TIME_TABLE}';`)).toEqual([]);
+    process.env.DOKKU_SSH_PRIVATE_KEY = server.privateKey;
+    try {
+      const { provider } = await asPulumiHostRunsIt(mysqlServiceProvider);
+      const target = { host: server.host, port: server.port, user: "dokku" as const, hostKey: server.hostKey };
+      const clone = await provider.create!({ version: 2, target, service: "restant-pr-3", cloneFrom: "restant-snapshot" });
+      expect(clone.outs.snapshotTakenAt).toBe(takenAt);
+      await provider.delete!("restant-pr-3", clone.outs);
+    } finally {
+      delete process.env.DOKKU_SSH_PRIVATE_KEY;
+    }
   });
 
   it("fails closed on a personal-looking column without a rule, naming table.column and leaving the snapshot untouched", async () => {

@@ -1,6 +1,7 @@
 import type { DokkuRunner } from "../client/dokku-runner";
 import { type DatabaseInventory, INVENTORY_SQL, inventoryDifferences, inventorySummary, parseInventory } from "./mysql-verification";
 import { isAppMissing, isDokkuCommandError } from "../client/errors/command-errors";
+import { parseSnapshotTime, SNAPSHOT_TIME_SQL } from "./snapshot-time";
 
 /**
  * dokku-mysql services as the environments use them: an empty one, or a verified clone of the master snapshot,
@@ -33,6 +34,8 @@ export function mysqlCloneVerificationError(snapshot: string, service: string, p
 export interface CloneReport {
   tables: number;
   rows: number;
+  /** When its data was taken from production, as the snapshot's refresh recorded it; undefined for a snapshot that recorded none. */
+  snapshotTakenAt: string | undefined;
 }
 
 /** Whether the service exists (`mysql:exists` fails with "… does not exist" otherwise). */
@@ -62,9 +65,15 @@ export async function mysqlInventory(dokku: DokkuRunner, service: string): Promi
   return parseInventory(stdout);
 }
 
+/** The time a snapshot (or a clone of one, which carries it) was taken from production; undefined when none is recorded. */
+export async function snapshotTime(dokku: DokkuRunner, service: string): Promise<string | undefined> {
+  const { stdout } = await dokku.run(["mysql:connect", service], { stdin: SNAPSHOT_TIME_SQL });
+  return parseSnapshotTime(stdout);
+}
+
 /**
  * `mysql:clone snapshot service`, then proof that the copy is whole: every table present, row counts and checksums
- * equal. A clone that fails — the command, or the proof — is destroyed before the error is thrown, so a failed
+ * equal; then the time its data was taken, read from the clone itself. A clone that fails — the command, or the proof — is destroyed before the error is thrown, so a failed
  * create leaves nothing behind. A service that already exists is refused, never adopted: it may be someone's data.
  */
 export async function cloneMysqlVerified(dokku: DokkuRunner, snapshot: string, service: string): Promise<CloneReport> {
@@ -79,7 +88,7 @@ export async function cloneMysqlVerified(dokku: DokkuRunner, snapshot: string, s
     const [source, clone] = await Promise.all([mysqlInventory(dokku, snapshot), mysqlInventory(dokku, service)]);
     const problems = inventoryDifferences(source, clone);
     if (problems.length > 0) throw mysqlCloneVerificationError(snapshot, service, problems);
-    return inventorySummary(clone);
+    return { ...inventorySummary(clone), snapshotTakenAt: await snapshotTime(dokku, service) };
   } catch (error) {
     await destroyMysqlIfPresent(dokku, service).catch((cleanup: unknown) => {
       throw new Error(`${(error as Error).message} — and removing the failed clone failed too: ${(cleanup as Error).message}`);

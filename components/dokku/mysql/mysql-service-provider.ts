@@ -26,6 +26,11 @@ export interface MysqlServiceOutputs extends MysqlServiceInputs {
   rows: number;
   /** Apps the service is linked to, as last read. */
   linkedApps: string[];
+  /**
+   * A clone: when the snapshot's data was taken from production (ISO 8601 UTC), as its refresh recorded it; absent
+   * for an empty service and for a snapshot that recorded no time (made before refreshes recorded it).
+   */
+  snapshotTakenAt?: string;
 }
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
@@ -62,9 +67,10 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: MysqlServiceInputs) {
     const outs = await withTargetSession(inputs.target, async (dokku) => {
-      let proof = { tables: 0, rows: 0 };
+      let proof: { tables: number; rows: number; snapshotTakenAt?: string } = { tables: 0, rows: 0 };
       if (inputs.cloneFrom !== undefined) {
-        proof = await cloneMysqlVerified(dokku, inputs.cloneFrom, inputs.service);
+        const { snapshotTakenAt, ...counts } = await cloneMysqlVerified(dokku, inputs.cloneFrom, inputs.service);
+        proof = { ...counts, ...(snapshotTakenAt !== undefined ? { snapshotTakenAt } : {}) };
       } else if (await mysqlServiceExists(dokku, inputs.service)) {
         if (inputs.adopt !== true) {
           throw new Error(

@@ -33,13 +33,15 @@ export class MysqlService extends DynamicResource {
   declare readonly tables: pulumi.Output<number>;
   declare readonly rows: pulumi.Output<number>;
   declare readonly linkedApps: pulumi.Output<string[]>;
+  /** A clone: when its snapshot's data was taken from production (ISO 8601 UTC); undefined when the snapshot recorded no time. */
+  declare readonly snapshotTakenAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: MysqlServiceArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       KIND,
       mysqlServiceProvider,
       name,
-      { version: MYSQL_SERVICE_PROVIDER_VERSION, tables: undefined, rows: undefined, linkedApps: undefined, ...args },
+      { version: MYSQL_SERVICE_PROVIDER_VERSION, tables: undefined, rows: undefined, linkedApps: undefined, snapshotTakenAt: undefined, ...args },
       opts,
     );
   }

@@ -1,5 +1,6 @@
 import { type MaskingRules, PERSONAL_COLUMN_PATTERN } from "../../../infra/config/masking-rules";
 import { MASKING_PROBLEMS, maskingApplySql, maskingCheckSql } from "../mysql/masking-sql";
+import { SNAPSHOT_TIME_TABLE } from "../mysql/snapshot-time";
 import { shellWord } from "./shell-word";
 
 export const SNAPSHOT_REFRESH_PATH = "/usr/local/sbin/restant-snapshot-refresh";
@@ -33,6 +34,8 @@ const DROP_ALL_SQL = [
  * stage exported, checked complete, and only then the snapshot's tables dropped and the masked export imported.
  * Whatever fails before that last step leaves the snapshot untouched; production's unmasked export never reaches the
  * snapshot and is deleted as soon as it is staged; the stage is destroyed on every exit. One run at a time (flock).
+ * The time production's export began is written into the masked copy (table SNAPSHOT_TIME_TABLE, one row), so every
+ * clone carries when its data was taken and a preview can say how old its data is.
  * Every value is a quoted shell variable or word; the SQL travels in quoted here-documents, never expanded.
  */
 export function snapshotRefreshScript(options: SnapshotRefreshOptions): string {
@@ -74,6 +77,7 @@ trap cleanup EXIT
 dump_complete() { tail -n 1 "$1" | grep -q '^-- Dump completed'; }
 
 # 1. A consistent export of production (mysqldump --single-transaction); its exit status is the dump's.
+taken_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 dokku mysql:export "$source_service" >"$work/production.sql"
 dump_complete "$work/production.sql" || fail "the export of $source_service is incomplete"
 
@@ -107,6 +111,11 @@ dokku mysql:connect "$stage" >"$work/mask.out" <<'RESTANT_SQL'
 ${maskingApplySql(options.masking).trimEnd()}
 RESTANT_SQL
 grep -q '^masked$' "$work/mask.out" || fail "masking did not finish"
+# When production's data was taken (digits and separators from date, nothing else), carried by every clone.
+printf '%s\\n' \
+  'DROP TABLE IF EXISTS ${SNAPSHOT_TIME_TABLE};' \
+  'CREATE TABLE ${SNAPSHOT_TIME_TABLE} (taken_at CHAR(20) NOT NULL);' \
+  "INSERT INTO ${SNAPSHOT_TIME_TABLE} (taken_at) VALUES ('$taken_at');" | dokku mysql:connect "$stage" >/dev/null
 
 # 5. The masked copy, exported and checked complete before the snapshot is touched.
 dokku mysql:export "$stage" >"$work/masked.sql"

@@ -80,8 +80,13 @@ describe("the preview comment", () => {
       { pr: 7, state: "failed", commit: "b".repeat(40), snapshotTakenAt: "2026-02-26T12:00:00Z", expiresAt: "2026-03-31T12:00:00.000Z", failedStep: "pulumi up" },
       now,
     );
-    expect(body).toContain("| Database snapshot | 3 days old |");
+    expect(body).toContain("| Database snapshot | 3 days old (taken 2026-02-26T12:00:00Z) |");
     expect(body).toContain("| Failed step | pulumi up |");
+    // A snapshot that recorded no time is said to be of unknown age, never given one.
+    const unknown = renderPreviewComment({ pr: 7, state: "ready", snapshotTakenAt: "unknown" }, now);
+    expect(unknown).toMatch(/\| Database snapshot \| taken at an unknown time \(the snapshot predates recorded refresh times[^|]*\|/);
+    expect(readPreviewStatus(unknown)?.snapshotTakenAt).toBe("unknown");
+    expect(() => renderPreviewComment({ pr: 7, state: "ready", snapshotTakenAt: "last week" }, now)).toThrow();
     expect(() => renderPreviewComment({ pr: 7, state: "ready", url: "javascript:alert(1)" }, now)).toThrow();
     expect(() => renderPreviewComment({ pr: 7, state: "ready", commit: "not-a-sha" }, now)).toThrow();
   });
