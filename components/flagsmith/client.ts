@@ -5,7 +5,7 @@ import type {
   FlagsmithPage,
   FlagsmithServerKeyRecord,
 } from "./api-types";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../http/retry-policy";
+import { DEFAULT_RETRY_POLICY, systemRetryClock, type RetryClock, type RetryPolicy } from "../http/retry-policy";
 import { send, type ApiAnswer, type ApiRequest, type FlagsmithConnection } from "./transport";
 
 /**
@@ -17,6 +17,8 @@ export class FlagsmithClient {
   constructor(
     private readonly connection: FlagsmithConnection,
     private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    /** Waits between attempts and the time budget: real time, or a test's clock. */
+    private readonly clock: RetryClock = systemRetryClock(),
   ) {}
 
   /** Every live environment of a project, all pages followed. */
@@ -176,6 +178,6 @@ export class FlagsmithClient {
   }
 
   private send(request: ApiRequest): Promise<ApiAnswer> {
-    return send(this.connection, this.policy, request);
+    return send(this.connection, this.policy, request, this.clock);
   }
 }

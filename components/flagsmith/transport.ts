@@ -1,6 +1,6 @@
 import { flagsmithApiError } from "./api-error";
 import { exchangeJson } from "../http/json-exchange";
-import { backoffDelayMs, isRetryableStatus, mayHaveApplied, retryAfterMs, type RetryPolicy } from "../http/retry-policy";
+import { backoffDelayMs, isRetryableStatus, mayHaveApplied, retryAfterMs, systemRetryClock, type RetryClock, type RetryPolicy } from "../http/retry-policy";
 
 // Everything here uses only globals (fetch, URL, AbortSignal, setTimeout): a dynamic provider that calls it has its
 // closure serialized into state, and a module-level value read from the environment would be stored with it.
@@ -61,21 +61,23 @@ export function resolveTarget(connection: FlagsmithConnection, target: string): 
 /**
  * Sends one request with retries: 429, 5xx, network errors and timeouts are tried again with exponential backoff and
  * full jitter (a Retry-After is honoured), within `policy.retryWithinMs` and `policy.maxAttempts`; any other 4xx is
- * final at once. Resolves with a 2xx answer; anything else throws a FlagsmithApiError.
+ * final at once. Resolves with a 2xx answer; anything else throws a FlagsmithApiError. The waits between attempts and
+ * the time budget follow `clock`; an attempt's own timeout is real time, since the answer comes over the network.
  */
 export async function send(
   connection: FlagsmithConnection,
   policy: RetryPolicy,
   request: ApiRequest,
-  deadline: number = Date.now() + policy.retryWithinMs,
+  clock: RetryClock = systemRetryClock(),
 ): Promise<ApiAnswer> {
+  const deadline = clock.now() + policy.retryWithinMs;
   const url = resolveTarget(connection, request.target);
   const label = `${request.method} ${url.pathname}${url.search}`;
   const idempotent = request.method !== "POST";
   let attempts = 0;
   for (;;) {
     attempts += 1;
-    const remaining = deadline - Date.now();
+    const remaining = deadline - clock.now();
     const outcome = await attempt(connection, request, url, Math.max(1, Math.min(policy.attemptTimeoutMs, remaining)));
     if (outcome.status >= 200 && outcome.status < 300) return { status: outcome.status, body: outcome.body };
 
@@ -89,15 +91,15 @@ export async function send(
       if (recovered) return recovered;
     }
 
-    const requested = outcome.status === 429 ? retryAfterMs(outcome.retryAfter, Date.now()) : undefined;
+    const requested = outcome.status === 429 ? retryAfterMs(outcome.retryAfter, clock.now()) : undefined;
     const wait = requested ?? backoffDelayMs(policy, attempts, Math.random());
-    const left = deadline - Date.now();
+    const left = deadline - clock.now();
     if (attempts >= policy.maxAttempts) throw describe(`${failure}; gave up after ${attempts} attempts`);
     if (wait >= left) {
       const spent = policy.retryWithinMs - left;
       throw describe(`${failure}; gave up after ${attempts} attempts in ${Math.round(spent / 100) / 10}s (next try in ${Math.ceil(wait / 1000)}s would pass the ${policy.retryWithinMs / 1000}s limit)`);
     }
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    await clock.sleep(wait);
   }
 }
 

@@ -23,6 +23,18 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 8,
 };
 
+/** Time as the retry loop sees it: the real clock, or a test's whose sleeps only move its time. */
+export interface RetryClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** The wall clock and real waits (only globals: providers' closures are serialized into state). */
+export function systemRetryClock(): RetryClock {
+  return { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+}
+
 /** Exponential backoff with full jitter: a uniform wait below a ceiling that doubles each attempt (AWS's advice). */
 export function backoffDelayMs(policy: RetryPolicy, failedAttempts: number, random: number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, failedAttempts - 1));

@@ -21,6 +21,18 @@ export function requireBuilt<T>(source: string): T {
 }
 
 /**
+ * requireBuilt after dropping every module of build/ from Node's cache, so `source` and all of the project it imports
+ * run their module code now, with the environment as it is now: for tests that put a canary in the environment and
+ * look for what loading captured. The unit project shares worker processes between files, so another file may have
+ * loaded the module before the canary was there.
+ */
+export function requireBuiltFresh<T>(source: string): T {
+  const buildDir = path.join(projectRoot, "build") + path.sep;
+  for (const id of Object.keys(nativeRequire.cache)) if (id.startsWith(buildDir)) delete nativeRequire.cache[id];
+  return requireBuilt<T>(source);
+}
+
+/**
  * The tsc output of a project file, for running it with plain `node` (a script, a double): starting a child through
  * ts-node compiles the whole program again in every process, seconds each on a loaded machine.
  */

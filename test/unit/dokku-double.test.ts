@@ -1,43 +1,25 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { projectRoot } from "../support/built";
+import { builtScript } from "../support/built";
+import { type DokkuRun, runDokkuExecutable, runDokkuInProcess } from "../doubles/dokku/run-command";
 import { StateStore } from "../doubles/dokku/state/store";
-
-// The double is run as the tests' child process from its tsc output, exactly as sshd runs it on the test server.
-const doubleEntry = path.join(projectRoot, "build", "test", "doubles", "dokku", "dokku.js");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let stateDir: string;
 let workDir: string;
 
-function dokku(args: string[], options: { stdin?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [doubleEntry, ...args], {
-      cwd: workDir,
-      env: { PATH: process.env.PATH, DOKKU_DOUBLE_STATE: stateDir, ...options.env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(options.stdin ?? "");
-  });
+/** One command of the double, run in this process on the test's state (its rules, not its process, are under test). */
+function dokku(args: string[], options: { stdin?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<DokkuRun> {
+  return runDokkuInProcess(args, { stateDir, ...options });
 }
 
 /** As sshd runs it behind sshcommand's forced command: the line in SSH_ORIGINAL_COMMAND, shell arguments ignored. */
-function overSsh(line: string): Promise<Run> {
-  return dokku(["ignored-by-dokku"], { env: { SSH_ORIGINAL_COMMAND: line } });
+function overSsh(line: string): Promise<DokkuRun> {
+  const executable = builtScript("test/doubles/dokku/dokku.ts");
+  return runDokkuExecutable(executable, ["ignored-by-dokku"], { stateDir, cwd: workDir, env: { SSH_ORIGINAL_COMMAND: line } });
 }
 
 function state(): {
@@ -145,17 +127,6 @@ describe("config", () => {
     expect(await dokku(["config:set", "web", "NOEQUALS"])).toMatchObject({ code: 1, stderr: " !     Invalid env pair: NOEQUALS\n" });
     expect(await dokku(["config:set", "--bogus", "web", "A=1"])).toMatchObject({ code: 2 });
     expect(state().apps.web.config).toEqual({ NO_VHOST: "1" });
-  });
-
-  it("loses no update when many writers run at once", async () => {
-    await dokku(["apps:create", "web"]);
-    const keys = Array.from({ length: 16 }, (_, i) => `KEY_${i}`);
-    const results = await Promise.all(keys.map((key) => dokku(["config:set", "--no-restart", "web", `${key}=${key}`])));
-    expect(results.map((r) => r.code)).toEqual(keys.map(() => 0));
-    for (const key of keys) expect(state().apps.web.config[key]).toBe(key);
-    const creates = await Promise.all(Array.from({ length: 8 }, () => dokku(["apps:create", "race"])));
-    expect(creates.filter((r) => r.code === 0)).toHaveLength(1);
-    expect(commandLog()).toHaveLength(1 + keys.length + 8);
   });
 });
 

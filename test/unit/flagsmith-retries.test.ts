@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 import { startFlagsmithDouble, type FlagsmithDouble } from "../doubles/flagsmith/server";
-import type { RetryPolicy } from "../../components/http/retry-policy";
+import type { RetryClock, RetryPolicy } from "../../components/http/retry-policy";
 
 const { FlagsmithClient } = requireBuilt<typeof import("../../components/flagsmith/client")>("components/flagsmith/client.ts");
 const { send } = requireBuilt<typeof import("../../components/flagsmith/transport")>("components/flagsmith/transport.ts");
@@ -16,13 +16,36 @@ beforeEach(async () => {
 });
 afterEach(async () => double.stop());
 
+/**
+ * A clock whose sleeps only move its time: backoff and Retry-After waits cost nothing, and the budget counts them. The
+ * network's own time (an attempt that hangs until its timeout) still passes for real and counts too.
+ */
+function fakeClock(): RetryClock & { slept: number[] } {
+  let skipped = 0;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => Date.now() + skipped,
+    sleep: async (ms) => {
+      slept.push(ms);
+      skipped += ms;
+    },
+  };
+}
+
+let clock: ReturnType<typeof fakeClock>;
+beforeEach(() => {
+  clock = fakeClock();
+});
+
 const client = (policy: Partial<RetryPolicy> = {}, adminApiKey = double.adminKey) =>
-  new FlagsmithClient({ apiUrl: double.url, adminApiKey }, { ...QUICK, ...policy });
+  new FlagsmithClient({ apiUrl: double.url, adminApiKey }, { ...QUICK, ...policy }, clock);
 const listPath = () => `/api/v1/environments/?project=${double.project.id}`;
+/** The work's result or error, and the time it took on the test's clock (its sleeps included). */
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T | Error }> {
-  const started = Date.now();
+  const started = clock.now();
   const result = await work().catch((error: Error) => error);
-  return { ms: Date.now() - started, result };
+  return { ms: clock.now() - started, result };
 }
 
 describe("the Flagsmith client's retries", () => {
@@ -30,7 +53,8 @@ describe("the Flagsmith client's retries", () => {
     double.faults.add({ answer: 429, retryAfterSeconds: 1 });
     const { ms, result } = await timed(() => client().listEnvironments(double.project.id));
     expect(result).toEqual([]);
-    expect(ms).toBeGreaterThanOrEqual(950);
+    expect(clock.slept).toEqual([1000]);
+    expect(ms).toBeGreaterThanOrEqual(1000);
     expect(double.requests.map((r) => r.status)).toEqual([429, 200]);
   });
 
@@ -39,6 +63,7 @@ describe("the Flagsmith client's retries", () => {
     const { ms, result } = await timed(() => client().listEnvironments(double.project.id));
     expect((result as Error).message).toMatch(/GET \/api\/v1\/environments\/\?project=1 answered 429: .*gave up after 1 attempts.*next try in 30s would pass the 4s limit/);
     expect(ms).toBeLessThan(500);
+    expect(clock.slept).toEqual([]);
     expect(double.requests).toHaveLength(1);
   });
 
@@ -50,6 +75,9 @@ describe("the Flagsmith client's retries", () => {
     expect(result).toEqual([]);
     expect(double.requests.map((r) => r.status)).toEqual([500, 500, "hang", 502, 200]);
     expect(ms).toBeGreaterThanOrEqual(QUICK.attemptTimeoutMs);
+    // A backoff wait after each of the four failures, each below its doubling ceiling.
+    expect(clock.slept).toHaveLength(4);
+    clock.slept.forEach((wait, i) => expect(wait).toBeLessThan(Math.min(QUICK.maxDelayMs, QUICK.baseDelayMs * 2 ** i)));
   });
 
   it("stops within its time budget when the server keeps failing", async () => {
@@ -58,14 +86,18 @@ describe("the Flagsmith client's retries", () => {
     expect((result as Error).message).toMatch(/answered 500: .*gave up after \d+ attempts in [\d.]+s/);
     expect(ms).toBeLessThanOrEqual(QUICK.retryWithinMs + QUICK.attemptTimeoutMs);
     expect(double.requests.length).toBeGreaterThan(3);
+    expect(double.requests).toHaveLength(clock.slept.length + 1);
   });
 
   it("stops within its time budget when the server hangs, each attempt cut at its timeout", async () => {
+    // Every attempt hangs, so a short real timeout cannot be mistaken for a slow answer.
+    const policy = { maxAttempts: 1000, attemptTimeoutMs: 250, retryWithinMs: 1_000 };
     double.faults.add({ answer: "hang", times: 1000 });
-    const { ms, result } = await timed(() => client({ maxAttempts: 1000 }).listEnvironments(double.project.id));
+    const { ms, result } = await timed(() => client(policy).listEnvironments(double.project.id));
     expect((result as Error).message).toMatch(/failed: no answer within \d+ms; gave up/);
-    expect(ms).toBeLessThanOrEqual(QUICK.retryWithinMs + QUICK.attemptTimeoutMs);
-    expect(double.requests.length).toBeLessThanOrEqual(Math.ceil(QUICK.retryWithinMs / QUICK.attemptTimeoutMs) + 1);
+    expect(ms).toBeLessThanOrEqual(policy.retryWithinMs + policy.attemptTimeoutMs);
+    expect(double.requests.length).toBeGreaterThan(1);
+    expect(double.requests.length).toBeLessThanOrEqual(Math.ceil(policy.retryWithinMs / policy.attemptTimeoutMs) + 1);
   });
 
   it("stops after its most attempts", async () => {
@@ -125,7 +157,7 @@ describe("the Flagsmith client's retries", () => {
   it("puts no admin key, server-side key or server address in an error", async () => {
     const connection = { apiUrl: double.url, adminApiKey: double.adminKey };
     double.faults.add({ answer: 500, times: 1000 });
-    const error = await send(connection, { ...QUICK, retryWithinMs: 300 }, { method: "GET", target: `/environments/?echo=${double.adminKey}&k=ser.abcdef` }).then(
+    const error = await send(connection, { ...QUICK, retryWithinMs: 300 }, { method: "GET", target: `/environments/?echo=${double.adminKey}&k=ser.abcdef` }, clock).then(
       () => new Error("it succeeded"),
       (e: Error) => e,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fitName } from "../../infra/names";
-import { requireBuilt } from "../support/built";
+import { requireBuilt, requireBuiltFresh } from "../support/built";
 
 type Harness = typeof import("../support/serialized-provider");
 type Fixtures = typeof import("../support/capture-fixtures");
@@ -16,7 +16,7 @@ describe("the serialization harness", () => {
     const token = `captured-${Date.now()}`;
     process.env.RESTANT_TEST_CAPTURED = token;
     try {
-      const { providerCapturingAtLoad, providerReadingAtCall } = requireBuilt<Fixtures>("test/support/capture-fixtures.ts");
+      const { providerCapturingAtLoad, providerReadingAtCall } = requireBuiltFresh<Fixtures>("test/support/capture-fixtures.ts");
       const atLoad = await asPulumiHostRunsIt(providerCapturingAtLoad);
       expect(atLoad.text).toContain(token);
       const atCall = await asPulumiHostRunsIt(providerReadingAtCall);

@@ -2,6 +2,7 @@
 import { statSync } from "node:fs";
 import * as os from "node:os";
 import { processConsole } from "./cli/console";
+import type { CommandStdin } from "./commands/context";
 import { argvFromSshOriginalCommand } from "./forced-command";
 import { runDokku } from "./run";
 
@@ -29,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   return runDokku(argv, {
     stateDir,
     console: processConsole(),
-    stdin: readAllStdin,
+    stdin: processStdin(),
     env: process.env,
     user,
   });
@@ -43,18 +44,18 @@ function switchToOwnerOf(dir: string): void {
   process.setuid?.(owner.uid);
 }
 
-let stdinText: Promise<string> | undefined;
-
-/** Reads stdin once, to its end; a second caller gets the same text. */
-export function readAllStdin(): Promise<string> {
-  stdinText ??= new Promise((resolve, reject) => {
-    if (process.stdin.isTTY) return resolve("");
-    const chunks: Buffer[] = [];
-    process.stdin.on("data", (chunk: Buffer) => chunks.push(chunk));
-    process.stdin.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    process.stdin.on("error", reject);
-  });
-  return stdinText;
+/** The process's stdin, read once to its end (nothing from a terminal); every caller gets the same bytes. */
+function processStdin(): CommandStdin {
+  let all: Promise<Buffer> | undefined;
+  const bytes = () =>
+    (all ??= new Promise((resolve, reject) => {
+      if (process.stdin.isTTY) return resolve(Buffer.alloc(0));
+      const chunks: Buffer[] = [];
+      process.stdin.on("data", (chunk: Buffer) => chunks.push(chunk));
+      process.stdin.on("end", () => resolve(Buffer.concat(chunks)));
+      process.stdin.on("error", reject);
+    }));
+  return { bytes, text: async () => (await bytes()).toString("utf8"), isTerminal: process.stdin.isTTY === true };
 }
 
 /** Sets the exit code once stdout and stderr are flushed (process.exit would cut piped output short). */

@@ -1,6 +1,7 @@
 import { DokkuFailure } from "./cli/failure";
 import { Console } from "./cli/console";
 import { isRealDokkuCommand } from "./cli/real-namespaces";
+import type { CommandStdin } from "./commands/context";
 import { commands } from "./commands/registry";
 import { CommandLog } from "./state/command-log";
 import { faultsOf } from "./state/faults";
@@ -11,7 +12,7 @@ export const DOKKU_VERSION = "0.38.27";
 export interface RunOptions {
   stateDir: string;
   console: Console;
-  stdin(): Promise<string>;
+  stdin: CommandStdin;
   env: NodeJS.ProcessEnv;
   /** Who runs the command, as Dokku's SSH_USER: "dokku" behind the forced command, "root" from a shell. */
   user: string;
@@ -81,7 +82,7 @@ async function execute(argv: string[], options: RunOptions): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof DokkuFailure) {
-      process.stderr.write(error.stderrText());
+      options.console.writeError(error.stderrText());
       return error.exitCode;
     }
     throw error;

@@ -1,7 +1,7 @@
 import { utils } from "ssh2";
 import { describe, expect, it } from "vitest";
 import type * as pulumi from "@pulumi/pulumi";
-import { requireBuilt } from "../../support/built";
+import { requireBuilt, requireBuiltFresh } from "../../support/built";
 
 // A canary in the key variables before anything of the provider is loaded: captured at module level, it would be in state.
 const KEY_CANARY = "-----BEGIN OPENSSH PRIVATE KEY-----canary-key-text";
@@ -10,7 +10,7 @@ process.env.DOKKU_SSH_PRIVATE_KEY_PATH = "/nonexistent/canary-key-path";
 
 type Harness = typeof import("../../support/serialized-provider");
 const { asPulumiHostRunsIt } = requireBuilt<Harness>("test/support/serialized-provider.ts");
-const { dokkuAppProvider } = requireBuilt<typeof import("../../../components/dokku/app/app-provider")>("components/dokku/app/app-provider.ts");
+const { dokkuAppProvider } = requireBuiltFresh<typeof import("../../../components/dokku/app/app-provider")>("components/dokku/app/app-provider.ts");
 type AppProps = import("../../../components/dokku/app/app-model").AppProps;
 type Provider = Required<pulumi.dynamic.ResourceProvider<AppProps, AppProps>>;
 
@@ -26,9 +26,12 @@ const inputs = (more: Partial<AppProps> = {}): AppProps => ({
   ...more,
 });
 
-async function fromState(): Promise<{ text: string; provider: Provider }> {
-  const { text, provider } = await asPulumiHostRunsIt(dokkuAppProvider);
-  return { text, provider: provider as Provider };
+let stored: Promise<{ text: string; provider: Provider }> | undefined;
+
+/** The provider serialized once (about a second of the closure serializer) and loaded back, shared by the tests. */
+function fromState(): Promise<{ text: string; provider: Provider }> {
+  stored ??= asPulumiHostRunsIt(dokkuAppProvider).then(({ text, provider }) => ({ text, provider: provider as Provider }));
+  return stored;
 }
 
 describe("the DokkuApp provider as Pulumi stores and loads it", () => {

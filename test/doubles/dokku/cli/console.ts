@@ -15,6 +15,8 @@ export interface Console {
   warn(text: string): void;
   /** Raw bytes on stdout, for exports and dumps. */
   write(text: string | Buffer): void;
+  /** Raw bytes on stderr: a failure's whole text, a client's own errors. */
+  writeError(text: string | Buffer): void;
 }
 
 export function processConsole(): Console {
@@ -26,5 +28,25 @@ export function processConsole(): Console {
     verbose: (text) => out(`       ${text}`),
     warn: (text) => process.stderr.write(` !     ${text}\n`),
     write: (text) => process.stdout.write(text),
+    writeError: (text) => process.stderr.write(text),
+  };
+}
+
+/** A console that keeps what a command prints, for running the double inside the test process. */
+export function capturingConsole(): Console & { stdout(): string; stderr(): string } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const bytes = (text: string | Buffer) => (typeof text === "string" ? Buffer.from(text, "utf8") : text);
+  const line = (text: string) => out.push(bytes(`${text}\n`));
+  return {
+    log: line,
+    info1: (text) => line(`-----> ${text}`),
+    info2: (text) => line(`=====> ${text}`),
+    verbose: (text) => line(`       ${text}`),
+    warn: (text) => err.push(bytes(` !     ${text}\n`)),
+    write: (text) => out.push(bytes(text)),
+    writeError: (text) => err.push(bytes(text)),
+    stdout: () => Buffer.concat(out).toString("utf8"),
+    stderr: () => Buffer.concat(err).toString("utf8"),
   };
 }

@@ -9,14 +9,6 @@ import { dokkuRoot, installCertificate, installedCertificate, removeTls, sslEnab
 import { existingAppFromShell } from "./app-rules";
 import { CommandContext, CommandHandler } from "./context";
 
-/** All of stdin as bytes: a tar archive is binary. */
-async function stdinBytes(): Promise<Buffer> {
-  if (process.stdin.isTTY) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** Files under a folder, relative, skipping dot-paths (`find . -not -path '*\/.*' -type f`). */
 function filesUnder(dir: string, prefix = ""): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -49,11 +41,11 @@ const add: CommandHandler = async (context: CommandContext) => {
     installCertificate(root, app, readFileSync(crtFile, "utf8"), readFileSync(keyFile, "utf8"));
     return;
   }
-  if (process.stdin.isTTY) throw DokkuFailure.of("Tar archive containing server.crt and server.key expected on stdin");
+  if (context.stdin.isTerminal) throw DokkuFailure.of("Tar archive containing server.crt and server.key expected on stdin");
   const work = mkdtempSync(path.join(os.tmpdir(), "dokku-double-certs-"));
   try {
     const archive = path.join(work, "stdin.tar");
-    writeFileSync(archive, await stdinBytes());
+    writeFileSync(archive, await context.stdin.bytes());
     const extracted = path.join(work, "extracted");
     const tar = spawnSync("sh", ["-c", 'mkdir "$2" && tar -x -C "$2" -f "$1"', "tar", archive, extracted], { encoding: "utf8" });
     if (tar.status !== 0) {

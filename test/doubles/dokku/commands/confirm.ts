@@ -10,7 +10,7 @@ export async function confirmDestruction(context: CommandContext, name: string, 
   context.console.warn(`This command will destroy ${kind} ${name}.`);
   context.console.warn(`To proceed, type "${name}"`);
   context.console.write("> ");
-  const input = await context.stdin();
+  const input = await context.stdin.text();
   const answer = input.split("\n")[0].trim();
   if (input === "") throw DokkuFailure.of("EOF");
   if (answer === "") throw DokkuFailure.of("unexpected newline");

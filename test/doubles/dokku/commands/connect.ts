@@ -37,9 +37,9 @@ function runClient(
 }
 
 async function relay(context: Parameters<CommandHandler>[0], command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<void> {
-  const result = await runClient(command, args, await context.stdin(), env);
+  const result = await runClient(command, args, await context.stdin.text(), env);
   context.console.write(result.stdout);
-  if (result.stderr.length > 0) process.stderr.write(result.stderr);
+  if (result.stderr.length > 0) context.console.writeError(result.stderr);
   if (result.code !== 0) throw new DokkuFailure([], result.code);
 }
 
@@ -58,8 +58,7 @@ const redisConnect: CommandHandler = async (context) => {
   const port = context.env.RESTANT_TEST_REDIS_PORT;
   if (!port) throw DokkuFailure.of("The Dokku double's redis services need the test Redis: run through test/services/start.sh");
   // The test Redis requires a password: the service's own, passed in the environment as the plugin's client gets it.
-  process.env.REDISCLI_AUTH = service.password;
-  await relay(context, "redis-cli", ["-h", context.env.RESTANT_TEST_REDIS_HOST ?? "127.0.0.1", "-p", port]);
+  await relay(context, "redis-cli", ["-h", context.env.RESTANT_TEST_REDIS_HOST ?? "127.0.0.1", "-p", port], { REDISCLI_AUTH: service.password });
 };
 
 export const connectCommands: Record<string, CommandHandler> = {

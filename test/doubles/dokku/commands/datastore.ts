@@ -158,7 +158,7 @@ export function datastoreCommands<S extends LinkedService>(plugin: DatastorePlug
       console.warn(`To proceed, type "${name}"`);
       console.log("");
       context.console.write("> ");
-      const answer = (await context.stdin()).split("\n")[0];
+      const answer = (await context.stdin.text()).split("\n")[0];
       if (answer !== name) throw DokkuFailure.of(`Confirmation did not match ${name}. Aborted.`);
     }
     const removed = await store.update((state) => {

@@ -61,18 +61,18 @@ const clone: CommandHandler = async (context) => {
 };
 
 /** mysql:export service — the dump on stdout. */
-const exportService: CommandHandler = async ({ args, store, env }) => {
+const exportService: CommandHandler = async ({ args, store, env, console }) => {
   const service = existingService(plugin, store.read(), args[0]);
-  const code = await exportDatabase(server(env), service.database, process.stdout);
+  const code = await exportDatabase(server(env), service.database, console);
   if (code !== 0) throw new DokkuFailure([], code);
 };
 
 /** mysql:import service < dump.sql */
-const importService: CommandHandler = async ({ args, store, env }) => {
+const importService: CommandHandler = async ({ args, store, env, stdin }) => {
   const service = existingService(plugin, store.read(), args[0]);
-  if (process.stdin.isTTY) throw DokkuFailure.of("No data provided on stdin.");
-  // The dump as bytes, straight from stdin: decoding it as text would corrupt binary columns.
-  const code = await importDatabase(server(env), service.database, process.stdin);
+  if (stdin.isTerminal) throw DokkuFailure.of("No data provided on stdin.");
+  // The dump as bytes: decoding it as text would corrupt binary columns.
+  const code = await importDatabase(server(env), service.database, await stdin.bytes());
   if (code !== 0) throw new DokkuFailure([], code);
 };
 

@@ -54,21 +54,28 @@ export function mysqlDsn(server: MariaDbServer, service: MysqlService): string {
   return `mysql://${service.user}:${service.password}@${server.host}:${server.port}/${service.database}`;
 }
 
+/** Where a dump goes: the command's stdout, and mysqldump's own errors to its stderr. */
+export interface DumpOutput {
+  write(chunk: Buffer): void;
+  writeError(chunk: Buffer): void;
+}
+
 /** service_export: mysqldump of the database to `output`. Resolves with mysqldump's exit code. */
-export function exportDatabase(server: MariaDbServer, database: string, output: NodeJS.WritableStream): Promise<number> {
-  const dump = spawn("mysqldump", [...dumpArgs(server), database], { stdio: ["ignore", "pipe", "inherit"] });
-  dump.stdout.pipe(output, { end: false });
+export function exportDatabase(server: MariaDbServer, database: string, output: DumpOutput): Promise<number> {
+  const dump = spawn("mysqldump", [...dumpArgs(server), database], { stdio: ["ignore", "pipe", "pipe"] });
+  dump.stdout.on("data", (chunk: Buffer) => output.write(chunk));
+  dump.stderr.on("data", (chunk: Buffer) => output.writeError(chunk));
   return exitOf(dump);
 }
 
 /** service_import: feeds `input` (SQL) to mysql on the database. Resolves with mysql's exit code. */
-export function importDatabase(server: MariaDbServer, database: string, input: NodeJS.ReadableStream | string): Promise<number> {
+export function importDatabase(server: MariaDbServer, database: string, input: NodeJS.ReadableStream | Buffer | string): Promise<number> {
   const load = spawn("mysql", [`--defaults-extra-file=${server.defaultsFile}`, database], {
     stdio: ["pipe", "ignore", "pipe"],
   });
   load.stderr.resume();
   load.stdin.on("error", () => undefined);
-  if (typeof input === "string") load.stdin.end(input);
+  if (typeof input === "string" || Buffer.isBuffer(input)) load.stdin.end(input);
   else input.pipe(load.stdin);
   return exitOf(load);
 }
