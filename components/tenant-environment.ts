@@ -95,7 +95,14 @@ export class TenantEnvironment extends pulumi.ComponentResource {
     const password = this.secrets.basicAuthPassword;
     return createRuntime(
       `${name}-runtime`,
-      { spec: this.spec, config, lateConfig, keepOnServer: KEPT_ONCE_SET, ...(password ? { basicAuth: { user: BASIC_AUTH_USER, password } } : {}) },
+      {
+        spec: this.spec,
+        config,
+        lateConfig,
+        keepOnServer: KEPT_ONCE_SET,
+        databasePassword: this.secrets.databasePassword,
+        ...(password ? { basicAuth: { user: BASIC_AUTH_USER, password } } : {}),
+      },
       { parent: this },
     );
   }

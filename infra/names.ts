@@ -15,6 +15,8 @@ export interface EnvironmentNames {
   app: string;
   /** dokku-mysql service: `restant-<slug>`, at most 63 characters. */
   mysqlService: string;
+  /** The Linux user a Forge site runs as (an isolated site): `restant-<slug>`, at most 32 characters. */
+  siteUser: string;
   /** MySQL database, at most 64 characters of `[a-z0-9_]`. */
   mysqlDatabase: string;
   /** MySQL user, at most 32 characters of `[a-z0-9_]`. */
@@ -83,6 +85,7 @@ export function namesForSlug(slug: string): EnvironmentNames {
     slug,
     app: `restant-${slug}`,
     mysqlService: fitName(`restant-${slug}`, 63, "-"),
+    siteUser: fitName(`restant-${slug}`, 32, "-"),
     mysqlDatabase: fitName(`restant_${underscored}`, 64, "_"),
     mysqlUser: fitName(`restant_${underscored}`, 32, "_"),
     redisService: fitName(`restant-${slug}`, 63, "-"),

@@ -75,7 +75,8 @@ export interface EnvironmentSpec {
   database: { name: string; cloneFrom?: string; retain: boolean };
   /**
    * A verified backup of the database before every deploy, kept on the server (`directory`, the newest `keep`).
-   * Production always; staging when `restant:backup.staging`; never branches or previews.
+   * Production always; staging when `restant:backup.staging`; never branches or previews. `service` is the database
+   * as the runtime names it; on Forge the directory is under the site user's home (restant:backup.directory is Dokku's).
    */
   backup?: { service: string; directory: string; keep: number };
   /**
@@ -225,7 +226,13 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
       retain: config.kind === "production",
     },
     ...(config.kind === "production" || (config.kind === "staging" && config.backup.staging)
-      ? { backup: { service: names.mysqlService, directory: `${config.backup.directory}/${names.mysqlService}`, keep: config.backup.keep } }
+      ? {
+          backup:
+            runtime.kind === "forge"
+              ? // The deploy script backs up as the site's user, who can write only under its home.
+                { service: names.mysqlDatabase, directory: `/home/${names.siteUser}/backups/${names.mysqlDatabase}`, keep: config.backup.keep }
+              : { service: names.mysqlService, directory: `${config.backup.directory}/${names.mysqlService}`, keep: config.backup.keep },
+        }
       : {}),
     redis: redisOf(config, names),
     tls:

@@ -14,6 +14,13 @@ export const DOKKU_REDIS_LINK = "pulumi-nodejs:dynamic/dokku:RedisLink";
 export const DOKKU_REDIS_SERVICE = "pulumi-nodejs:dynamic/dokku:RedisService";
 export const DOKKU_HTTP_AUTH = "pulumi-nodejs:dynamic/dokku:HttpAuth";
 export const DOKKU_LETSENCRYPT = "pulumi-nodejs:dynamic/dokku:LetsEncrypt";
+export const FORGE_SITE = "pulumi-nodejs:dynamic/forge:Site";
+export const FORGE_DATABASE = "pulumi-nodejs:dynamic/forge:Database";
+export const FORGE_DATABASE_USER = "pulumi-nodejs:dynamic/forge:DatabaseUser";
+export const FORGE_ENVIRONMENT_FILE = "pulumi-nodejs:dynamic/forge:EnvironmentFile";
+export const FORGE_BACKGROUND_PROCESS = "pulumi-nodejs:dynamic/forge:BackgroundProcess";
+export const FORGE_CERTIFICATE = "pulumi-nodejs:dynamic/forge:Certificate";
+export const FORGE_DEPLOYMENT = "pulumi-nodejs:dynamic/forge:Deployment";
 export const FLAGSMITH_ENVIRONMENT = "pulumi-nodejs:dynamic/flagsmith:Environment";
 export const REMOTE_COMMAND = "command:remote:Command";
 export const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
@@ -26,16 +33,22 @@ export const RULE_GROUP = "grafana:alerting/ruleGroup:RuleGroup";
  */
 
 /** Resources that run the app, whose config holds the app's secrets and which previews must close to the public. */
-export const APP_TYPES: ReadonlySet<string> = new Set([DOKKU_APP]);
+export const APP_TYPES: ReadonlySet<string> = new Set([DOKKU_APP, FORGE_SITE]);
 
 /** Resources that set variables on an app besides the app itself: `{ app, variables }` (values other services make). */
 export const APP_VARIABLES_TYPES: ReadonlySet<string> = new Set([DOKKU_APP_VARIABLES]);
 
 /** Resources that hold an environment's data: production's must survive a `pulumi destroy` or a replace. */
-export const DATABASE_TYPES: ReadonlySet<string> = new Set([DOKKU_MYSQL_SERVICE]);
+export const DATABASE_TYPES: ReadonlySet<string> = new Set([DOKKU_MYSQL_SERVICE, FORGE_DATABASE]);
 
 /** Resources that give an app a database made elsewhere (a preview's clone joined to its app). */
 export const DATABASE_LINK_TYPES: ReadonlySet<string> = new Set([DOKKU_MYSQL_LINK]);
+
+/** Resources that hold the app's configuration as one text (a Forge site's .env), judged like an app's config. */
+export const CONFIG_FILE_TYPES: ReadonlySet<string> = new Set([FORGE_ENVIRONMENT_FILE]);
+
+/** Database users an environment makes for its own database. */
+export const DATABASE_USER_TYPES: ReadonlySet<string> = new Set([FORGE_DATABASE_USER]);
 
 /** Resources that claim a logical Redis database on the non-production Redis for one environment. */
 export const SLOT_TYPES: ReadonlySet<string> = new Set([DOKKU_REDIS_SLOT]);
@@ -47,13 +60,16 @@ export const REDIS_LINK_TYPES: ReadonlySet<string> = new Set([DOKKU_REDIS_LINK])
 export const AUTH_TYPES: ReadonlySet<string> = new Set([DOKKU_HTTP_AUTH]);
 
 /** Resources that obtain a certificate for the app's domains. */
-export const CERTIFICATE_TYPES: ReadonlySet<string> = new Set([DOKKU_LETSENCRYPT]);
+export const CERTIFICATE_TYPES: ReadonlySet<string> = new Set([DOKKU_LETSENCRYPT, FORGE_CERTIFICATE]);
 
 /** The input that holds a resource's own name (an app's, a database's): roles share their checks, not their input names. */
 const NAME_INPUTS: Readonly<Record<string, string>> = {
   [DOKKU_APP]: "appName",
   [DOKKU_MYSQL_SERVICE]: "service",
   [DOKKU_MYSQL_LINK]: "service",
+  [FORGE_SITE]: "isolatedUser",
+  [FORGE_DATABASE]: "name",
+  [FORGE_DATABASE_USER]: "name",
 };
 
 export function nameInputOf(type: string): string {

@@ -7,6 +7,8 @@ export interface DeployScriptParts {
   commit?: string;
   /** Lines the stack adds after the standard steps (`restant:forge.deployScript`). */
   additions: string[];
+  /** Lines that back the database up before it migrates (backup-step.ts); none without backups. */
+  backup?: string[];
 }
 
 /**
@@ -16,11 +18,13 @@ export interface DeployScriptParts {
  */
 export function deployScript(parts: DeployScriptParts): string {
   return [
+    "#!/bin/bash",
     "set -euo pipefail",
     'cd "$FORGE_SITE_PATH"',
     `git fetch --force origin ${shellWord(parts.ref)}`,
     `git checkout --force --detach ${parts.commit === undefined ? "FETCH_HEAD" : shellWord(parts.commit)}`,
     '$FORGE_COMPOSER install --no-dev --no-interaction --prefer-dist --optimize-autoloader',
+    ...(parts.backup ?? []),
     '$FORGE_PHP artisan migrate --force',
     '$FORGE_PHP artisan optimize',
     '$FORGE_PHP artisan queue:restart',

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DokkuRuntime } from "../dokku-runtime";
+import { ForgeRuntime } from "../forge-runtime";
 import type { EnvironmentRuntime, RuntimeArgs } from "./environment-runtime";
 
 /**
@@ -12,7 +13,6 @@ export function createRuntime(name: string, args: RuntimeArgs, opts: pulumi.Comp
     case "dokku":
       return new DokkuRuntime(name, args, opts);
     case "forge":
-      // infra/config/kind-rules.ts refuses restant:runtime forge until components/forge/ declares it.
-      throw new Error("internal: the Forge runtime is not built yet; kindRuleProblems should have refused restant:runtime forge");
+      return new ForgeRuntime(name, args, opts);
   }
 }

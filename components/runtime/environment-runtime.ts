@@ -14,6 +14,8 @@ export interface RuntimeArgs {
   lateConfig?: Record<string, pulumi.Input<string>>;
   /** Config keys an app keeps once it has them (components/laravel-config.ts KEPT_ONCE_SET). Default: none. */
   keepOnServer?: string[];
+  /** The database user's password (components/app-secrets.ts), for runtimes that make the user (Forge). Default: none. */
+  databasePassword?: pulumi.Input<string>;
   /** HTTP basic auth in front of the app (previews). Default: none, the app is public. */
   basicAuth?: { user: string; password: pulumi.Input<string> };
 }

@@ -49,10 +49,10 @@ export function kindRuleProblems(config: StackConfig, stack: string): ConfigProb
   if (config.runtime === "forge" && config.forge === undefined && config.kind !== "platform") {
     need("forge", "is required when restant:runtime is forge: { organization, serverId, ipv4 }");
   }
-  if (config.runtime === "forge" && config.forge !== undefined && config.kind !== "platform") {
-    // Accepted by the schema so stack files can be written ahead, refused here until the Forge provider exists:
-    // better a clear refusal than an environment with no runtime.
-    need("runtime", 'forge is not built yet (no Forge provider in components/); use "dokku" for now');
+  if (config.runtime === "forge" && (config.kind === "branch" || config.kind === "preview")) {
+    // A branch or preview on Forge needs a Redis slot claimed on Forge, and a preview its database cloned from the
+    // snapshot there: neither is built (docs/forge.md). Better a clear refusal than a preview on real data's neighbour.
+    need("runtime", `forge runs production and staging stacks only for now (a ${config.kind} on Forge needs the snapshot clone and a Redis slot there, not built yet: docs/forge.md); use "dokku"`);
   }
 
   if (config.adopt && config.kind !== "production" && config.kind !== "staging") {

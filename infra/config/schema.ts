@@ -77,8 +77,21 @@ export const forgeSchema = z.strictObject(
     serverId: wholeNumber(1, Number.MAX_SAFE_INTEGER, "the Forge server id"),
     ipv4: ipv4("the server's public address"),
     ipv6: ipv6("the AAAA record, optional").optional(),
+    phpVersion: z
+      .string({ error: 'must be a PHP version as Forge names it, e.g. "php84"' })
+      .regex(/^php\d{2,3}$/, { error: 'must be a PHP version as Forge names it, e.g. "php84"' })
+      .default("php84"),
+    webDirectory: z
+      .string({ error: 'must be the directory nginx serves, starting with "/", e.g. "/public"' })
+      .regex(/^\/[A-Za-z0-9._/-]*$/, { error: 'must be the directory nginx serves, starting with "/", e.g. "/public"' })
+      .default("/public"),
+    deployScript: z
+      .array(z.string().refine((line) => !line.includes("\n"), { error: "one line per entry" }), {
+        error: 'must be a list of shell lines run after the standard deploy steps, e.g. ["$FORGE_PHP artisan horizon:terminate"]',
+      })
+      .default([]),
   },
-  { error: "must be an object { organization, serverId, ipv4, ipv6? }" },
+  { error: "must be an object { organization, serverId, ipv4, ipv6?, phpVersion?, webDirectory?, deployScript? }" },
 );
 
 export const dnsSchema = z.strictObject(

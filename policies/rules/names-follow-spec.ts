@@ -8,7 +8,9 @@ import {
   CERTIFICATE_TYPES,
   DATABASE_LINK_TYPES,
   DATABASE_TYPES,
+  DATABASE_USER_TYPES,
   DNS_RECORD,
+  FORGE_SITE,
   FLAGSMITH_ENVIRONMENT,
   nameInputOf,
   REDIS_LINK_TYPES,
@@ -42,8 +44,12 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
     stringListProp(resource.props, "domains").map((domain, i) => ({ what: "domain", input: `domains[${i}]`, actual: domain, expected: spec.hostname }));
   const { type } = resource;
   const ownName = (what: string, expected: string) => check(what, nameInputOf(type), expected);
+  // A Forge site is its domain, run by its own user; its certificate names the domain it is for.
+  const domain = () => (resource.props.domain === undefined ? [] : [check("domain", "domain", spec.hostname)]);
+  if (type === FORGE_SITE) return [ownName("site user", names.siteUser), ...domain()];
   if (APP_TYPES.has(type)) return [ownName("app", names.app), ...domains()];
-  if (CERTIFICATE_TYPES.has(type)) return [...linkedApp(), ...domains()];
+  if (CERTIFICATE_TYPES.has(type)) return [...linkedApp(), ...domains(), ...domain()];
+  if (DATABASE_USER_TYPES.has(type)) return [ownName("database user", names.mysqlUser)];
   if (DATABASE_TYPES.has(type)) {
     return [
       ownName("database", spec.database.name),
@@ -88,7 +94,7 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
 export const namesFollowSpec: StackValidationPolicy = {
   name: "names-follow-spec",
   description:
-    "Dokku app, database, hostnames (and certificate domains, Flagsmith environment, Redis slot, the app services link to) carry the names and slots the stack's spec derived.",
+    "App (Dokku app, Forge site), database and its user, hostnames (and certificate domains, Flagsmith environment, Redis slot, the app services link to) carry the names and slots the stack's spec derived.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const spec = environmentSpecOf(args.resources);

@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { isSecretAt, secretPathsOf } from "../plan-extras";
 import { objectProp } from "../props";
-import { APP_TYPES, APP_VARIABLES_TYPES } from "../resource-types";
+import { APP_TYPES, APP_VARIABLES_TYPES, CONFIG_FILE_TYPES } from "../resource-types";
 import { SECRET_NAME } from "../../infra/secret-names";
 
 /** Config keys that name a secret: the one list (infra/secret-names.ts); test/unit/policies.test.ts pins its names. */
@@ -16,6 +16,15 @@ export const secretsAreSecret: ResourceValidationPolicy = {
   description: "App config values whose keys name a secret (KEY, SECRET, PASSWORD, TOKEN, DSN) are Pulumi secret inputs.",
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
+    if (CONFIG_FILE_TYPES.has(args.type)) {
+      // A .env holds every variable in one text: the whole text is secret, or none of it is.
+      const secretPaths = secretPathsOf(args);
+      if (secretPaths === undefined) return args.notApplicable("the engine hides which inputs are secret; `npm run plan` checks this offline");
+      if (!isSecretAt(secretPaths, "content")) {
+        reportViolation(`the .env of "${args.name}" is plain text (input content), so the app's keys would land in state: wrap the rendered file with pulumi.secret() (components/forge-runtime.ts does).`);
+      }
+      return;
+    }
     const input = APP_TYPES.has(args.type) ? "config" : APP_VARIABLES_TYPES.has(args.type) ? "variables" : undefined;
     if (input === undefined) return;
     const config = objectProp(args.props, input);

@@ -30,6 +30,8 @@ function invalidNames(slug: string, zone = "example.com"): string[] {
   must(names.mysqlService.length <= 63, `mysqlService ${names.mysqlService} is longer than 63`);
   must(/^[a-z0-9_]{1,64}$/.test(names.mysqlDatabase), `mysqlDatabase ${names.mysqlDatabase} is not 1-64 of [a-z0-9_]`);
   must(/^[a-z0-9_]{1,32}$/.test(names.mysqlUser), `mysqlUser ${names.mysqlUser} is not 1-32 of [a-z0-9_]`);
+  // A Linux user name as Forge's isolated sites take it.
+  must(/^[a-z_][a-z0-9_-]{0,31}$/.test(names.siteUser), `siteUser ${names.siteUser} is not a Linux user name of at most 32`);
   must(names.sentryEnvironment.length <= 64, `sentryEnvironment ${names.sentryEnvironment} is longer than 64`);
   must(!/[/\s]/.test(names.sentryEnvironment), `sentryEnvironment ${names.sentryEnvironment} holds a slash or space`);
   must(/^restant:[a-z0-9-]+:$/.test(names.redisKeyPrefix), `redisKeyPrefix ${names.redisKeyPrefix} is not restant:<slug>:`);
@@ -71,14 +73,17 @@ describe("names derived from a branch", () => {
     const branches = new Set(fc.sample(branchName, 12_000));
     const slugs = new Set<string>();
     const users = new Set<string>();
+    const siteUsers = new Set<string>();
     for (const branch of branches) {
       const slug = slugForBranch(branch);
       slugs.add(slug);
       users.add(namesForSlug(slug).mysqlUser);
+      siteUsers.add(namesForSlug(slug).siteUser);
     }
     expect(branches.size).toBeGreaterThan(10_000);
     expect(slugs.size).toBe(branches.size);
     expect(users.size).toBe(branches.size);
+    expect(siteUsers.size).toBe(branches.size);
   });
 
   it("keeps a clean name as it is", () => {

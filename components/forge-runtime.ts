@@ -1,0 +1,170 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EnvironmentSpec } from "../infra/spec";
+import type { ForgeSettings } from "../infra/config/schema";
+import {
+  deployScript,
+  dotenv,
+  ForgeBackgroundProcess,
+  ForgeCertificate,
+  ForgeDatabase,
+  ForgeDatabaseUser,
+  ForgeDeployment,
+  ForgeEnvironmentFile,
+  ForgeSite,
+} from "./forge";
+import { backupStep } from "./forge/backup-step";
+import type { EnvironmentRuntime, RuntimeArgs } from "./runtime/environment-runtime";
+
+/**
+ * The environment as a Laravel Forge site, through Forge's organization API, in the order Forge needs: the site
+ * (isolated user, PHP, web directory, repository), the server's database and a user for it, the site's .env, the
+ * queue worker as a background process, the deploy of the environment's commit (a verified backup first where the
+ * spec asks for one), then the Let's Encrypt certificate (HTTP-01 needs the domain served). Redis is the server's own,
+ * the environment's keys kept apart by their prefix (docs/forge.md).
+ */
+export class ForgeRuntime extends pulumi.ComponentResource implements EnvironmentRuntime {
+  readonly site: ForgeSite;
+  readonly database: ForgeDatabase;
+  readonly databaseUser: ForgeDatabaseUser;
+  readonly environmentFile: ForgeEnvironmentFile;
+  /** The queue worker; none when the spec scales workers to 0. */
+  readonly queueWorker: ForgeBackgroundProcess | undefined;
+  readonly deployment: ForgeDeployment;
+  readonly tls: ForgeCertificate;
+  readonly appName: pulumi.Output<string>;
+  readonly redisSlot = undefined;
+  /** The deploy script's backup prints to the deployment's log; no record reaches the stack's outputs. */
+  readonly lastBackup = undefined;
+  private readonly spec: EnvironmentSpec;
+  private readonly settings: ForgeSettings;
+
+  constructor(name: string, args: RuntimeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("restant:runtime:ForgeRuntime", name, {}, opts);
+    const { spec } = args;
+    if (spec.runtime.kind !== "forge") throw new Error(`ForgeRuntime needs a Forge runtime, got ${spec.runtime.kind}`);
+    if (!args.databasePassword) throw new Error("ForgeRuntime needs the database password (components/app-secrets.ts)");
+    this.spec = spec;
+    this.settings = spec.runtime.forge;
+    this.site = this.createSite(name);
+    this.appName = this.site.domain;
+    this.database = this.createDatabase(name);
+    this.databaseUser = this.createDatabaseUser(name, args.databasePassword);
+    // One .env holds every variable: the late ones (Sentry, Flagsmith keys) make it wait for those services.
+    this.environmentFile = this.writeEnvironment(name, { ...args.config, ...(args.lateConfig ?? {}) }, args.databasePassword);
+    this.queueWorker = this.startQueueWorker(name);
+    this.deployment = this.deploy(name);
+    this.tls = this.requestCertificate(name);
+    this.registerOutputs({ siteId: this.site.siteId });
+  }
+
+  private get server() {
+    return { organization: this.settings.organization, serverId: this.settings.serverId };
+  }
+
+  /** Forge keeps a site at /home/<user>/<domain>. */
+  private get sitePath(): string {
+    return `/home/${this.spec.names.siteUser}/${this.spec.hostname}`;
+  }
+
+  /** A preview's repository is made with the production branch (its PR head is no branch); the deploy fetches the ref. */
+  private createSite(name: string): ForgeSite {
+    const { deploy, hostname, names, adopt } = this.spec;
+    return new ForgeSite(
+      `${name}-site`,
+      {
+        ...this.server,
+        domain: hostname,
+        webDirectory: this.settings.webDirectory,
+        phpVersion: this.settings.phpVersion,
+        isolatedUser: names.siteUser,
+        repository: deploy.repository,
+        branch: deploy.cloneFirst ?? deploy.ref,
+        adopt,
+      },
+      { parent: this },
+    );
+  }
+
+  /** Production's survives any destroy or replace; an adopted one held data before this stack and outlives it. */
+  private createDatabase(name: string): ForgeDatabase {
+    const { database, adopt } = this.spec;
+    return new ForgeDatabase(
+      `${name}-database`,
+      { ...this.server, name: database.name, adopt },
+      { parent: this, ...(database.retain ? { protect: true, retainOnDelete: true } : adopt ? { retainOnDelete: true } : {}) },
+    );
+  }
+
+  private createDatabaseUser(name: string, password: pulumi.Input<string>): ForgeDatabaseUser {
+    return new ForgeDatabaseUser(
+      `${name}-database-user`,
+      { ...this.server, name: this.spec.names.mysqlUser, password, databaseIds: [this.database.databaseId] },
+      { parent: this },
+    );
+  }
+
+  /** The app's variables plus where its database and Redis are: one .env, secret in state. */
+  private writeEnvironment(name: string, config: Record<string, pulumi.Input<string>>, password: pulumi.Input<string>): ForgeEnvironmentFile {
+    const { database, names } = this.spec;
+    const content = pulumi.all([pulumi.all(config), password]).apply(([variables, databasePassword]) =>
+      dotenv({
+        ...variables,
+        DB_HOST: "127.0.0.1",
+        DB_PORT: "3306",
+        DB_DATABASE: database.name,
+        DB_USERNAME: names.mysqlUser,
+        DB_PASSWORD: databasePassword,
+        REDIS_HOST: "127.0.0.1",
+        REDIS_PORT: "6379",
+      }),
+    );
+    return new ForgeEnvironmentFile(
+      `${name}-env`,
+      { ...this.server, siteId: this.site.siteId, content: pulumi.secret(content) },
+      { parent: this, dependsOn: [this.databaseUser] },
+    );
+  }
+
+  /** Laravel's queue:work under supervisor, as the site's user, as many as the spec's worker scale. */
+  private startQueueWorker(name: string): ForgeBackgroundProcess | undefined {
+    const { app, names } = this.spec;
+    if (app.scale.worker === 0) return undefined;
+    const php = this.settings.phpVersion.replace(/^php(\d)(\d+)$/, "php$1.$2");
+    return new ForgeBackgroundProcess(
+      `${name}-queue-worker`,
+      {
+        ...this.server,
+        name: `${names.app}-queue`,
+        command: `${php} ${this.sitePath}/artisan queue:work redis --sleep=3 --tries=3 --max-time=3600`,
+        user: this.site.user,
+        directory: this.sitePath,
+        processes: app.scale.worker,
+      },
+      { parent: this, dependsOn: [this.environmentFile] },
+    );
+  }
+
+  /** The commit CI validated, checked out by the deploy script; again whenever the commit or the script changes. */
+  private deploy(name: string): ForgeDeployment {
+    const { deploy, backup } = this.spec;
+    const script = deployScript({
+      ref: deploy.ref,
+      ...(deploy.commit !== undefined ? { commit: deploy.commit } : {}),
+      additions: this.settings.deployScript,
+      ...(backup ? { backup: backupStep({ directory: backup.directory, keep: backup.keep }) } : {}),
+    });
+    return new ForgeDeployment(
+      `${name}-deploy`,
+      { ...this.server, siteId: this.site.siteId, script, revision: deploy.commit ?? deploy.ref },
+      { parent: this, dependsOn: [this.environmentFile, ...(this.queueWorker ? [this.queueWorker] : [])] },
+    );
+  }
+
+  private requestCertificate(name: string): ForgeCertificate {
+    return new ForgeCertificate(
+      `${name}-tls`,
+      { ...this.server, siteId: this.site.siteId, domain: this.spec.hostname },
+      { parent: this, dependsOn: [this.deployment] },
+    );
+  }
+}
