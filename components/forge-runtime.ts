@@ -33,6 +33,8 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
   readonly tls: ForgeCertificate;
   readonly appName: pulumi.Output<string>;
   readonly redisSlot = undefined;
+  /** Forge databases are never clones of the snapshot here (previews on Forge are refused: docs/forge.md). */
+  readonly snapshotTakenAt = undefined;
   /** The deploy script's backup prints to the deployment's log; no record reaches the stack's outputs. */
   readonly lastBackup = undefined;
   private readonly spec: EnvironmentSpec;
