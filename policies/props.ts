@@ -36,6 +36,26 @@ export function* stringsIn(value: unknown, at = ""): Generator<{ path: string; v
   }
 }
 
+/**
+ * Whether a prop is known: false when the engine does not know it yet during `pulumi preview` (the policy SDK throws
+ * UnknownValueError on reading it). An absent prop is known (it is absent).
+ */
+export function isKnownProp(props: Record<string, unknown>, key: string): boolean {
+  return knownOrSkip(() => props[key]) !== SKIP;
+}
+
+/** A prop as a string, or undefined when it is anything else or not known yet (never throws for an unknown). */
+export function knownStringProp(props: Record<string, unknown>, key: string): string | undefined {
+  const value = knownOrSkip(() => props[key]);
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A prop as a plain object, or undefined when it is anything else or not known yet (never throws for an unknown). */
+export function knownObjectProp(props: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+  const value = knownOrSkip(() => props[key]);
+  return value !== SKIP && value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
 const SKIP = Symbol("unknown");
 
 function knownOrSkip(read: () => unknown): unknown {

@@ -2,8 +2,21 @@ import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { DEFAULT_BRANCH } from "../../infra/config/kind-rules";
 import { type EnvironmentNames, namesForSlug, slugForBranch } from "../../infra/names";
 import type { EnvironmentSpec } from "../../infra/spec";
-import { objectProp, stringProp, stringsIn } from "../props";
-import { APP_TYPES, FLAGSMITH_ENVIRONMENT, REDIS_LINK_TYPES, SLOT_TYPES, TENANT_ENVIRONMENT } from "../resource-types";
+import { isKnownProp, knownObjectProp, knownStringProp, stringsIn } from "../props";
+import {
+  APP_TYPES,
+  APP_VARIABLES_TYPES,
+  AUTH_TYPES,
+  CERTIFICATE_TYPES,
+  DATABASE_LINK_TYPES,
+  DATABASE_TYPES,
+  FLAGSMITH_ENVIRONMENT,
+  nameInputOf,
+  REDIS_LINK_TYPES,
+  REMOTE_COMMAND,
+  SLOT_TYPES,
+  TENANT_ENVIRONMENT,
+} from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
 
 /** An environment a preview must never touch, with the names infra derives for it. */
@@ -34,6 +47,25 @@ const READS_FROM = new Map<string, ReadonlySet<string>>([
   [TENANT_ENVIRONMENT, new Set(["spec.flagsmith.cloneFrom", "spec.branch", "spec.deploy.ref"])],
 ]);
 
+/**
+ * The inputs that say which app, database, slot or environment a resource acts on. The program derives each from the
+ * spec, so each is known during `pulumi preview`; one that is not cannot be proven safe, and the policy fails closed
+ * on it rather than throwing, which the engine would report as an advisory "can't run during preview" and pass.
+ */
+function identifyingInputs(type: string): string[] {
+  const inputs: string[] = [];
+  if (APP_TYPES.has(type) || DATABASE_TYPES.has(type) || DATABASE_LINK_TYPES.has(type)) inputs.push(nameInputOf(type));
+  if (DATABASE_TYPES.has(type)) inputs.push("cloneFrom");
+  if (SLOT_TYPES.has(type) || REDIS_LINK_TYPES.has(type)) inputs.push("service");
+  if (SLOT_TYPES.has(type)) inputs.push("holder");
+  if ([DATABASE_TYPES, DATABASE_LINK_TYPES, SLOT_TYPES, REDIS_LINK_TYPES, AUTH_TYPES, CERTIFICATE_TYPES, APP_VARIABLES_TYPES].some((role) => role.has(type))) {
+    inputs.push("app");
+  }
+  if (type === FLAGSMITH_ENVIRONMENT) inputs.push("name", "cloneFrom");
+  if (type === REMOTE_COMMAND) inputs.push("create", "update", "delete");
+  return [...new Set(inputs)];
+}
+
 /** Inputs that serialize provider code, not data. */
 const CODE_INPUTS = new Set(["__provider"]);
 
@@ -52,7 +84,20 @@ export const previewsIsolated: StackValidationPolicy = {
     const spec = environmentSpecOf(args.resources);
     if (spec?.kind !== "preview" && spec?.kind !== "branch") return;
     const guarded = guardedEnvironments();
+    for (const { environment, what } of specUses(spec, guarded)) {
+      reportViolation(
+        `${spec.kind} stack ${spec.stack} is given ${environment.kind}'s ${what} by its spec: infra/names.ts derives every name ` +
+          `of a ${spec.kind} from its own slug; fix the stack config or the naming that produced it.`,
+      );
+    }
     for (const resource of args.resources) {
+      for (const input of identifyingInputs(resource.type).filter((key) => !isKnownProp(resource.props, key))) {
+        reportViolation(
+          `${spec.kind} resource ${resource.type} "${resource.name}" has ${input} not known during preview, so it cannot be ` +
+            `proven not to be production's or staging's: give it a value from the spec (infra/names.ts), not another resource's output.`,
+          resource.urn,
+        );
+      }
       const uses = spec.kind === "preview" ? [...usesOf(resource, guarded), ...redisUsesOf(resource, guarded, false)] : [...redisUsesOf(resource, guarded, true)];
       for (const { environment, what, path } of uses) {
         reportViolation(
@@ -65,6 +110,20 @@ export const previewsIsolated: StackValidationPolicy = {
     }
   },
 };
+
+/**
+ * The spec's own names that are another environment's: the app's SENTRY_ENVIRONMENT is made from the spec
+ * (components/laravel-config.ts), and judged here too because the app's config as a whole is not known during a
+ * preview that creates its secrets (APP_KEY).
+ */
+function* specUses(spec: EnvironmentSpec, guarded: readonly GuardedEnvironment[]): Generator<Omit<Use, "path">> {
+  if (spec.kind !== "preview") return;
+  for (const environment of guarded) {
+    if (spec.names.sentryEnvironment === environment.names.sentryEnvironment) {
+      yield { environment, what: `Sentry environment "${environment.names.sentryEnvironment}"` };
+    }
+  }
+}
 
 interface Use {
   environment: GuardedEnvironment;
@@ -103,11 +162,12 @@ function* usesOf(resource: PolicyResource, guarded: readonly GuardedEnvironment[
   // Short names ("main", "staging") are only meaningful in the inputs that hold them.
   for (const environment of guarded) {
     const { names } = environment;
-    if (resource.type === FLAGSMITH_ENVIRONMENT && stringProp(resource.props, "name") === names.flagsmithEnvironment) {
+    if (resource.type === FLAGSMITH_ENVIRONMENT && knownStringProp(resource.props, "name") === names.flagsmithEnvironment) {
       yield { environment, what: `Flagsmith environment "${names.flagsmithEnvironment}"`, path: "name" };
     }
-    const config = APP_TYPES.has(resource.type) ? objectProp(resource.props, "config") : undefined;
-    if (config?.SENTRY_ENVIRONMENT === names.sentryEnvironment) {
+    // Unknown during a preview that creates the app's secrets: specUses judges the name it is made from.
+    const config = APP_TYPES.has(resource.type) ? knownObjectProp(resource.props, "config") : undefined;
+    if (config && knownStringProp(config, "SENTRY_ENVIRONMENT") === names.sentryEnvironment) {
       yield { environment, what: `Sentry environment "${names.sentryEnvironment}"`, path: "config.SENTRY_ENVIRONMENT" };
     }
   }
@@ -121,7 +181,7 @@ function* redisUsesOf(resource: PolicyResource, guarded: readonly GuardedEnviron
   const isRedisResource = SLOT_TYPES.has(resource.type) || REDIS_LINK_TYPES.has(resource.type);
   for (const environment of guarded) {
     const { names } = environment;
-    const service = stringProp(resource.props, "service");
+    const service = knownStringProp(resource.props, "service");
     if (isRedisResource && service === names.redisService) {
       const how = REDIS_LINK_TYPES.has(resource.type) ? "a link to" : "a slot claimed on";
       yield { environment, what: `Redis service "${names.redisService}" (${how} it)`, path: "service" };
@@ -132,7 +192,7 @@ function* redisUsesOf(resource: PolicyResource, guarded: readonly GuardedEnviron
         }
       }
     }
-    if (SLOT_TYPES.has(resource.type) && stringProp(resource.props, "holder") === names.slug) {
+    if (SLOT_TYPES.has(resource.type) && knownStringProp(resource.props, "holder") === names.slug) {
       yield { environment, what: `Redis slot (held by "${names.slug}")`, path: "holder" };
     }
   }

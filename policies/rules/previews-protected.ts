@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { stringProp } from "../props";
+import { isKnownProp, knownStringProp } from "../props";
 import { APP_TYPES, AUTH_TYPES, TENANT_ENVIRONMENT } from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
 
@@ -21,13 +21,15 @@ export const previewsProtected: StackValidationPolicy = {
         args.resources.find((r) => r.type === TENANT_ENVIRONMENT)?.urn,
       );
     }
+    // A password not known yet during a preview is one generated in the same run (never empty); user and app must be known.
+    const hasPassword = (props: Record<string, unknown>) => !isKnownProp(props, "password") || (props.password !== undefined && props.password !== "");
     const closedApps = new Set(
       args.resources
-        .filter((r) => AUTH_TYPES.has(r.type) && stringProp(r.props, "user") && r.props.password !== undefined && r.props.password !== "")
-        .map((r) => stringProp(r.props, "app")),
+        .filter((r) => AUTH_TYPES.has(r.type) && knownStringProp(r.props, "user") && hasPassword(r.props))
+        .map((r) => knownStringProp(r.props, "app")),
     );
     for (const app of args.resources.filter((r) => APP_TYPES.has(r.type))) {
-      const appName = stringProp(app.props, "appName");
+      const appName = knownStringProp(app.props, "appName");
       if (appName !== undefined && closedApps.has(appName)) continue;
       reportViolation(
         `preview app "${appName ?? app.name}" is open to the public: give it HTTP basic auth, an http-auth resource ` +

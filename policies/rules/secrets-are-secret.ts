@@ -27,13 +27,15 @@ export const secretsAreSecret: ResourceValidationPolicy = {
     }
     const input = APP_TYPES.has(args.type) ? "config" : APP_VARIABLES_TYPES.has(args.type) ? "variables" : undefined;
     if (input === undefined) return;
-    const config = objectProp(args.props, input);
-    if (!config) return;
+    // Asked first: the config itself is not known during a preview that creates the app's secrets, and reading it
+    // would make the engine report this mandatory policy as "can't run during preview" instead.
     const secretPaths = secretPathsOf(args);
     if (secretPaths === undefined) {
       // @pulumi/policy unwraps secrets before validations run: under the engine this is checked by `npm run plan`.
       return args.notApplicable("the engine hides which inputs are secret; `npm run plan` checks this offline");
     }
+    const config = objectProp(args.props, input);
+    if (!config) return;
     for (const key of Object.keys(config)) {
       if (!SECRET_KEY_NAME.test(key) || isSecretAt(secretPaths, `${input}.${key}`)) continue;
       reportViolation(

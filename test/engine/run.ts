@@ -2,11 +2,12 @@ import { performance } from "node:perf_hooks";
 import { openEngineSession } from "./engine-session";
 import { type EngineWorld, startEngineWorld } from "./engine-world";
 import type { Scenario } from "./scenario";
+import { policyPackScenario } from "./scenarios/policy-pack";
 import { previewStackScenario } from "./scenarios/preview-stack";
 import { productionScenario } from "./scenarios/production";
 import { smoke } from "./scenarios/smoke";
 
-const SCENARIOS: Scenario[] = [smoke, previewStackScenario, productionScenario];
+const SCENARIOS: Scenario[] = [smoke, previewStackScenario, productionScenario, policyPackScenario];
 
 /**
  * `npm run test:engine`: the scenarios on the real Pulumi engine built by scripts/engine/build.ts, each with a fresh

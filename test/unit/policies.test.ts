@@ -148,8 +148,35 @@ describe("previews-isolated", () => {
     expect(violations(await validateStack(previewsIsolated, [tenantEnvironment(staging), appOf(staging)]))).toEqual([]);
   });
 
+  it("judges every resource of a preview whose app config is not known yet (the engine would skip a policy that throws)", async () => {
+    // A new preview's app config holds APP_KEY and the Sentry DSN, made in the same up: the whole object is unknown.
+    const app: HandBuilt = { type: APP, name: "restant-runtime-app", props: unknownCheckingProxy({ appName: preview.names.app, domains: [preview.hostname], config: unknownStringValue }) };
+    const cloneOfProduction: HandBuilt = { type: MYSQL, name: "restant-runtime-database", props: { service: preview.names.mysqlService, cloneFrom: production.names.mysqlService } };
+    for (const resources of [[app, cloneOfProduction], [cloneOfProduction, app]]) {
+      const found = violations(await validateStack(previewsIsolated, [tenantEnvironment(preview), ...resources]));
+      expect(found).toEqual([expect.stringMatching(/production's app\/mysqlService\/redisService "restant-main" at cloneFrom/)]);
+    }
+    expect(violations(await validateStack(previewsIsolated, [tenantEnvironment(preview), app]))).toEqual([]);
+  });
+
+  it("judges the Sentry environment from the spec, which the app's unknown config is made from", async () => {
+    const borrowed: EnvironmentSpec = { ...preview, names: { ...preview.names, sentryEnvironment: staging.names.sentryEnvironment } };
+    const found = violations(await validateStack(previewsIsolated, [tenantEnvironment(borrowed)]));
+    expect(found).toEqual([expect.stringMatching(/preview stack pr-7 is given staging's Sentry environment "staging" by its spec/)]);
+  });
+
+  it.each([
+    ["a database service's clone source", MYSQL, { service: "restant-pr-7", cloneFrom: unknownStringValue }, "cloneFrom"],
+    ["a Redis slot's holder", SLOT, { service: "restant-previews", holder: unknownStringValue }, "holder"],
+    ["a Flagsmith environment's name", FLAGSMITH, { name: unknownStringValue }, "name"],
+    ["a remote command's text", COMMAND, { create: unknownStringValue }, "create"],
+  ] as const)("fails closed on %s not known during preview", async (_what, type, props, input) => {
+    const found = violations(await validateStack(previewsIsolated, [tenantEnvironment(preview), { type, name: "x", props: unknownCheckingProxy({ ...props }) }]));
+    expect(found).toEqual([expect.stringContaining(`has ${input} not known during preview, so it cannot be proven not to be production's or staging's`)]);
+  });
+
   it("skips values the engine does not know yet during a preview, still judging the known ones", async () => {
-    const props = unknownCheckingProxy({ create: unknownStringValue, delete: `dokku apps:destroy ${production.names.app}`, list: [unknownStringValue] });
+    const props = unknownCheckingProxy({ stdin: unknownStringValue, delete: `dokku apps:destroy ${production.names.app}`, list: [unknownStringValue] });
     const found = violations(await validateStack(previewsIsolated, [tenantEnvironment(preview), { type: COMMAND, props }]));
     expect(found).toEqual([expect.stringMatching(/production's app\/mysqlService\/redisService "restant-main" at delete/)]);
   });
@@ -256,6 +283,15 @@ describe("previews-protected", () => {
     }
     const [spec] = violations(await validateStack(previewsProtected, [tenantEnvironment({ ...preview, basicAuth: false }), appOf(preview), closing]));
     expect(spec).toMatch(/basicAuth off/);
+  });
+
+  it("decides during a preview that generates the password (not known yet), and refuses an auth whose app is not known", async () => {
+    const generated = httpAuth(unknownCheckingProxy({ app: preview.names.app, user: "restant", password: unknownStringValue }));
+    expect(violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview), generated]))).toEqual([]);
+    const unknownApp = httpAuth(unknownCheckingProxy({ app: unknownStringValue, user: "restant", password: "pw" }));
+    expect(violations(await validateStack(previewsProtected, [tenantEnvironment(preview), appOf(preview), unknownApp]))).toEqual([
+      expect.stringMatching(/preview app "restant-pr-7" is open to the public/),
+    ]);
   });
 
   it("leaves production's public app alone", async () => {

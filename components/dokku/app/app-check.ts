@@ -2,7 +2,7 @@ import { DEFAULT_SCALE } from "./app-model";
 import { OWNERSHIP_KEY } from "./ownership";
 
 /** What the engine passes for a value not known yet during preview. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const APP_NAME = /^[a-z0-9][a-z0-9.-]*$/;
 const HOSTNAME = /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;

@@ -4,6 +4,7 @@ import type { DokkuRunner } from "../client/dokku-runner";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
 import type { ProviderVersion } from "../../dynamic-resource";
+import { UNKNOWN } from "./app-check";
 import { parseConfigExport } from "./app-reports";
 
 /** The AppVariables resource's inputs and outputs as the provider receives them (plain values). */
@@ -29,8 +30,15 @@ const KEY = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 export const appVariablesProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: AppVariablesProps, news: AppVariablesProps) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (typeof news.app !== "string" || !APP.test(news.app)) failures.push({ property: "app", reason: "must be a Dokku app name" });
-    for (const key of Object.keys(news.variables ?? {})) {
+    if (news.app !== UNKNOWN && (typeof news.app !== "string" || !APP.test(news.app))) failures.push({ property: "app", reason: "must be a Dokku app name" });
+    // During a preview that creates the services the values come from, the whole object is not known yet: nothing to check.
+    const variables: unknown = news.variables;
+    if (variables === UNKNOWN) return { inputs: news, failures };
+    if (variables === null || typeof variables !== "object" || Array.isArray(variables)) {
+      failures.push({ property: "variables", reason: "must be an object of strings" });
+      return { inputs: news, failures };
+    }
+    for (const key of Object.keys(variables)) {
       if (!KEY.test(key)) failures.push({ property: `variables.${key}`, reason: "a config key is letters, digits and underscores, not starting with a digit" });
     }
     return { inputs: news, failures };

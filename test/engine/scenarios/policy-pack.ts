@@ -1,29 +1,17 @@
 import { strict as assert } from "node:assert";
-import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { CommandError } from "@pulumi/pulumi/automation";
+import { CommandError, type EngineEvent } from "@pulumi/pulumi/automation";
 import { previewStack } from "../../../infra/stacks";
-import { projectRoot } from "../../support/built";
 import { mutatingCommands } from "../dokku-commands";
+import { policyPackLauncher } from "../policy-pack-launcher";
 import { restantStack } from "../restant-stack";
 import type { Scenario } from "../scenario";
 
 /**
- * The engine runs a Node.js policy pack folder through the Node.js language host, which the Go proxy does not serve;
- * it also runs an executable given to --policy-pack as an analyzer plugin. This one starts policies/ exactly as the
- * language host would (its index.ts under ts-node, in its folder), so the pack and the engine's analyzer protocol are
- * real and only the launch differs.
- */
-function policyPackLauncher(dir: string): string {
-  const launcher = path.join(dir, "restant-policies");
-  const script = `#!/bin/sh\ncd ${JSON.stringify(path.join(projectRoot, "policies"))} || exit 1\nexec node -r ts-node/register/transpile-only index.ts "$@"\n`;
-  writeFileSync(launcher, script, { mode: 0o755 });
-  return launcher;
-}
-
-/**
  * `pulumi preview --policy-pack` with the real analyzer: a preview whose snapshot service is production's
- * database is refused by `previews-isolated`, and nothing reaches the server.
+ * database is refused by `previews-isolated`, decided during the preview (the app's config, not known until its
+ * secrets exist, no longer makes the engine skip the policy as "can't run during preview"), and nothing reaches the
+ * server.
  */
 export const policyPackScenario: Scenario = {
   name: "policy pack: --policy-pack refuses a preview cloning production's database",
@@ -35,16 +23,25 @@ export const policyPackScenario: Scenario = {
       "restant:database": JSON.stringify({ snapshotService: "restant-main" }),
     });
     world.dokku.resetCounters();
-    const refused = await stack.preview({ policyPacks: [policyPackLauncher(path.dirname(session.backendDir))] }).then(
-      (result) => result.stdout + result.stderr,
-      (error: unknown) => error,
-    );
+    const events: EngineEvent[] = [];
+    const refused = await stack
+      .preview({ policyPacks: [policyPackLauncher(path.dirname(session.backendDir))], onEvent: (event) => events.push(event) })
+      .then(
+        (result) => result.stdout + result.stderr,
+        (error: unknown) => error,
+      );
     assert.ok(refused instanceof CommandError, `the preview fails; it printed:\n${String(refused)}`);
-    const text = refused.message;
-    assert.match(text, /previews-isolated/);
-    assert.match(text, /mandatory/);
-    assert.match(text, /restant-main/);
+    const policyEvents = events.flatMap((event) => (event.policyEvent ? [event.policyEvent] : []));
+    const skipped = policyEvents.filter((policy) => /can't run .* during preview/.test(policy.message));
+    assert.deepEqual(skipped.map((policy) => `${policy.policyName}: ${policy.message}`), [], "no policy is skipped as not runnable during preview");
+    const isolated = policyEvents.filter((policy) => policy.policyName === "previews-isolated");
+    assert.ok(isolated.length > 0, `previews-isolated reports (policy events: ${policyEvents.map((p) => p.policyName).join(", ")})`);
+    assert.ok(isolated.every((policy) => policy.enforcementLevel === "mandatory"), "as mandatory");
+    assert.ok(isolated.some((policy) => /restant-main" at cloneFrom/.test(policy.message)), `naming the clone source: ${isolated.map((p) => p.message).join(" | ")}`);
+    // The real program gives every identifying input a known value: nothing is refused only for being unknown.
+    assert.deepEqual(isolated.filter((policy) => /not known during preview/.test(policy.message)).map((policy) => policy.message), []);
+    assert.match(refused.message, /previews-isolated/);
     assert.deepEqual(mutatingCommands(world.dokku), [], "a refused preview changes nothing on the server");
-    return `refused by previews-isolated (mandatory), no dokku command sent`;
+    return `refused by previews-isolated (mandatory, ${isolated.length} violation(s)), no policy skipped, no dokku command sent`;
   },
 };
