@@ -7,7 +7,7 @@ import { serverInventoryFromEnv } from "./lifecycle/server-inventory-from-env";
 
 runMain("reap", async () => {
   const deps = depsFromEnv(process.env);
-  // Without a Dokku key there is no inventory: the summary then says the server was not inspected.
+  // Without a Dokku key (or, on Forge, a token) there is no inventory: the summary then says the server was not inspected.
   const report = await new Reaper(deps, serverInventoryFromEnv(process.env)).run();
   const lines = [
     "**Preview reaper**",
@@ -17,8 +17,8 @@ runMain("reap", async () => {
     ...report.orphans.map((o) => `- orphan ${o.kind} ${o.name} (${o.slug})${report.removedOrphans.includes(o) ? ": removed" : ""}`),
     ...report.dispatched.map((pr) => `- #${pr}: started from the queue`),
     report.serverInspected
-      ? "- the server was inspected (apps, MySQL services, Redis slots)"
-      : "- the server was not inspected (no DOKKU_SSH_PRIVATE_KEY or DOKKU_SSH_PRIVATE_KEY_PATH)",
+      ? "- the server was inspected (Dokku: apps, MySQL services, Redis slots; Forge: sites, databases, database users, background processes)"
+      : "- the server was not inspected (no DOKKU_SSH_PRIVATE_KEY or DOKKU_SSH_PRIVATE_KEY_PATH; for a platform on Forge, no FORGE_API_TOKEN)",
   ];
   summarize(process.env, lines.filter(Boolean).join("\n"));
   return report.reaped.some((r) => r.outcome === "destroy-failed") ? 1 : 0;

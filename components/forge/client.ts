@@ -139,8 +139,12 @@ export class ForgeClient {
     return this.unlessMissing(() => this.document<ForgeDatabaseAttributes>(`${this.server}/database/schemas/${encodeURIComponent(id)}`));
   }
 
+  async listDatabases(): Promise<Database[]> {
+    return this.list<ForgeDatabaseAttributes>(`${this.server}/database/schemas`);
+  }
+
   async databaseNamed(name: string): Promise<Database | undefined> {
-    return (await this.list<ForgeDatabaseAttributes>(`${this.server}/database/schemas`)).find((database) => database.attributes.name === name);
+    return (await this.listDatabases()).find((database) => database.attributes.name === name);
   }
 
   async createDatabase(name: string): Promise<Database> {
@@ -155,8 +159,12 @@ export class ForgeClient {
     return this.unlessMissing(() => this.document<ForgeDatabaseUserAttributes>(`${this.server}/database/users/${encodeURIComponent(id)}`));
   }
 
+  async listDatabaseUsers(): Promise<DatabaseUser[]> {
+    return this.list<ForgeDatabaseUserAttributes>(`${this.server}/database/users`);
+  }
+
   async databaseUserNamed(name: string): Promise<DatabaseUser | undefined> {
-    return (await this.list<ForgeDatabaseUserAttributes>(`${this.server}/database/users`)).find((user) => user.attributes.name === name);
+    return (await this.listDatabaseUsers()).find((user) => user.attributes.name === name);
   }
 
   async createDatabaseUser(user: { name: string; password: string; database_ids: number[] }): Promise<DatabaseUser> {
@@ -188,8 +196,12 @@ export class ForgeClient {
     return this.unlessMissing(() => this.document<ForgeBackgroundProcessAttributes>(`${this.server}/background-processes/${encodeURIComponent(id)}`));
   }
 
+  async listBackgroundProcesses(): Promise<BackgroundProcess[]> {
+    return this.list<ForgeBackgroundProcessAttributes>(`${this.server}/background-processes`);
+  }
+
   async backgroundProcessNamed(name: string): Promise<BackgroundProcess | undefined> {
-    return (await this.list<ForgeBackgroundProcessAttributes>(`${this.server}/background-processes`)).find((process) => process.attributes.name === name);
+    return (await this.listBackgroundProcesses()).find((process) => process.attributes.name === name);
   }
 
   async createBackgroundProcess(process: NewBackgroundProcess): Promise<BackgroundProcess> {

@@ -1,23 +1,29 @@
 import { dokkuPrivateKeyFromEnv } from "../../components/dokku/client";
-import { loadStackSpec } from "../../infra/spec";
+import { ForgeClient } from "../../components/forge/client";
+import { FORGE_API_URL } from "../../components/forge/settings-from-env";
+import { DEFAULT_RETRY_POLICY } from "../../components/http/retry-policy";
+import { loadStackSpec, type PlatformSpec } from "../../infra/spec";
 import { previewStack } from "../../infra/stacks";
 import { stackConfig } from "../plan/stack-files";
 import { DokkuServerInventory } from "./dokku-server-inventory";
+import { ForgeServerInventory } from "./forge-server-inventory";
 import type { ServerInventory } from "./server-inventory";
 
 /**
- * The real inventory when a Dokku key is configured (DOKKU_SSH_PRIVATE_KEY or _PATH, as the providers read it),
- * else undefined so the reaper says the server was not inspected. The server, the non-production Redis service and
- * the slot range come from the project's config: the platform stack's (what all environments share) and a preview's
+ * The real inventory: Forge's when the platform runs on Forge and FORGE_API_TOKEN is set; Dokku's when a Dokku key is
+ * configured (DOKKU_SSH_PRIVATE_KEY or _PATH, as the providers read it); else undefined so the reaper says the server
+ * was not inspected. The server, the non-production Redis service and the slot range come from the project's config: the platform stack's (what all environments share) and a preview's
  * spec (the range and registry previews claim from), derived by infra/ like every other name.
  */
 export function serverInventoryFromEnv(env: NodeJS.ProcessEnv): ServerInventory | undefined {
+  const forge = forgeInventoryFromEnv(env);
+  if (forge) return forge;
   if (!env.DOKKU_SSH_PRIVATE_KEY?.trim() && !env.DOKKU_SSH_PRIVATE_KEY_PATH?.trim()) return undefined;
-  const platform = loadStackSpec(stackConfig("platform"), { stack: "platform", origin: "stacks/Pulumi.platform.yaml" });
+  const platform = platformSpec();
   // Any preview's spec carries the same range and registry; PR 1 on "main" stands for all of them.
   const sample = previewStack(1, "main");
   const preview = loadStackSpec(stackConfig(sample.stack, sample.config), { stack: sample.stack, origin: "synthesized preview (no file)" });
-  if (platform.kind !== "platform" || preview.kind !== "preview") throw new Error("internal: unexpected stack kinds for the server inventory");
+  if (preview.kind !== "preview") throw new Error("internal: unexpected stack kinds for the server inventory");
   if (platform.runtime?.kind !== "dokku") return undefined;
   if (preview.redis.mode !== "slot") throw new Error("internal: a preview claims a Redis slot");
   const { host, port, user, hostKey } = platform.runtime.dokku;
@@ -25,4 +31,24 @@ export function serverInventoryFromEnv(env: NodeJS.ProcessEnv): ServerInventory 
     ssh: { host, port, user, hostKey, privateKey: dokkuPrivateKeyFromEnv(env) },
     redis: { service: platform.redis.service, registry: preview.redis.registry, range: preview.redis.range },
   });
+}
+
+function platformSpec(): PlatformSpec {
+  const platform = loadStackSpec(stackConfig("platform"), { stack: "platform", origin: "stacks/Pulumi.platform.yaml" });
+  if (platform.kind !== "platform") throw new Error("internal: the platform stack is not of kind platform");
+  return platform;
+}
+
+/**
+ * The Forge server's inventory when the platform stack runs on Forge (`restant:runtime: forge`) and FORGE_API_TOKEN is
+ * set (FORGE_API_URL too, for a double), as the Forge providers read them.
+ */
+function forgeInventoryFromEnv(env: NodeJS.ProcessEnv): ServerInventory | undefined {
+  const token = env.FORGE_API_TOKEN?.trim();
+  if (!token) return undefined;
+  const platform = platformSpec();
+  if (platform.runtime?.kind !== "forge") return undefined;
+  const { organization, serverId } = platform.runtime.forge;
+  const connection = { apiUrl: env.FORGE_API_URL?.trim() || FORGE_API_URL, token };
+  return new ForgeServerInventory(new ForgeClient(connection, DEFAULT_RETRY_POLICY, { organization, serverId }));
 }
