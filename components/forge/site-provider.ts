@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderVersion } from "../dynamic-resource";
+import { isForgeStatus } from "./api-error";
 import { isFailedStatus, type Site } from "./client";
 import { changedKeys, forgeClientFor, serverRefFailures } from "./provider-support";
 import { waitFor } from "./wait-for";
@@ -64,7 +65,13 @@ export class ForgeSiteProvider implements pulumi.dynamic.ResourceProvider<ForgeS
 
   async create(inputs: ForgeSiteInputs): Promise<pulumi.dynamic.CreateResult<ForgeSiteOutputs>> {
     const { client, waits } = forgeClientFor(inputs);
-    const taken = await client.siteNamed(inputs.domain);
+    const taken = await client.siteNamed(inputs.domain).catch((error: Error) => {
+      // The first request of an environment: a 404 here means the server (or organization) is not there.
+      if (isForgeStatus(error, 404)) {
+        throw new Error(`Forge organization "${inputs.organization}" has no server ${inputs.serverId} this token can see: check restant:forge.serverId and restant:forge.organization (${error.message})`);
+      }
+      throw error;
+    });
     if (taken && !inputs.adopt) {
       throw new Error(
         `Forge server ${inputs.serverId} already has a site for ${inputs.domain} (site ${taken.id}) that this stack does not own: ` +

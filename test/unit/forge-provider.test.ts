@@ -236,6 +236,12 @@ describe("the Forge providers, run from their serialized text", () => {
     expect(adopted.outs.adopt).toBe(true);
   });
 
+  it("name the config key when the server does not exist", async () => {
+    await startDouble();
+    await expect(providers.site.create(siteInputs({ serverId: 999 }))).rejects.toThrow(/has no server 999 this token can see: check restant:forge\.serverId and restant:forge\.organization/);
+    expect(double.state.sites).toEqual([]);
+  });
+
   it("show Forge's field errors and never the token", async () => {
     await startDouble();
     const error = await providers.site.create(siteInputs({ phpVersion: "php99" })).catch((e: Error) => e);
