@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Platform } from "../components/platform";
-import { TenantEnvironment } from "../components/tenant-environment";
+import { BASIC_AUTH_USER, TenantEnvironment } from "../components/tenant-environment";
 import { appEnvOf } from "./app-env";
 import { parseStackConfig } from "./config/parse";
 import { specOf } from "./spec";
@@ -42,6 +42,7 @@ export function program(options: ProgramOptions = {}): Record<string, pulumi.Inp
     // A clone of the master snapshot: when its data was taken (the preview comment shows its age), or "unknown".
     ...(environment.runtime.snapshotTakenAt ? { snapshotTakenAt: environment.runtime.snapshotTakenAt } : {}),
     ...(environment.sentry ? { sentryDsn: environment.sentry.dsn } : {}),
-    ...(environment.secrets.basicAuthPassword ? { basicAuthPassword: environment.secrets.basicAuthPassword } : {}),
+    // The user and password the lifecycle's health check sends to a preview behind basic auth.
+    ...(environment.secrets.basicAuthPassword ? { basicAuthUser: BASIC_AUTH_USER, basicAuthPassword: environment.secrets.basicAuthPassword } : {}),
   };
 }

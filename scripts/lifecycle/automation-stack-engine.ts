@@ -10,7 +10,7 @@ import {
 import type { StackPlan } from "../../infra/stacks";
 import { MINUTE, type Clock } from "./clock";
 import { classifyDriftPreview } from "./engine-events";
-import type { DriftOutcome, StackEngine, StackOutputs, StackSummary } from "./stack-engine";
+import type { DriftOutcome, StackEngine, StackOutputs, StackSummary, StackUpdate } from "./stack-engine";
 
 export interface AutomationStackEngineOptions {
   /** The folder holding Pulumi.yaml (the repository root in CI). */
@@ -108,6 +108,29 @@ export class AutomationStackEngine implements StackEngine {
 
   async outputs(stack: string): Promise<StackOutputs> {
     return (await this.ws()).stackOutputs(stack);
+  }
+
+  async history(stack: string, limit?: number): Promise<StackUpdate[]> {
+    // Without --show-secrets: the history's secret config values never reach this process.
+    const updates = await (await this.select(stack)).history(limit, limit ? 1 : undefined, false);
+    return updates.map((u) => ({
+      version: u.version,
+      kind: u.kind,
+      result: u.result,
+      message: u.message ?? "",
+      startTime: u.startTime,
+      endTime: u.endTime,
+      config: Object.fromEntries(
+        Object.entries(u.config ?? {})
+          .filter(([, entry]) => !entry.secret)
+          .map(([key, entry]) => [key, entry.value]),
+      ),
+    }));
+  }
+
+  async locked(stack: string): Promise<boolean> {
+    const stacks = await (await this.ws()).listStacks();
+    return stacks.some((s) => (s.name.split("/").pop() ?? s.name) === stack && s.updateInProgress === true);
   }
 
   private ws(): Promise<LocalWorkspace> {

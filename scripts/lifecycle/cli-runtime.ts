@@ -2,6 +2,7 @@ import { appendFileSync } from "node:fs";
 import { StackConfigError } from "../../infra/config/problems";
 import { AutomationStackEngine } from "./automation-stack-engine";
 import { systemClock } from "./clock";
+import { healthProbeFromEnv } from "./health-check";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { OctokitGitHubApi } from "./octokit-github-api";
 import { SentryReleases, sentryTargetFromEnv } from "./sentry-releases";
@@ -39,6 +40,7 @@ export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
       log,
     }),
     clock: systemClock,
+    probe: healthProbeFromEnv(env),
     settings,
     sentry: sentryTarget ? new SentryReleases(sentryTarget) : undefined,
     log,

@@ -77,8 +77,13 @@ export function previewCommandFromEvent(eventName: string, payload: unknown, pre
   }
 }
 
-/** What a branch deploy was asked to deploy. */
-export type DeployTarget = { kind: "deploy"; branch: string; sha: string } | { kind: "ignore"; reason: string };
+/**
+ * What a branch deploy was asked to deploy. `stagingVerified`: production's dispatch without a commit, which promotes
+ * staging's last verified commit (`sha` is then only the workflow's own commit).
+ */
+export type DeployTarget = { kind: "deploy"; branch: string; sha: string; stagingVerified?: boolean } | { kind: "ignore"; reason: string };
+
+const deployDispatchEvent = z.object({ inputs: z.object({ commit: z.string().optional() }).default({}) });
 
 const pushEvent = z.object({ ref: z.string(), after: z.string(), deleted: z.boolean().default(false) });
 
@@ -90,6 +95,10 @@ export function deployTargetFromEvent(eventName: string, payload: unknown, env: 
     return { kind: "deploy", branch: event.ref.slice("refs/heads/".length), sha: event.after };
   }
   if (eventName === "workflow_dispatch" && env.GITHUB_REF_NAME && env.GITHUB_SHA) {
+    const commit = deployDispatchEvent.parse(payload ?? {}).inputs.commit?.trim() ?? "";
+    if (commit !== "") return { kind: "deploy", branch: env.GITHUB_REF_NAME, sha: commit };
+    // Production's dispatch offers staging's last verified commit; other stacks deploy the workflow's commit.
+    if (env.GITHUB_REF_NAME === "main") return { kind: "deploy", branch: "main", sha: env.GITHUB_SHA, stagingVerified: true };
     return { kind: "deploy", branch: env.GITHUB_REF_NAME, sha: env.GITHUB_SHA };
   }
   return { kind: "ignore", reason: `event ${eventName} does not deploy` };

@@ -1,3 +1,5 @@
+import * as tls from "node:tls";
+import * as https from "node:https";
 import type { Clock } from "./clock";
 
 /** One request to the environment's health URL, as seen from outside. */
@@ -55,23 +57,73 @@ export async function checkHealth(
 /** Error codes Node's TLS gives for a certificate it does not accept. */
 const CERTIFICATE_CODES = /CERT|SELF_SIGNED|ALTNAME|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 
+export interface HttpsProbeOptions {
+  /**
+   * Host → `address:port` to connect to instead of what DNS says, as curl's `--resolve` (RESTANT_HEALTH_RESOLVE): the
+   * request still names the host and the certificate must still be valid for it. For checking a server before DNS
+   * points at it, and for tests on loopback.
+   */
+  resolve?: Record<string, string>;
+  /** Per attempt. Default: 10 s. */
+  timeoutMs?: number;
+  /** Certificate authorities trusted besides the system's (a test's own CA). */
+  extraCa?: string[];
+}
+
 /**
- * The real probe: Node's fetch with the system's trust store (an invalid, expired or wrong-name certificate fails the
- * request), no redirects followed, 10 s per attempt. The password travels only in the Authorization header.
+ * The real probe: an HTTPS GET with the system's trust store (plus NODE_EXTRA_CA_CERTS, as Node reads it), so an
+ * invalid, expired or wrong-name certificate fails the attempt; no redirect followed. Written on node:https rather than
+ * fetch because fetch offers no way to connect to another address while checking the host's certificate (`resolve`).
+ * The password travels only in the Authorization header.
  */
-export const fetchHealthProbe: HealthProbe = {
-  async get(url, basicAuth) {
-    const headers: Record<string, string> = {};
-    if (basicAuth) headers.authorization = `Basic ${Buffer.from(`${basicAuth.user}:${basicAuth.password}`).toString("base64")}`;
-    try {
-      const response = await fetch(url, { headers, redirect: "manual", signal: AbortSignal.timeout(10_000) });
-      await response.body?.cancel();
-      return { kind: "answered", status: response.status };
-    } catch (error) {
-      const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-      const code = typeof cause?.code === "string" ? cause.code : undefined;
-      if (code && CERTIFICATE_CODES.test(code)) return { kind: "unreachable", reason: `certificate not valid (${code})` };
-      return { kind: "unreachable", reason: code ?? (error instanceof Error ? error.name : "request failed") };
-    }
-  },
-};
+export function httpsHealthProbe(options: HttpsProbeOptions = {}): HealthProbe {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const ca = options.extraCa ? [...tls.rootCertificates, ...options.extraCa] : undefined;
+  return {
+    get: (url, basicAuth) =>
+      new Promise((resolve) => {
+        const target = new URL(url);
+        if (target.protocol !== "https:") return resolve({ kind: "unreachable", reason: `${target.protocol} is not https:` });
+        const override = options.resolve?.[target.hostname] ?? options.resolve?.["*"];
+        const [address, port] = override ? splitAddress(override) : [target.hostname, Number(target.port || 443)];
+        const headers: Record<string, string> = { host: target.host };
+        if (basicAuth) headers.authorization = `Basic ${Buffer.from(`${basicAuth.user}:${basicAuth.password}`).toString("base64")}`;
+        const request = https.request(
+          { host: address, port, servername: target.hostname, path: `${target.pathname}${target.search}`, method: "GET", headers, timeout: timeoutMs, ...(ca ? { ca } : {}) },
+          (response) => {
+            response.resume();
+            resolve({ kind: "answered", status: response.statusCode ?? 0 });
+          },
+        );
+        request.on("timeout", () => request.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+        request.on("error", (error: Error & { code?: unknown }) => {
+          const code = typeof error.code === "string" ? error.code : undefined;
+          if (code && CERTIFICATE_CODES.test(code)) return resolve({ kind: "unreachable", reason: `certificate not valid (${code})` });
+          resolve({ kind: "unreachable", reason: code ?? error.name });
+        });
+        request.end();
+      }),
+  };
+}
+
+/**
+ * The probe every script uses: the system's trust (NODE_EXTRA_CA_CERTS adds to it, as Node does everywhere), and
+ * RESTANT_HEALTH_RESOLVE (`host=address:port,…`, `*` for any host) when set.
+ */
+export function healthProbeFromEnv(env: NodeJS.ProcessEnv): HealthProbe {
+  const resolve: Record<string, string> = {};
+  for (const entry of (env.RESTANT_HEALTH_RESOLVE ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
+    const [host, to] = entry.split("=", 2);
+    if (!host || !to || !/^[^:]+:\d+$/.test(to)) throw new Error(`RESTANT_HEALTH_RESOLVE: "${entry}" must be host=address:port`);
+    resolve[host] = to;
+  }
+  return httpsHealthProbe({ resolve });
+}
+
+function splitAddress(value: string): [string, number] {
+  const at = value.lastIndexOf(":");
+  return [value.slice(0, at), Number(value.slice(at + 1))];
+}
+
+/** The probe with no overrides. */
+export const fetchHealthProbe: HealthProbe = httpsHealthProbe();

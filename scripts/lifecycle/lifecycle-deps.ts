@@ -1,5 +1,6 @@
 import type { Clock } from "./clock";
 import type { GitHubApi } from "./github-api";
+import type { HealthProbe } from "./health-check";
 import type { SentryReleases } from "./sentry-releases";
 import type { LifecycleSettings } from "./settings";
 import type { StackEngine } from "./stack-engine";
@@ -10,6 +11,8 @@ export interface LifecycleDeps {
   engine: StackEngine;
   github: GitHubApi;
   clock: Clock;
+  /** Asks an environment's health URL from outside after each `up`. */
+  probe: HealthProbe;
   settings: LifecycleSettings;
   /** Undefined when Sentry is not configured: releases are then not registered, and the log says so. */
   sentry: SentryReleases | undefined;

@@ -1,7 +1,20 @@
 import { retry } from "@octokit/plugin-retry";
 import { throttling, type ThrottlingOptions } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
-import type { GitHubApi, Issue, IssueComment, Permission, PullRequest } from "./github-api";
+import {
+  DEPLOYMENT_DESCRIPTION_LIMIT,
+  type Deployment,
+  type DeploymentPayload,
+  type DeploymentState,
+  type DeploymentStatus,
+  type GitHubApi,
+  type Issue,
+  type IssueComment,
+  type NewDeployment,
+  type NewDeploymentStatus,
+  type Permission,
+  type PullRequest,
+} from "./github-api";
 
 const LifecycleOctokit = Octokit.plugin(throttling, retry);
 type LifecycleOctokit = InstanceType<typeof LifecycleOctokit>;
@@ -148,6 +161,105 @@ export class OctokitGitHubApi implements GitHubApi {
   async dispatchWorkflow(workflow: string, ref: string, inputs: Record<string, string>): Promise<void> {
     await this.octokit.rest.actions.createWorkflowDispatch({ ...this.repository, workflow_id: workflow, ref, inputs });
   }
+
+  async createDeployment(deployment: NewDeployment): Promise<Deployment> {
+    const { data, status: code } = await this.octokit.rest.repos.createDeployment({
+      ...this.repository,
+      ref: deployment.sha,
+      environment: deployment.environment,
+      description: clip(deployment.description),
+      // The deployment records the commit CI validated: GitHub must neither merge into it nor wait for statuses.
+      auto_merge: false,
+      required_contexts: [],
+      payload: { ...deployment.payload },
+      transient_environment: deployment.transient,
+      production_environment: deployment.production,
+    });
+    // 202 is GitHub's "merged the default branch instead" answer, impossible with auto_merge off.
+    if (code !== 201 || !("id" in data)) throw new Error(`GitHub did not create a deployment of ${deployment.sha} to ${deployment.environment}`);
+    return toDeployment(data);
+  }
+
+  async createDeploymentStatus(deployment: number, status: NewDeploymentStatus): Promise<void> {
+    await this.octokit.rest.repos.createDeploymentStatus({
+      ...this.repository,
+      deployment_id: deployment,
+      state: status.state,
+      description: clip(status.description),
+      ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
+      ...(status.logUrl ? { log_url: status.logUrl } : {}),
+      auto_inactive: false,
+    });
+  }
+
+  async deployments(environment: string, sha?: string): Promise<Deployment[]> {
+    const list = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, {
+      ...this.repository,
+      environment,
+      ...(sha ? { sha } : {}),
+      per_page: 100,
+    });
+    return list.map(toDeployment);
+  }
+
+  async deploymentStatuses(deployment: number): Promise<DeploymentStatus[]> {
+    const list = await this.octokit.paginate(this.octokit.rest.repos.listDeploymentStatuses, {
+      ...this.repository,
+      deployment_id: deployment,
+      per_page: 100,
+    });
+    return list.map((s) => ({
+      state: s.state as DeploymentState,
+      description: s.description ?? "",
+      environmentUrl: s.environment_url ?? "",
+      logUrl: s.log_url ?? s.target_url ?? "",
+      createdAt: s.created_at,
+    }));
+  }
+}
+
+interface DeploymentData {
+  id: number;
+  sha: string;
+  url: string;
+  environment: string;
+  description: string | null;
+  creator: { login: string } | null;
+  created_at: string;
+  payload: unknown;
+}
+
+function toDeployment(data: DeploymentData): Deployment {
+  const payload = typeof data.payload === "string" ? safeJson(data.payload) : data.payload;
+  return {
+    id: data.id,
+    sha: data.sha,
+    url: data.url,
+    environment: data.environment,
+    description: data.description ?? "",
+    creator: data.creator?.login ?? "",
+    createdAt: data.created_at,
+    payload: isPayload(payload) ? payload : undefined,
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isPayload(value: unknown): value is DeploymentPayload {
+  if (typeof value !== "object" || value === null) return false;
+  const { kind, stack } = value as Record<string, unknown>;
+  return (kind === "deploy" || kind === "rollback" || kind === "promotion") && typeof stack === "string";
+}
+
+/** GitHub refuses longer descriptions with a 422; a cut one still says what happened. */
+function clip(text: string): string {
+  return text.length <= DEPLOYMENT_DESCRIPTION_LIMIT ? text : `${text.slice(0, DEPLOYMENT_DESCRIPTION_LIMIT - 1)}…`;
 }
 
 interface PullsData {

@@ -12,6 +12,9 @@ import { secretValues, type StackOutputs, type StackSummary } from "./stack-engi
 import { StackTeardown } from "./stack-teardown";
 import { QueuePickup } from "./queue-pickup";
 import { registerRelease } from "./register-release";
+import { DeploymentRecorder, type RecordedDeployment } from "./deployment-record";
+import { checkEnvironment, describeVerdict } from "./environment-check";
+import { formatUpdateMessage } from "./update-message";
 
 export type PreviewOutcome =
   | "ignored"
@@ -52,6 +55,7 @@ export class PreviewLifecycle {
   private readonly breaker: CircuitBreaker;
   private readonly queue: PreviewQueue;
   private readonly pickup: QueuePickup;
+  private readonly recorder: DeploymentRecorder;
   /** The fork commit a maintainer's label approved, carried in every status this run publishes while deploying. */
   private approvedCommit: string | undefined;
 
@@ -66,6 +70,7 @@ export class PreviewLifecycle {
     });
     this.queue = new PreviewQueue(github, this.comments, settings.labels.queued);
     this.pickup = new QueuePickup(deps, this.queue);
+    this.recorder = new DeploymentRecorder(github, settings.runUrl, deps.log);
   }
 
   async run(command: PreviewCommand): Promise<PreviewResult> {
@@ -149,18 +154,60 @@ export class PreviewLifecycle {
 
     // A creation is an up of a preview that has never been ready: a retry of a failed creation counts again.
     const creation = !exists || !previous?.url;
+    const deployment = await this.recorder.start({
+      stack: plan.stack,
+      sha,
+      payload: { kind: "deploy", stack: plan.stack, actor: command.actor },
+      description: `preview of ${sha.slice(0, 12)} for #${pr.number}`,
+    });
     let outputs: StackOutputs;
     try {
-      outputs = await engine.up(plan.stack, `PR #${pr.number} at ${sha}`);
+      outputs = await engine.up(plan.stack, formatUpdateMessage({ kind: "deploy", sha, actor: command.actor }));
     } catch (error) {
       this.deps.log(`pulumi up failed for ${plan.stack}: ${error instanceof Error ? error.message : String(error)}\n`);
+      await deployment?.status("failure", `pulumi up of ${sha.slice(0, 12)} failed`);
       return this.reportFailedUp(pr.number, sha, expiresAt, creation, previous);
     }
     if (creation) await this.breaker.recordSuccess();
     // Whoever moved the PR while this up ran (a newer push, a close) has a run of their own that reports.
     const after = stillWanted(await github.pullRequest(pr.number), pr.number, sha, "during up");
-    if (after) return after;
-    return this.reportReady(pr.number, sha, expiresAt, plan.stack, outputs);
+    if (after) {
+      await deployment?.status("inactive", `superseded before its check: ${after.detail}`);
+      return after;
+    }
+    return this.verifyThenReport(pr.number, sha, expiresAt, plan.stack, outputs, deployment);
+  }
+
+  /** Ready only once the preview answers its health check from outside, through its basic auth. */
+  private async verifyThenReport(
+    pr: number,
+    sha: string,
+    expiresAt: string,
+    stack: string,
+    outputs: StackOutputs,
+    deployment: RecordedDeployment | undefined,
+  ): Promise<PreviewResult> {
+    const check = await checkEnvironment(this.deps, outputs);
+    const url = plainString(outputs, "url");
+    if (!check.verdict.healthy) {
+      await deployment?.status("failure", describeVerdict(check), url);
+      await this.say(
+        pr,
+        {
+          state: "failed",
+          commit: sha,
+          expiresAt,
+          ...(url && isWebUrl(url) ? { url } : {}),
+          failedStep: describeVerdict(check),
+          note: "The preview was deployed but does not answer its health check. See the CI run's log; comment `/update` to try again.",
+        },
+        secretValues(outputs),
+      );
+      return { outcome: "failed", pr, detail: describeVerdict(check) };
+    }
+    const result = await this.reportReady(pr, sha, expiresAt, stack, outputs);
+    await deployment?.status(result.outcome === "deployed" ? "success" : "failure", result.outcome === "deployed" ? describeVerdict(check) : "the ready comment could not be written", url);
+    return result;
   }
 
   /**

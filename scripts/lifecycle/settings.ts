@@ -32,6 +32,10 @@ export interface LifecycleSettings {
   removeOrphans: boolean;
   /** Policy packs for up and preview (RESTANT_POLICY_PACKS, comma-separated, default `policies`). */
   policyPacks: string[];
+  /** How long the check after `up` may wait for https://<host>/<health path> (RESTANT_HEALTH_TIMEOUT_MINUTES, default 10). */
+  healthTimeoutMs: number;
+  /** Who started this run (GITHUB_ACTOR), recorded in GitHub Deployments and the stack's update messages. */
+  actor: string;
 }
 
 const envSchema = z.object({
@@ -46,6 +50,8 @@ const envSchema = z.object({
   RESTANT_LONG_LIVED_BRANCHES: z.string().optional(),
   RESTANT_REMOVE_ORPHANS: z.enum(["true", "false"]).optional(),
   RESTANT_POLICY_PACKS: z.string().optional(),
+  RESTANT_HEALTH_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(60).optional(),
+  GITHUB_ACTOR: z.string().min(1).optional(),
 });
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv, workDir: string): LifecycleSettings {
@@ -78,6 +84,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, workDir: string): Lifecy
     longLivedBranches: list(e.RESTANT_LONG_LIVED_BRANCHES),
     removeOrphans: e.RESTANT_REMOVE_ORPHANS === "true",
     policyPacks: list(e.RESTANT_POLICY_PACKS).length > 0 ? list(e.RESTANT_POLICY_PACKS) : ["policies"],
+    healthTimeoutMs: (e.RESTANT_HEALTH_TIMEOUT_MINUTES ?? 10) * MINUTE,
+    actor: e.GITHUB_ACTOR ?? "unknown",
   };
 }
 

@@ -13,6 +13,21 @@ export interface StackSummary {
   resourceCount: number | undefined;
 }
 
+/** One entry of a stack's update history, newest first where listed. */
+export interface StackUpdate {
+  version: number;
+  /** `update`, `destroy`, `refresh`, … */
+  kind: string;
+  /** `succeeded`, `failed`, `in-progress`. */
+  result: string;
+  /** The message the script gave the update (`--message`). */
+  message: string;
+  startTime: Date;
+  endTime: Date;
+  /** The stack's plain config when the update ran (`restant:commit` among it); secret values are left out. */
+  config: Record<string, string>;
+}
+
 /** One property the engine would change to bring a drifted resource back to what the program declares. */
 export interface FieldChange {
   /** Property path as the engine names it (`domains`, `config.APP_URL`). */
@@ -55,6 +70,10 @@ export interface StackEngine {
   /** `pulumi stack rm` without --force: the CLI refuses while resources remain. */
   remove(stack: string): Promise<void>;
   outputs(stack: string): Promise<StackOutputs>;
+  /** The stack's updates, newest first (at most `limit` when given). */
+  history(stack: string, limit?: number): Promise<StackUpdate[]>;
+  /** Whether another update holds the stack's lock right now. */
+  locked(stack: string): Promise<boolean>;
 }
 
 /** The values of a stack's secret outputs: text that must never reach a comment, issue or log line we write. */

@@ -1,6 +1,18 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LoopbackServer } from "../loopback-server";
-import { GitHubState, type Role, type StoredComment, type StoredIssue } from "./github-state";
+import {
+  GitHubState,
+  type Role,
+  type StoredComment,
+  type StoredDeployment,
+  type StoredDeploymentState,
+  type StoredDeploymentStatus,
+  type StoredIssue,
+} from "./github-state";
+
+const DEPLOYMENT_STATES: readonly StoredDeploymentState[] = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
+/** GitHub refuses deployment status descriptions longer than this. */
+const STATUS_DESCRIPTION_LIMIT = 140;
 
 /** GitHub refuses comment and issue bodies over this many characters. */
 const BODY_LIMIT = 65_536;
@@ -34,8 +46,9 @@ export interface GitHubDoubleOptions {
 /**
  * A stateful GitHub REST double over real HTTP, for Octokit: issues and pull requests in one numbering, comments,
  * labels, collaborator permission (role_name kept apart from the folded `permission`), Link-header pagination,
- * workflow dispatch with declared inputs, the 65,536-character body limit, bad credentials, and secondary rate
- * limits (403 with Retry-After) on demand.
+ * workflow dispatch with declared inputs, the 65,536-character body limit, bad credentials, secondary rate
+ * limits (403 with Retry-After) on demand, and deployments with their statuses (a ref must name a commit the repository
+ * holds; states and the 140-character description are validated; auto_inactive as GitHub applies it).
  */
 export class GitHubDouble {
   readonly state: GitHubState;
@@ -201,7 +214,127 @@ export class GitHubDouble {
       this.state.dispatches.push({ workflow, ref: body.ref, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])) });
       return { status: 204 };
     }
+    if (path === "/deployments" && method === "POST") return { status: 201, body: this.deploymentJson(this.createDeployment(body)) };
+    if (path === "/deployments" && method === "GET") {
+      const filters: Array<[string, (d: StoredDeployment) => string]> = [
+        ["sha", (d) => d.sha],
+        ["ref", (d) => d.ref],
+        ["task", (d) => d.task],
+        ["environment", (d) => d.environment],
+      ];
+      const listed = this.state.deployments
+        .filter((d) => filters.every(([name, of]) => !q.has(name) || of(d) === q.get(name)))
+        .sort((a, b) => b.id - a.id);
+      return this.page(url, listed.map((d) => this.deploymentJson(d)));
+    }
+    if ((m = /^\/deployments\/(\d+)$/.exec(path)) && method === "GET") return { status: 200, body: this.deploymentJson(this.deployment(Number(m[1]))) };
+    if ((m = /^\/deployments\/(\d+)\/statuses$/.exec(path))) {
+      const deployment = this.deployment(Number(m[1]));
+      if (method === "GET") return this.page(url, [...deployment.statuses].reverse().map((s) => this.statusJson(deployment, s)));
+      if (method === "POST") return { status: 201, body: this.statusJson(deployment, this.createStatus(deployment, body)) };
+    }
     throw notFound();
+  }
+
+  private createDeployment(body: Record<string, unknown>): StoredDeployment {
+    if (typeof body.ref !== "string" || body.ref === "") throw invalid("Deployment", "ref", "ref can't be blank");
+    const sha = this.state.resolveRef(body.ref);
+    if (!sha) throw new HttpError(422, { message: `No ref found for: ${body.ref}`, documentation_url: "https://docs.github.com/rest/deployments/deployments#create-a-deployment" });
+    const environment = body.environment === undefined ? "production" : body.environment;
+    if (typeof environment !== "string" || environment === "") throw invalid("Deployment", "environment", "environment can't be blank");
+    if (body.payload !== undefined && typeof body.payload !== "string" && (typeof body.payload !== "object" || body.payload === null)) {
+      throw invalid("Deployment", "payload", "payload must be an object or a JSON string");
+    }
+    const flag = (name: string, fallback: boolean) => {
+      const value = body[name];
+      if (value === undefined) return fallback;
+      if (typeof value !== "boolean") throw invalid("Deployment", name, `${name} must be a boolean`);
+      return value;
+    };
+    return this.state.createDeployment({
+      sha,
+      ref: body.ref,
+      task: typeof body.task === "string" ? body.task : "deploy",
+      environment,
+      description: typeof body.description === "string" ? body.description : "",
+      payload: typeof body.payload === "string" ? body.payload : (body.payload ?? {}),
+      creator: this.state.tokenUser,
+      transient: flag("transient_environment", false),
+      production: flag("production_environment", environment === "production"),
+    });
+  }
+
+  private createStatus(deployment: StoredDeployment, body: Record<string, unknown>): StoredDeploymentStatus {
+    const state = body.state;
+    if (typeof state !== "string" || !DEPLOYMENT_STATES.includes(state as StoredDeploymentState)) {
+      throw invalid("DeploymentStatus", "state", `state is not included in the list (${DEPLOYMENT_STATES.join(", ")})`);
+    }
+    const description = body.description === undefined ? "" : body.description;
+    if (typeof description !== "string") throw invalid("DeploymentStatus", "description", "description must be a string");
+    if (description.length > STATUS_DESCRIPTION_LIMIT) {
+      throw invalid("DeploymentStatus", "description", `description is too long (maximum is ${STATUS_DESCRIPTION_LIMIT} characters)`);
+    }
+    const text = (name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
+    const autoInactive = body.auto_inactive === undefined ? true : body.auto_inactive === true;
+    return this.state.addDeploymentStatus(
+      deployment,
+      {
+        state: state as StoredDeploymentState,
+        description,
+        environmentUrl: text("environment_url"),
+        logUrl: text("log_url") || text("target_url"),
+        creator: this.state.tokenUser,
+      },
+      autoInactive,
+    );
+  }
+
+  private deployment(id: number): StoredDeployment {
+    const found = this.state.deployments.find((d) => d.id === id);
+    if (!found) throw notFound();
+    return found;
+  }
+
+  private deploymentJson(d: StoredDeployment) {
+    const url = `${this.url}/repos/${this.state.fullName}/deployments/${d.id}`;
+    return {
+      url,
+      id: d.id,
+      node_id: `DE_${d.id}`,
+      sha: d.sha,
+      ref: d.ref,
+      task: d.task,
+      payload: d.payload,
+      original_environment: d.environment,
+      environment: d.environment,
+      description: d.description,
+      creator: { login: d.creator },
+      created_at: d.createdAt,
+      updated_at: d.statuses.at(-1)?.createdAt ?? d.createdAt,
+      statuses_url: `${url}/statuses`,
+      repository_url: `${this.url}/repos/${this.state.fullName}`,
+      transient_environment: d.transient,
+      production_environment: d.production,
+    };
+  }
+
+  private statusJson(d: StoredDeployment, s: StoredDeploymentStatus) {
+    const deploymentUrl = `${this.url}/repos/${this.state.fullName}/deployments/${d.id}`;
+    return {
+      url: `${deploymentUrl}/statuses/${s.id}`,
+      id: s.id,
+      state: s.state,
+      creator: { login: s.creator },
+      description: s.description,
+      environment: d.environment,
+      target_url: s.logUrl,
+      log_url: s.logUrl,
+      environment_url: s.environmentUrl,
+      created_at: s.createdAt,
+      updated_at: s.createdAt,
+      deployment_url: deploymentUrl,
+      repository_url: `${this.url}/repos/${this.state.fullName}`,
+    };
   }
 
   private issue(number: number): StoredIssue {

@@ -28,6 +28,34 @@ export interface Dispatch {
   inputs: Record<string, string>;
 }
 
+export type StoredDeploymentState = "error" | "failure" | "inactive" | "in_progress" | "queued" | "pending" | "success";
+
+export interface StoredDeploymentStatus {
+  id: number;
+  state: StoredDeploymentState;
+  description: string;
+  environmentUrl: string;
+  logUrl: string;
+  creator: string;
+  createdAt: string;
+}
+
+export interface StoredDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  task: string;
+  environment: string;
+  description: string;
+  payload: unknown;
+  creator: string;
+  createdAt: string;
+  transient: boolean;
+  production: boolean;
+  /** Oldest first. */
+  statuses: StoredDeploymentStatus[];
+}
+
 export class GitHubState {
   readonly issues = new Map<number, StoredIssue>();
   readonly comments: StoredComment[] = [];
@@ -35,6 +63,12 @@ export class GitHubState {
   readonly dispatches: Dispatch[] = [];
   /** Workflows that accept workflow_dispatch, with the inputs each declares. */
   readonly workflows = new Map<string, string[]>();
+  /** Commits the repository holds (a deployment's ref must name one): pull request heads, pushes, and what tests add. */
+  readonly commits = new Set<string>();
+  /** Branch → head commit. */
+  readonly branches = new Map<string, string>([["main", "0".repeat(40)]]);
+  readonly deployments: StoredDeployment[] = [];
+  private nextDeploymentId = 5000;
   private nextNumber = 1;
   private nextCommentId = 1000;
   private tick = 0;
@@ -57,6 +91,7 @@ export class GitHubState {
 
   openPullRequest(options: { author: string; headRef: string; headSha: string; fork?: boolean; labels?: string[] }): number {
     const number = this.nextNumber++;
+    this.commits.add(options.headSha);
     this.issues.set(number, {
       number,
       title: `PR ${number}`,
@@ -74,6 +109,52 @@ export class GitHubState {
       },
     });
     return number;
+  }
+
+  addCommit(sha: string): void {
+    this.commits.add(sha);
+  }
+
+  /** A push to a branch: its head moves and the commit exists. */
+  pushBranch(branch: string, sha: string): void {
+    this.commits.add(sha);
+    this.branches.set(branch, sha);
+  }
+
+  /** The commit a deployment's ref names: a full SHA the repository holds, or a branch's head. */
+  resolveRef(ref: string): string | undefined {
+    if (this.commits.has(ref)) return ref;
+    return this.branches.get(ref);
+  }
+
+  createDeployment(deployment: Omit<StoredDeployment, "id" | "createdAt" | "statuses">): StoredDeployment {
+    const stored: StoredDeployment = { ...deployment, id: this.nextDeploymentId++, createdAt: this.timestamp(), statuses: [] };
+    this.deployments.push(stored);
+    return stored;
+  }
+
+  /** The state of a deployment's newest status, if any. */
+  latestState(deployment: StoredDeployment): StoredDeploymentState | undefined {
+    return deployment.statuses.at(-1)?.state;
+  }
+
+  addDeploymentStatus(
+    deployment: StoredDeployment,
+    status: Omit<StoredDeploymentStatus, "id" | "createdAt">,
+    autoInactive: boolean,
+  ): StoredDeploymentStatus {
+    const stored = { ...status, id: this.nextDeploymentId++, createdAt: this.timestamp() };
+    // GitHub's auto_inactive: a success marks prior non-transient, non-production deployments of the same environment
+    // that were successful as inactive.
+    if (status.state === "success" && autoInactive) {
+      for (const prior of this.deployments) {
+        if (prior.id >= deployment.id || prior.environment !== deployment.environment || prior.transient || prior.production) continue;
+        if (this.latestState(prior) !== "success") continue;
+        prior.statuses.push({ id: this.nextDeploymentId++, state: "inactive", description: "", environmentUrl: "", logUrl: "", creator: status.creator, createdAt: this.timestamp() });
+      }
+    }
+    deployment.statuses.push(stored);
+    return stored;
   }
 
   createIssue(author: string, title: string, body: string, labels: string[]): StoredIssue {
@@ -99,6 +180,7 @@ export class GitHubState {
     const pr = this.pull(number);
     if (pr.state !== "open") throw new Error(`#${number} is closed: GitHub sends no synchronize for it`);
     pr.pull = { ...pr.pull!, headSha: sha };
+    this.commits.add(sha);
   }
 
   close(number: number, merged = false): void {

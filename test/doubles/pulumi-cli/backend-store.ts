@@ -27,7 +27,19 @@ export interface StackState {
   outputs: Record<string, { value: unknown; secret: boolean }>;
   /** Kept for state written by older doubles; the real program's mocks make every value up deterministically. */
   generated: Record<string, string>;
-  history: Array<{ version: number; kind: string; result: string; message: string; startTime: string; endTime: string }>;
+  history: HistoryEntry[];
+}
+
+/** One entry of `pulumi stack history --json`: the config is what the stack's file held when the update ran. */
+export interface HistoryEntry {
+  version: number;
+  kind: string;
+  result: string;
+  message: string;
+  startTime: string;
+  endTime: string;
+  config?: Record<string, { value: string; secret: boolean }>;
+  environment?: Record<string, string>;
 }
 
 interface Project {
@@ -159,6 +171,20 @@ export class BackendStore {
       defaults[key] = typeof entry === "object" && entry !== null && "value" in entry ? (entry as { value: unknown }).value : entry;
     }
     return { ...defaults, ...own };
+  }
+
+  /** The stack file's own config as an update records it in its history (secrets decrypted, marked secret). */
+  historyConfig(stack: string): Record<string, { value: string; secret: boolean }> {
+    const file = this.stackConfigFile(stack);
+    const own = existsSync(file) ? ((parseYaml(readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {}) : {};
+    const recorded: Record<string, { value: string; secret: boolean }> = {};
+    for (const [key, entry] of Object.entries(own)) {
+      if (typeof entry === "object" && entry !== null && "secure" in entry) {
+        const secure = String((entry as { secure: unknown }).secure);
+        recorded[key] = { value: Buffer.from(secure.replace(/^v1:/, ""), "base64").toString("utf8"), secret: true };
+      } else recorded[key] = { value: typeof entry === "string" ? entry : JSON.stringify(entry), secret: false };
+    }
+    return recorded;
   }
 
   setConfig(stack: string, key: string, value: string, secret: boolean): void {

@@ -159,7 +159,14 @@ function stackCommand(
       const stack = store.requireStack(stackFlag);
       const size = Number(flag(args, "page-size") ?? 0);
       const page = Number(flag(args, "page") ?? 1);
-      const history = store.read(stack).history;
+      const show = has(args, "show-secrets");
+      if (show) store.requirePassphrase();
+      const history = store.read(stack).history.map((entry) => ({
+        ...entry,
+        ...(entry.config
+          ? { config: Object.fromEntries(Object.entries(entry.config).map(([k, c]) => [k, c.secret && !show ? { value: "[secret]", secret: true } : c])) }
+          : {}),
+      }));
       json(size > 0 ? history.slice((page - 1) * size, page * size) : history);
       return;
     }

@@ -98,7 +98,7 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
       const failing = declared.resources[made.length]!;
       sink.emit({ diagnosticEvent: { urn: failing.urn, message: `creating ${failing.name}: ssh: connect to host dokku.example.com port 22: connection refused\n`, color: "never", severity: "error" } });
       summary(sink, { create: made.length }, packs);
-      store.write(stack, { ...state, resources: made, history: [{ version: state.history.length + 1, kind: "update", result: "failed", message: "", startTime: start, endTime: new Date().toISOString() }, ...state.history] });
+      store.write(stack, { ...state, resources: made, history: [{ version: state.history.length + 1, kind: "update", result: "failed", message: messageOf(args), startTime: start, endTime: new Date().toISOString(), ...recorded(store, stack) }, ...state.history] });
       out.stderr.push(`error: update failed`);
       throw new CliError(`    error: creating ${failing.name}: ssh: connect to host dokku.example.com port 22: connection refused`, 4);
     }
@@ -116,15 +116,24 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
     clearDrift(store, world, behaviour);
     const leaked = behaviour.leakSecretIntoUrl ? declared.outputs[behaviour.leakSecretIntoUrl] : undefined;
     if (leaked && declared.outputs.url) declared.outputs.url = { value: `${String(declared.outputs.url.value)}/?debug=${String(leaked.value)}`, secret: false };
-    const message = flags(args, "message").at(-1) ?? flags(args, "m").at(-1) ?? "";
+    const message = messageOf(args);
     store.write(stack, {
       resources: declared.resources,
       outputs: declared.outputs,
       generated: state.generated,
-      history: [{ version: state.history.length + 1, kind: "update", result: "succeeded", message, startTime: start, endTime: new Date().toISOString() }, ...state.history],
+      history: [{ version: state.history.length + 1, kind: "update", result: "succeeded", message, startTime: start, endTime: new Date().toISOString(), ...recorded(store, stack) }, ...state.history],
     });
     out.stdout.push(...outputsText(declared.outputs), "Resources:", `    ${declared.resources.length} total`);
   });
+}
+
+function messageOf(args: ParsedArgs): string {
+  return flags(args, "message").at(-1) ?? flags(args, "m").at(-1) ?? "";
+}
+
+/** What the CLI keeps with each update: the stack's config then, and the environment it ran in. */
+function recorded(store: BackendStore, stack: string) {
+  return { config: store.historyConfig(stack), environment: { "exec.kind": "auto.local" } };
 }
 
 /** `pulumi preview`: what `up` would change; with --refresh, drift the world holds shows as updates. */

@@ -17,16 +17,23 @@ describe("long-lived stacks: deploys and drift", () => {
   const driftIssues = () => [...s.github.state.issues.values()].filter((i) => i.labels.includes("drift"));
 
   it("deploys main to production, staging to staging, listed branches to their stacks, and nothing else", async () => {
+    // Production takes only a commit staging verified.
+    expect(await push("main", "a".repeat(40))).toMatchObject({ outcome: "refused", stack: "production", detail: expect.stringMatching(/no staging stack/) });
+    expect(await push("staging", "a".repeat(40))).toMatchObject({ outcome: "deployed", stack: "staging" });
     expect(await push("main", "a".repeat(40))).toMatchObject({ outcome: "deployed", stack: "production" });
     expect(await push("staging", "b".repeat(40))).toMatchObject({ outcome: "deployed", stack: "staging" });
     expect(await push("release/2026", "c".repeat(40))).toMatchObject({ outcome: "deployed", stack: slugForBranch("release/2026") });
     expect(await push("feature/x", "d".repeat(40))).toMatchObject({ outcome: "ignored" });
     expect((await s.stacks()).sort()).toEqual([slugForBranch("release/2026"), "production", "staging"].sort());
     expect(s.pulumi.stackConfig(slugForBranch("release/2026"))).toContain("restant:branch: release/2026");
-    expect(s.sentry.releases.get("a".repeat(40))?.deploys).toEqual([{ environment: "main", url: "https://restant.main.example.com" }]);
+    expect(s.sentry.releases.get("a".repeat(40))?.deploys).toEqual([
+      { environment: "staging", url: "https://restant.staging.example.com" },
+      { environment: "main", url: "https://restant.main.example.com" },
+    ]);
   });
 
   it("tells clean, drifted and failed checks apart; one issue per stack, secrets masked, closed when clean", async () => {
+    await push("staging", "a".repeat(40));
     await push("main", "a".repeat(40));
     await push("staging", "b".repeat(40));
     const password = String((await s.deps.engine.outputs("production")).databasePassword?.value);
@@ -69,6 +76,7 @@ describe("long-lived stacks: deploys and drift", () => {
     const previews = s.pulumi.calls().filter((c) => c[0] === "preview");
     expect(previews.every((c) => c.includes("--refresh") && c.includes("--expect-no-changes") && c.includes("policies"))).toBe(true);
 
+    await push("staging", "e".repeat(40));
     await push("main", "e".repeat(40)); // an up puts the declared values back
     expect((await new DriftCheck(s.deps).run(["production"]))[0]).toMatchObject({ outcome: "clean", issue: "closed" });
     expect(issue?.state).toBe("closed");

@@ -46,6 +46,8 @@ describe("scripts/{preview,deploy,drift,reap}.ts as CI runs them", () => {
       SENTRY_ORG: "restant",
       SENTRY_PROJECT: "laravel",
       SENTRY_URL: s.sentry.url,
+      GITHUB_ACTOR: "writer",
+      ...s.appEnv,
       ...extra,
     };
     const file = path.join(projectRoot, "build", "scripts", `${name}.js`);
@@ -69,6 +71,11 @@ describe("scripts/{preview,deploy,drift,reap}.ts as CI runs them", () => {
   });
 
   it("deploy, drift and reap run from their events; a missing token fails clearly", async () => {
+    const unverified = await script("deploy", { name: "push", payload: { ref: "refs/heads/main", after: "c".repeat(40) } });
+    expect(unverified.code).toBe(2);
+    expect(unverified.summary).toContain("**Deploy production**: refused");
+    const staging = await script("deploy", { name: "push", payload: { ref: "refs/heads/staging", after: "c".repeat(40) } });
+    expect(staging.code, staging.stderr).toBe(0);
     const push = await script("deploy", { name: "push", payload: { ref: "refs/heads/main", after: "c".repeat(40) } });
     expect(push.code, push.stderr).toBe(0);
     expect(push.summary).toContain("**Deploy production**: deployed");
@@ -78,7 +85,7 @@ describe("scripts/{preview,deploy,drift,reap}.ts as CI runs them", () => {
       `git:sync --build restant-main ${stackConfig("production")["restant:gitRepository"]} ${"c".repeat(40)}`,
     );
     expect((declared.find((r) => r.name === "restant-runtime-app")?.inputs.config as Record<string, string>).SENTRY_RELEASE).toBe("c".repeat(40));
-    expect(s.sentry.releases.get("c".repeat(40))?.deploys).toEqual([expect.objectContaining({ environment: "main" })]);
+    expect(s.sentry.releases.get("c".repeat(40))?.deploys).toEqual([expect.objectContaining({ environment: "staging" }), expect.objectContaining({ environment: "main" })]);
 
     const drift = await script("drift", undefined, { ARGS: "production" });
     expect(drift.code, drift.stderr).toBe(0);

@@ -11,6 +11,9 @@ import { readPreviewStatus } from "../../../scripts/lifecycle/preview-comment";
 import type { PreviewStatus } from "../../../scripts/lifecycle/preview-status";
 import { SentryReleases } from "../../../scripts/lifecycle/sentry-releases";
 import { settingsFromEnv, type LifecycleSettings } from "../../../scripts/lifecycle/settings";
+import { httpsHealthProbe } from "../../../scripts/lifecycle/health-check";
+import { parse as parseYaml } from "yaml";
+import { HttpsAppDouble, type AppRequest } from "../../doubles/app/https-app";
 import { GitHubDouble } from "../../doubles/github/github-double";
 import { installPulumiDouble, type PulumiDoubleWorkspace } from "../../doubles/pulumi-cli/install";
 import { SentryDouble } from "../../doubles/sentry-releases/sentry-double";
@@ -36,6 +39,8 @@ export class TestClock implements Clock {
 export const PASSPHRASE = "double-passphrase";
 export const SHA_A = "a".repeat(40);
 export const SHA_B = "b".repeat(40);
+/** Commits the GitHub double's repository holds: every `x.repeat(40)` of a hex digit the scenarios use. */
+const REPEATED_SHAS = [..."0123456789abcdef"].map((c) => c.repeat(40));
 
 /**
  * A fresh scenario for each test of the file, with a maintainer, a writer and a triager; `use` receives it.
@@ -57,11 +62,15 @@ export function scenarioPerTest(use: (scenario: Scenario) => void): void {
 
 /**
  * One world for a scenario: the GitHub double over HTTP reached through Octokit, the pulumi CLI double on PATH
- * reached through the Automation API, a Sentry double, and a clock the test moves.
+ * reached through the Automation API, a Sentry double, the deployed app over HTTPS (every environment's host, with a
+ * certificate of a test CA the probe trusts) and a clock the test moves. The app answers /health with 200 unless the
+ * commit its stack runs is in `brokenCommits`; a preview's answers 401 without its stack's basic-auth password.
  */
 export class Scenario {
   readonly clock = new TestClock();
   readonly log: string[] = [];
+  /** Commits whose app fails its health check (503). */
+  readonly brokenCommits = new Set<string>();
   settings!: LifecycleSettings;
   deps!: LifecycleDeps;
 
@@ -69,13 +78,18 @@ export class Scenario {
     readonly github: GitHubDouble,
     readonly pulumi: PulumiDoubleWorkspace,
     readonly sentry: SentryDouble,
-  ) {}
+    readonly app: HttpsAppDouble,
+  ) {
+    app.answer = (request) => this.appAnswer(request);
+  }
 
   static async start(env: Record<string, string> = {}): Promise<Scenario> {
     const github = await new GitHubDouble().start();
     const sentry = await new SentryDouble({ token: "sntrys_double" }).start();
+    const app = await HttpsAppDouble.start();
     const pulumi = installPulumiDouble();
-    const scenario = new Scenario(github, pulumi, sentry);
+    const scenario = new Scenario(github, pulumi, sentry, app);
+    for (const sha of REPEATED_SHAS) github.state.addCommit(sha);
     process.env.PATH = `${pulumi.binDir}:${process.env.PATH ?? ""}`;
     github.state.workflows.set("preview.yml", ["pr", "action"]);
     scenario.configure(env);
@@ -105,6 +119,7 @@ export class Scenario {
         log,
       }),
       clock: this.clock,
+      probe: httpsHealthProbe({ resolve: { "*": this.app.address }, extraCa: [this.app.caPem] }),
       settings: this.settings,
       sentry: new SentryReleases({ baseUrl: this.sentry.url, org: "restant", project: "laravel", token: "sntrys_double" }),
       teardown: { backoffMs: [10, 10] },
@@ -115,6 +130,37 @@ export class Scenario {
   async stop(): Promise<void> {
     await this.github.stop();
     await this.sentry.stop();
+    await this.app.stop();
+  }
+
+  /** What a spawned script needs to reach the app double as it reaches a real environment: its address and CA. */
+  get appEnv(): Record<string, string> {
+    return { RESTANT_HEALTH_RESOLVE: `*=${this.app.address}`, NODE_EXTRA_CA_CERTS: this.app.caFile, RESTANT_HEALTH_TIMEOUT_MINUTES: "1" };
+  }
+
+  /** The stack a host belongs to (`restant.<slug>.example.com`, previews `restant-<slug>.example.com`; production's slug is main). */
+  private stackOfHost(host: string): string | undefined {
+    const slug = /^restant[.-]([a-z0-9-]+)\.example\.com$/.exec(host)?.[1];
+    return slug === "main" ? "production" : slug;
+  }
+
+  /** The commit a stack was last deployed at, from its config (restant:commit). */
+  commitOf(stack: string): string | undefined {
+    const text = this.pulumi.stackConfig(stack);
+    const config = text ? ((parseYaml(text) as { config?: Record<string, unknown> }).config ?? {}) : {};
+    const commit = config["restant:commit"];
+    return typeof commit === "string" ? commit : undefined;
+  }
+
+  private async appAnswer(request: AppRequest): Promise<number> {
+    const stack = this.stackOfHost(request.host);
+    if (!stack) return 404;
+    if (stack.startsWith("pr-")) {
+      const password = (await this.deps.engine.outputs(stack)).basicAuthPassword?.value;
+      if (request.basicAuth?.user !== "restant" || request.basicAuth.password !== password) return 401;
+    }
+    const commit = this.commitOf(stack);
+    return commit && this.brokenCommits.has(commit) ? 503 : 200;
   }
 
   run(command: PreviewCommand): Promise<PreviewResult> {

@@ -84,6 +84,44 @@ describe("OctokitGitHubApi over the GitHub double", () => {
     expect(github.state.dispatches.at(-1)).toEqual({ workflow: "preview.yml", ref: "main", inputs: { pr: "1", action: "create" } });
   });
 
+  it("records deployments of known commits with statuses newest first, filters by environment and commit, and follows GitHub's auto_inactive", async () => {
+    const sha = "5".repeat(40);
+    github.state.addCommit(sha);
+    await expect(
+      api.createDeployment({ sha: "6".repeat(40), environment: "staging", description: "d", payload: { kind: "deploy", stack: "staging" }, transient: false, production: false }),
+    ).rejects.toMatchObject({ status: 422, message: expect.stringContaining(`No ref found for: ${"6".repeat(40)}`) });
+    const first = await api.createDeployment({ sha, environment: "qa", description: "first", payload: { kind: "deploy", stack: "qa", actor: "m" }, transient: false, production: false });
+    expect(first).toMatchObject({ sha, environment: "qa", creator: "github-actions[bot]", payload: { kind: "deploy", stack: "qa", actor: "m" } });
+    expect(first.url).toBe(`${github.url}/repos/restant/environments/deployments/${first.id}`);
+    await api.createDeploymentStatus(first.id, { state: "in_progress", description: "deploying" });
+    await api.createDeploymentStatus(first.id, { state: "success", description: "x".repeat(200), environmentUrl: "https://qa.example.com", logUrl: "https://ci/run/1" });
+    const statuses = await api.deploymentStatuses(first.id);
+    expect(statuses.map((st) => st.state)).toEqual(["success", "in_progress"]);
+    expect(statuses[0]).toMatchObject({ environmentUrl: "https://qa.example.com", logUrl: "https://ci/run/1" });
+    expect(statuses[0]!.description).toHaveLength(140); // clipped to GitHub's limit rather than refused
+
+    const second = await api.createDeployment({ sha, environment: "qa", description: "second", payload: { kind: "rollback", stack: "qa" }, transient: false, production: false });
+    await api.createDeploymentStatus(second.id, { state: "success", description: "ok" });
+    // The client never lets GitHub inactivate on its own: the lifecycle says which deployment a success superseded.
+    expect((await api.deploymentStatuses(first.id))[0]?.state).toBe("success");
+    expect((await api.deployments("qa")).map((d) => d.id)).toEqual([second.id, first.id]);
+    expect(await api.deployments("qa", "7".repeat(40))).toEqual([]);
+    expect(await api.deployments("elsewhere")).toEqual([]);
+
+    // What GitHub itself does and refuses, asked directly: auto_inactive's default, unknown states, long descriptions.
+    const raw = (path: string, body: unknown) =>
+      fetch(`${github.url}/repos/restant/environments${path}`, { method: "POST", headers: { authorization: `token ${github.acceptedToken}` }, body: JSON.stringify(body) });
+    const third = (await (await raw("/deployments", { ref: sha, environment: "qa", auto_merge: false, required_contexts: [] })).json()) as { id: number; production_environment: boolean };
+    expect(third.production_environment).toBe(false);
+    expect((await raw(`/deployments/${third.id}/statuses`, { state: "success" })).status).toBe(201);
+    expect(github.state.deployments.find((d) => d.id === second.id)?.statuses.at(-1)?.state).toBe("inactive");
+    expect((await raw(`/deployments/${third.id}/statuses`, { state: "done" })).status).toBe(422);
+    expect((await raw(`/deployments/${third.id}/statuses`, { state: "failure", description: "y".repeat(141) })).status).toBe(422);
+    expect((await raw("/deployments/999999/statuses", { state: "success" })).status).toBe(404);
+    const production = (await (await raw("/deployments", { ref: "main", environment: "production" })).json()) as { production_environment: boolean; sha: string };
+    expect(production).toMatchObject({ production_environment: true, sha: "0".repeat(40) });
+  });
+
   it("waits out a secondary rate limit and retries, and gives up after its retries", async () => {
     const pr = github.state.openPullRequest({ author: "a", headRef: "rl", headSha: "4".repeat(40) });
     github.limitNextRequests(2);

@@ -59,7 +59,10 @@ describe("reading the event", () => {
     expect(deployTargetFromEvent("push", { ref: "refs/heads/release/2026", after: "abc" }, {})).toEqual({ kind: "deploy", branch: "release/2026", sha: "abc" });
     expect(deployTargetFromEvent("push", { ref: "refs/heads/x", after: "0", deleted: true }, {}).kind).toBe("ignore");
     expect(deployTargetFromEvent("push", { ref: "refs/tags/v1", after: "abc" }, {}).kind).toBe("ignore");
-    expect(deployTargetFromEvent("workflow_dispatch", {}, { GITHUB_REF_NAME: "main", GITHUB_SHA: "def" })).toEqual({ kind: "deploy", branch: "main", sha: "def" });
+    // Production's dispatch promotes staging's last verified commit, or the commit given; others deploy the ref's head.
+    expect(deployTargetFromEvent("workflow_dispatch", {}, { GITHUB_REF_NAME: "main", GITHUB_SHA: "def" })).toEqual({ kind: "deploy", branch: "main", sha: "def", stagingVerified: true });
+    expect(deployTargetFromEvent("workflow_dispatch", { inputs: { commit: " abc " } }, { GITHUB_REF_NAME: "main", GITHUB_SHA: "def" })).toEqual({ kind: "deploy", branch: "main", sha: "abc" });
+    expect(deployTargetFromEvent("workflow_dispatch", { inputs: { commit: "" } }, { GITHUB_REF_NAME: "staging", GITHUB_SHA: "def" })).toEqual({ kind: "deploy", branch: "staging", sha: "def" });
   });
 });
 

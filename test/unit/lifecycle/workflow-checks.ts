@@ -121,7 +121,8 @@ export function environmentProblems(file: string, workflow: Workflow): string[] 
   for (const [name, job] of Object.entries(workflow.jobs)) {
     const environment = job.with?.environment ?? job.environment;
     if (environment === undefined) continue;
-    if (!(file === "deploy.yml" && name === "production" && environment === "production") && file !== "lifecycle.yml") {
+    const productionJob = (file === "deploy.yml" || file === "rollback.yml") && name === "production" && environment === "production";
+    if (!productionJob && file !== "lifecycle.yml") {
       problems.push(`${file}/${name}: runs in environment ${JSON.stringify(environment)}, whose secrets it must not receive`);
     }
   }

@@ -30,7 +30,7 @@ const stackWorkflows = files.filter((f) => f !== "lifecycle.yml" && f !== "check
 
 describe("workflows", () => {
   it("are the five lifecycle workflows plus the shared job, and the checks", () => {
-    expect(files.sort()).toEqual(["checks.yml", "cleanup.yml", "deploy.yml", "drift.yml", "lifecycle.yml", "preview.yml", "reap.yml"]);
+    expect(files.sort()).toEqual(["checks.yml", "cleanup.yml", "deploy.yml", "drift.yml", "lifecycle.yml", "preview.yml", "reap.yml", "rollback.yml"]);
   });
 
   it.each(files)("%s passes actionlint", async (file) => {
@@ -53,16 +53,17 @@ describe("workflows", () => {
     expect(findings.map((f) => f.kind)).toEqual(expect.arrayContaining(["expression", "action"]));
   });
 
-  it("grant least privilege: read-only by default, writes only on the jobs that comment, label or dispatch", () => {
+  it("grant least privilege: read-only by default, writes only on the jobs that comment, label, dispatch or record deployments", () => {
     for (const file of files.filter((f) => f !== "lifecycle.yml")) {
       const w = workflow(file);
       expect(w.permissions, file).toEqual({ contents: "read" });
       for (const [name, job] of Object.entries(w.jobs)) {
         const granted = typeof job.permissions === "object" ? job.permissions : {};
         expect(JSON.stringify(job.permissions ?? {}), `${file}/${name}`).not.toMatch(/write-all|admin/);
-        const allowed = new Set(["contents:read", "issues:write", "pull-requests:write", "actions:write"]);
+        const allowed = new Set(["contents:read", "issues:write", "pull-requests:write", "actions:write", "deployments:write"]);
         for (const [scope, level] of Object.entries(granted)) expect(allowed.has(`${scope}:${level}`), `${file}/${name} ${scope}`).toBe(true);
-        if (file === "deploy.yml") expect(job.permissions, `${file}/${name}`).toBeUndefined();
+        // Deploys and rollbacks write GitHub Deployments (their history) and nothing else.
+        if (file === "deploy.yml" || file === "rollback.yml") expect(job.permissions, `${file}/${name}`).toEqual({ contents: "read", deployments: "write" });
       }
     }
     // The called workflow sets no permissions of its own: it can only narrow what each caller grants.
@@ -131,6 +132,21 @@ describe("workflows", () => {
     expect(group("preview.yml/destroy")).toMatch(/^destroy-pr-/);
     expect(group("cleanup.yml/destroy")).toBe("destroy-pr-${{ github.event.pull_request.number }}");
     expect(group("deploy.yml/production")).toBe("stack-production");
+    // A waiting rollback is never replaced by a newer push, nor replaces one: its own group, the stack's lock orders it.
+    expect(group("rollback.yml/production")).toBe("rollback-production");
+    expect(group("rollback.yml/other")).toBe("rollback-${{ inputs.stack }}");
+  });
+
+  it("roll back production only behind its environment's reviewers, other stacks in none, through the rollback script", () => {
+    const rollback = workflow("rollback.yml");
+    const inputs = (rollback.on.workflow_dispatch as { inputs: Record<string, { required?: boolean }> }).inputs;
+    expect(Object.keys(inputs).sort()).toEqual(["stack", "to"]);
+    expect(inputs.stack?.required).toBe(true);
+    expect(rollback.jobs.production).toMatchObject({ if: "inputs.stack == 'production'", with: { script: "rollback", environment: "production" } });
+    expect(rollback.jobs.other).toMatchObject({ if: "inputs.stack != 'production'", with: { script: "rollback" } });
+    expect(rollback.jobs.other?.with?.environment).toBeUndefined();
+    const deploy = workflow("deploy.yml");
+    expect(Object.keys((deploy.on.workflow_dispatch as { inputs: Record<string, unknown> }).inputs)).toEqual(["commit"]);
   });
 
   const actionFile = path.join(projectRoot, ".github", "actions", "lifecycle", "action.yml");
