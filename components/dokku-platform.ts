@@ -9,6 +9,9 @@ import { RedisService } from "./dokku/redis";
 import {
   cronInstallScript,
   cronRemoveScript,
+  POOL_REFILL_CRON,
+  POOL_REFILL_PATH,
+  poolRefillScript,
   serverCommand,
   SNAPSHOT_REFRESH_CRON,
   SNAPSHOT_REFRESH_PATH,
@@ -39,6 +42,8 @@ export class DokkuPlatform extends pulumi.ComponentResource {
   readonly ownRedis: RedisService[];
   readonly snapshot: MysqlService;
   readonly snapshotRefresh: command.remote.Command;
+  /** The warm pool's refill job (cron on the server); absent when restant:database.poolSize is 0. */
+  readonly poolRefill: command.remote.Command | undefined;
   readonly letsEncryptEmail: command.remote.Command | undefined;
   readonly wildcardCertificate: command.remote.Command | undefined;
   private readonly spec: PlatformSpec;
@@ -55,6 +60,7 @@ export class DokkuPlatform extends pulumi.ComponentResource {
     this.ownRedis = this.createOwnRedis(name);
     this.snapshot = this.createSnapshot(name);
     this.snapshotRefresh = this.scheduleSnapshotRefresh(name);
+    this.poolRefill = this.schedulePoolRefill(name);
     this.letsEncryptEmail = this.setLetsEncryptEmail(name);
     this.wildcardCertificate = this.createWildcardCertificate(name);
     this.registerOutputs({});
@@ -103,6 +109,36 @@ export class DokkuPlatform extends pulumi.ComponentResource {
         triggers: [fingerprint(install)],
       },
       { parent: this, dependsOn: [this.snapshot] },
+    );
+  }
+
+  /**
+   * The warm pool of preview databases: a cron file runs the generated refill script every few minutes (clones of
+   * the masked snapshot only, verified before a preview can claim them; stale ones retired after each refresh).
+   */
+  private schedulePoolRefill(name: string): command.remote.Command | undefined {
+    const { pool, snapshot } = this.spec;
+    if (pool === undefined) return undefined;
+    const script = poolRefillScript({
+      snapshot: snapshot.service,
+      size: pool.size,
+      prefix: pool.prefix,
+      memberPattern: pool.memberPattern,
+      registry: pool.registry,
+      redisService: pool.redisService,
+    });
+    const install = cronInstallScript({ path: POOL_REFILL_PATH, script, cronPath: POOL_REFILL_CRON, schedule: pool.schedule, log: "/var/log/restant-pool-refill.log" });
+    return serverCommand(
+      `${name}-pool-refill`,
+      {
+        target: this.target,
+        user: "root",
+        create: "sh -s",
+        stdin: install,
+        delete: cronRemoveScript({ path: POOL_REFILL_PATH, cronPath: POOL_REFILL_CRON }),
+        triggers: [fingerprint(install)],
+      },
+      { parent: this, dependsOn: [this.snapshot, this.redis] },
     );
   }
 

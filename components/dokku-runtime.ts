@@ -36,6 +36,7 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
   readonly appName: pulumi.Output<string>;
   readonly redisSlot: pulumi.Output<number> | undefined;
   readonly snapshotTakenAt: pulumi.Output<string> | undefined;
+  readonly databaseSource: pulumi.Output<string>;
   private readonly spec: EnvironmentSpec;
   private readonly target: DokkuTarget;
 
@@ -51,6 +52,7 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
     this.lateVariables = this.setLateVariables(name, lateConfig);
     this.appName = this.app.appName;
     this.database = this.createDatabase(name);
+    this.databaseSource = this.database.source;
     this.databaseLink = this.linkClonedDatabase(name);
     this.snapshotTakenAt = this.snapshotTimeOfClone();
     this.redis = this.attachRedis(name);
@@ -88,11 +90,12 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
   }
 
   /**
-   * Previews clone the master snapshot (verified), by name alone, so the clone starts without waiting for the app;
-   * the others create (or adopt) a service linked to the app. Production's survives any destroy or replace.
+   * Previews take a member of the platform's warm pool (claimed atomically, already cloned and verified) or, when the
+   * pool is empty, clone the master snapshot (verified); by name alone, so neither waits for the app. The others
+   * create (or adopt) a service linked to the app. Production's survives any destroy or replace.
    */
   private createDatabase(name: string): MysqlService {
-    const { database } = this.spec;
+    const { database, names } = this.spec;
     return new MysqlService(
       `${name}-database`,
       {
@@ -100,6 +103,7 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
         service: database.name,
         ...(database.cloneFrom === undefined ? { app: this.app.appName } : {}),
         ...(database.cloneFrom !== undefined ? { cloneFrom: database.cloneFrom } : {}),
+        ...(database.cloneFrom !== undefined && database.pool !== undefined ? { pool: { ...database.pool, holder: names.slug, app: names.app } } : {}),
         ...(this.spec.adopt ? { adopt: true } : {}),
       },
       // An adopted service held data before this stack existed: it outlives the stack too.
@@ -116,7 +120,13 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
   /** A clone is linked once both it and the app exist. */
   private linkClonedDatabase(name: string): MysqlLink | undefined {
     if (this.spec.database.cloneFrom === undefined) return undefined;
-    return new MysqlLink(`${name}-database-link`, { target: this.target, service: this.database.service, app: this.app.appName }, { parent: this });
+    // The service in use: a claimed pool member keeps its own name (dokku-mysql cannot rename a service).
+    return new MysqlLink(
+      `${name}-database-link`,
+      { target: this.target, service: this.database.serviceInUse, app: this.app.appName },
+      // Explicit: the link needs the service made even where its name is not known yet (a plan, a preview).
+      { parent: this, dependsOn: [this.database] },
+    );
   }
 
   /**

@@ -105,6 +105,27 @@ export const PREVIEW_DOKKU_APP_PATTERN = "^restant-pr-[0-9]+$";
 export const REDIS_SLOT_REGISTRY = "restant:redis-slots";
 
 /**
+ * The hash on the non-production Redis (database 0) that records the warm pool of preview databases: member service
+ * name → `{ state: filling | ready | claimed, generation, holder }`.
+ */
+export const MYSQL_POOL_REGISTRY = "restant:mysql-pool";
+
+/**
+ * Warm pool members are dokku-mysql services cloned from the snapshot before any preview asks: dokku-mysql cannot
+ * rename a service, so a member keeps its own name for life, `<snapshot>-pool-<UTC time>-<4 hex>` (made on the server
+ * by the refill job), and a preview that claims one links it under that name. The prefix and the pattern every
+ * member name matches (an extended regular expression, for `grep -E` on the server and for the policies).
+ */
+export function poolMemberPrefix(snapshotService: string): string {
+  return `${snapshotService}-pool-`;
+}
+
+export function poolMemberPattern(snapshotService: string): string {
+  // dokku-mysql service names are [A-Za-z0-9_-]: nothing in them is special to a regular expression.
+  return `^${snapshotService}-pool-[0-9]{14}-[0-9a-f]{4}$`;
+}
+
+/**
  * The dokku-mysql service the snapshot refresh imports production's export into and masks, before the masked copy
  * replaces the snapshot; it exists only while a refresh runs.
  */

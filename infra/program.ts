@@ -41,6 +41,8 @@ export function program(options: ProgramOptions = {}): Record<string, pulumi.Inp
     ...(environment.runtime.lastBackup ? { backup: environment.runtime.lastBackup } : {}),
     // A clone of the master snapshot: when its data was taken (the preview comment shows its age), or "unknown".
     ...(environment.runtime.snapshotTakenAt ? { snapshotTakenAt: environment.runtime.snapshotTakenAt } : {}),
+    // A preview's comment says whether its database was a warm pool member or a direct clone.
+    ...(environment.runtime.databaseSource ? { databaseSource: environment.runtime.databaseSource } : {}),
     ...(environment.sentry ? { sentryDsn: environment.sentry.dsn } : {}),
     // The user and password the lifecycle's health check sends to a preview behind basic auth.
     ...(environment.secrets.basicAuthPassword ? { basicAuthUser: BASIC_AUTH_USER, basicAuthPassword: environment.secrets.basicAuthPassword } : {}),

@@ -3,7 +3,7 @@ import { parseStackConfig } from "./config/parse";
 import type { ConfigSource } from "./config/problems";
 import type { DokkuSettings, EnvironmentKind, ForgeSettings, GrafanaSettings, StackConfig } from "./config/schema";
 import { type MaskingRules, loadMaskingRules } from "./config/masking-rules";
-import { type EnvironmentNames, hostnameFor, namesForSlug, REDIS_SLOT_REGISTRY, slugForBranch, snapshotStageService } from "./names";
+import { type EnvironmentNames, hostnameFor, MYSQL_POOL_REGISTRY, poolMemberPattern, poolMemberPrefix, namesForSlug, REDIS_SLOT_REGISTRY, slugForBranch, snapshotStageService } from "./names";
 
 /** Where the app runs: a Dokku app over SSH, or a Forge site. */
 export type RuntimeSpec = { kind: "dokku"; dokku: DokkuSettings } | { kind: "forge"; forge: ForgeSettings };
@@ -70,9 +70,11 @@ export interface EnvironmentSpec {
   /**
    * The environment's database, given to the app: previews a verified clone of the master snapshot, the others empty.
    * `name` is what the runtime calls it (Dokku: the dokku-mysql service `names.mysqlService`; Forge: the MySQL
-   * database `names.mysqlDatabase`). `retain`: production's is protected and survives `pulumi destroy`.
+   * database `names.mysqlDatabase`). `retain`: production's is protected and survives `pulumi destroy`. `pool`: a
+   * preview first claims a member of the platform's warm pool and links it under the member's own name; `name` is
+   * the direct clone it falls back to when the pool is empty.
    */
-  database: { name: string; cloneFrom?: string; retain: boolean };
+  database: { name: string; cloneFrom?: string; retain: boolean; pool?: WarmPoolSpec };
   /**
    * A verified backup of the database before every deploy, kept on the server (`directory`, the newest `keep`).
    * Production always; staging when `restant:backup.staging`; never branches or previews. `service` is the database
@@ -123,11 +125,34 @@ export interface PlatformSpec {
    * exported into `stageService`, masked by `masking` (rules in the repository), and only then copied over `service`.
    */
   snapshot: { service: string; source: string; schedule: string; stageService: string; masking: MaskingRules };
+  /**
+   * The warm pool: `size` preview databases kept cloned from the snapshot and verified by a refill job on the server
+   * (cron, every few minutes), recorded in `registry` on the non-production Redis `redisService`. Absent when size is 0.
+   */
+  pool?: WarmPoolSpec & { size: number; prefix: string; schedule: string };
   /** Let's Encrypt's account e-mail, and the wildcard certificate for previews when they use one. */
   tls: { email?: string; wildcard?: { holderApp: string; domain: string; cloudflareTokenFile: string } };
 }
 
 export type StackSpec = EnvironmentSpec | PlatformSpec;
+
+/** Where the warm pool's members are recorded and what their names look like (infra/names.ts). */
+export interface WarmPoolSpec {
+  /** The registry hash (database 0 of `redisService`). */
+  registry: string;
+  /** The non-production dokku-redis service that holds the registry. */
+  redisService: string;
+  /** Every member's name matches it (an extended regular expression). */
+  memberPattern: string;
+}
+
+/** How often the server's refill job tops the warm pool up and retires members older than the snapshot. */
+export const POOL_REFILL_SCHEDULE = "*/5 * * * *";
+
+function warmPoolOf(config: StackConfig): WarmPoolSpec | undefined {
+  if (config.database.poolSize === 0) return undefined;
+  return { registry: MYSQL_POOL_REGISTRY, redisService: config.redis.service, memberPattern: poolMemberPattern(config.database.snapshotService) };
+}
 
 /** An environment's Redis: a service of its own, or a slot claimed on the non-production service. */
 export type RedisSpec =
@@ -179,6 +204,9 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
         stageService: snapshotStageService(config.database.snapshotService),
         masking: loadMaskingRules(config.database.maskingRules, stack),
       },
+      ...(warmPoolOf(config)
+        ? { pool: { ...warmPoolOf(config)!, size: config.database.poolSize, prefix: poolMemberPrefix(config.database.snapshotService), schedule: POOL_REFILL_SCHEDULE } }
+        : {}),
       tls: {
         ...(config.tls.email ? { email: config.tls.email } : {}),
         ...(config.tls.previews === "wildcard"
@@ -223,6 +251,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
     database: {
       name: runtime.kind === "dokku" ? names.mysqlService : names.mysqlDatabase,
       ...(config.kind === "preview" ? { cloneFrom: config.database.snapshotService } : {}),
+      ...(config.kind === "preview" && runtime.kind === "dokku" && warmPoolOf(config) ? { pool: warmPoolOf(config)! } : {}),
       retain: config.kind === "production",
     },
     ...(config.kind === "production" || (config.kind === "staging" && config.backup.staging)

@@ -37,6 +37,11 @@ export interface EnvironmentRuntime extends pulumi.ComponentResource {
   readonly appName: pulumi.Output<string>;
   /** The resource that holds the environment's data (production's is protected and retained). */
   readonly database: pulumi.Resource;
+  /**
+   * Where the database came from: "pool" (a warm pool member), "clone" (a direct clone of the snapshot), "empty" or
+   * "adopted"; undefined where the runtime cannot say.
+   */
+  readonly databaseSource?: pulumi.Output<string>;
   /** The logical Redis database the environment claimed (branches, previews); undefined with a service of its own. */
   readonly redisSlot: pulumi.Output<number> | undefined;
   /** The certificate for the hostname. */

@@ -268,9 +268,15 @@ export const databaseSchema = z.strictObject(
       .string({ error: "must be the path of the snapshot's masking rules in the repository" })
       .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\.ya?ml$/, { error: "must be a relative path to a .yaml file in the repository, e.g. stacks/snapshot-masking.yaml" })
       .default("stacks/snapshot-masking.yaml"),
+    poolSize: wholeNumber(0, 20, "preview databases the warm pool keeps cloned and verified; 0 turns the pool off").default(2),
   },
-  { error: "must be an object { snapshotService, refreshSchedule, maskingRules }" },
-);
+  { error: "must be an object { snapshotService, refreshSchedule, maskingRules, poolSize }" },
+).superRefine((database, ctx) => {
+  // A pool member is `<snapshotService>-pool-<14 digits>-<4 hex>` (infra/names.ts): 25 characters more, within 63.
+  if (database.poolSize > 0 && database.snapshotService.length > 38) {
+    ctx.addIssue({ code: "custom", path: ["snapshotService"], message: "must be at most 38 characters while poolSize is above 0: pool members add 25 characters to it, and a service name has at most 63" });
+  }
+});
 
 /** Certificates: Let's Encrypt per hostname (HTTP-01), or one DNS-01 wildcard for every preview. */
 export const tlsSchema = z.strictObject(
@@ -339,7 +345,7 @@ export const stackConfigSchema = z.strictObject({
   grafana: grafanaSchema.optional(),
   github: githubSchema.optional(),
   redis: redisSchema.default({ service: "restant-previews", databases: 32, claimRange: { first: 1, last: 31 } }),
-  database: databaseSchema.default({ snapshotService: "restant-snapshot", refreshSchedule: "17 3 * * 0", maskingRules: "stacks/snapshot-masking.yaml" }),
+  database: databaseSchema.default({ snapshotService: "restant-snapshot", refreshSchedule: "17 3 * * 0", maskingRules: "stacks/snapshot-masking.yaml", poolSize: 2 }),
   tls: tlsSchema.default({ previews: "per-host", wildcardApp: "restant-previews-tls", cloudflareTokenFile: "/etc/dokku-letsencrypt/cloudflare-token" }),
   gitRepository: z
     .string({ error: "must be the app's git URL Dokku syncs from (no default: set it in Pulumi.yaml or the stack file)" })

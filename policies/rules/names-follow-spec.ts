@@ -1,7 +1,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import type { EnvironmentSpec } from "../../infra/spec";
 import { fullRecordName } from "../dns-names";
-import { stringListProp, stringProp } from "../props";
+import { objectProp, stringListProp, stringProp } from "../props";
 import {
   APP_TYPES,
   AUTH_TYPES,
@@ -57,10 +57,11 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
       ...(spec.database.cloneFrom !== undefined || resource.props.cloneFrom !== undefined
         ? [check("database cloned from", "cloneFrom", spec.database.cloneFrom ?? "(no clone)")]
         : []),
+      ...poolChecks(resource, spec),
     ];
   }
-  // A preview's clone and its app: the link may join only the spec's own two, and always names the app.
-  if (DATABASE_LINK_TYPES.has(type)) return [ownName("database", spec.database.name), check("linked app", "app", names.app)];
+  // A preview's clone (or claimed pool member) and its app: the link joins only the spec's own, and always names the app.
+  if (DATABASE_LINK_TYPES.has(type)) return [linkedDatabase(resource, spec, nameInputOf(type)), check("linked app", "app", names.app)];
   if (SLOT_TYPES.has(type)) {
     if (spec.redis.mode === "own") {
       return [{ what: "Redis slot", input: "service", actual: stringProp(resource.props, "service"), expected: `(none: ${names.slug} links its own ${spec.redis.service})` }];
@@ -112,6 +113,39 @@ export const namesFollowSpec: StackValidationPolicy = {
     }
   },
 };
+
+/**
+ * A preview's warm pool claim: the spec's registry, Redis service and member pattern, held by the preview's slug for
+ * its own app. Without a pool in the spec, a database resource may not claim from one.
+ */
+function poolChecks(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[] {
+  const pool = objectProp(resource.props, "pool");
+  const expected = spec.database.pool;
+  if (expected === undefined) {
+    return pool === undefined ? [] : [{ what: "warm pool", input: "pool", actual: stringProp(pool, "registry") ?? "(set)", expected: "(none: this environment clones directly)" }];
+  }
+  const field = (what: string, key: string, want: string): NameCheck => ({ what, input: `pool.${key}`, actual: pool ? stringProp(pool, key) : undefined, expected: want });
+  return [
+    field("warm pool registry", "registry", expected.registry),
+    field("warm pool Redis service", "redisService", expected.redisService),
+    field("warm pool member names", "memberPattern", expected.memberPattern),
+    field("warm pool claim holder", "holder", spec.names.slug),
+    field("warm pool claim's app", "app", spec.names.app),
+  ];
+}
+
+/**
+ * The database a link joins: the spec's own, or with a warm pool a member's name (its own for life: dokku-mysql
+ * cannot rename) — unknown until the claim answers, which a plan and a preview show as missing.
+ */
+function linkedDatabase(resource: PolicyResource, spec: EnvironmentSpec, input: string): NameCheck {
+  const actual = stringProp(resource.props, input);
+  const { pool } = spec.database;
+  const expected = spec.database.name;
+  if (actual === expected) return { what: "database", input, actual, expected };
+  if (pool !== undefined && (actual === undefined || new RegExp(pool.memberPattern).test(actual))) return { what: "database", input, actual: expected, expected };
+  return { what: "database", input, actual, expected: pool === undefined ? expected : `${expected} or a warm pool member (${pool.memberPattern})` };
+}
 
 function recordName(record: PolicyResource, zone: string): string | undefined {
   const name = stringProp(record.props, "name");

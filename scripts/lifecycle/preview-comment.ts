@@ -16,6 +16,12 @@ const HEADLINES: Record<PreviewState, string> = {
   "destroy-failed": "⚠️ Removing the preview failed; it is kept and will be retried",
 };
 
+/** What the comment says about where the preview's database came from. */
+const DATABASE_SOURCES: Record<NonNullable<PreviewStatus["databaseSource"]>, string> = {
+  pool: "a warm pool member (cloned from the masked snapshot ahead of time, ready at once)",
+  clone: "cloned directly from the masked snapshot: the warm pool was empty",
+};
+
 /**
  * The body of a preview's one PR comment. Only fields of the status appear, and the status is stored in a hidden
  * marker so the next CI run reads the queue position, expiry and history back from the comment itself.
@@ -26,6 +32,7 @@ export function renderPreviewComment(status: PreviewStatus, now: Date): string {
   if (checked.url) rows.push(["URL", checked.url]);
   if (checked.commit) rows.push(["Commit", `\`${checked.commit.slice(0, 12)}\``]);
   rows.push(["State", checked.state]);
+  if (checked.databaseSource) rows.push(["Database", DATABASE_SOURCES[checked.databaseSource]]);
   if (checked.snapshotTakenAt) rows.push(["Database snapshot", snapshotAge(checked.snapshotTakenAt, now)]);
   if (checked.expiresAt) rows.push(["Expires", `${checked.expiresAt}${checked.expiryWarned ? " (within a day: comment `/update` to keep it)" : ""}`]);
   if (checked.failedStep) rows.push(["Failed step", checked.failedStep]);

@@ -316,6 +316,7 @@ export class PreviewLifecycle {
     const { settings } = this.deps;
     const url = [plainString(outputs, "url")].find((u): u is string => u !== undefined && isWebUrl(u));
     const snapshotTakenAt = plainString(outputs, "snapshotTakenAt");
+    const databaseSource = plainString(outputs, "databaseSource");
     const registered = await registerRelease(this.deps, sha, plainString(outputs, "slug") ?? stack, url);
     const releaseNote = registered || !this.deps.sentry ? "" : " The Sentry release could not be registered (see the CI log).";
     const secrets = secretValues(outputs);
@@ -326,6 +327,7 @@ export class PreviewLifecycle {
       expiresAt,
       ...(url ? { url } : {}),
       ...(snapshotTakenAt ? { snapshotTakenAt } : {}),
+      ...(databaseSource === "pool" || databaseSource === "clone" ? { databaseSource } : {}),
       ...(settings.runUrl ? { runUrl: settings.runUrl } : {}),
       note: `No push or \`/update\` for ${Math.round(settings.expiryMs / 86_400_000)} days removes it.${releaseNote}`,
     };

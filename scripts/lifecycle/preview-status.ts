@@ -37,6 +37,11 @@ export const previewStatusSchema = z.object({
    * for a snapshot that recorded no time.
    */
   snapshotTakenAt: z.union([isoTime, z.literal(UNKNOWN_SNAPSHOT_TIME)]).optional(),
+  /**
+   * Where the preview's database came from (stack output `databaseSource`): a warm pool member, ready at once, or a
+   * direct clone of the snapshot because the pool was empty.
+   */
+  databaseSource: z.enum(["pool", "clone"]).optional(),
   /** The lifecycle step that failed, in our words (`pulumi up`, `destroy`), never the tool's output. */
   failedStep: z.string().max(200).optional(),
   /** The CI run that did the work, for the logs. */

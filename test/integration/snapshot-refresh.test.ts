@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
@@ -25,7 +28,17 @@ const { SNAPSHOT_TIME_TABLE } = requireBuilt<SnapshotTime>("components/dokku/mys
 /** The repository's own rules, as the platform stack installs them. */
 const RULES = loadMaskingRules("stacks/snapshot-masking.yaml", "platform");
 const KNOWN_HASH = "$2y$10$92IXUNpkjO0rOQ5byMi.Ye4oKoEa3Ro9llC/.og/at2.uheWG/igi";
-const SCRIPT = { source: "restant-main", snapshot: "restant-snapshot", stage: "restant-snapshot-next", masking: RULES };
+/** This test's own lock and generation file, never the server paths the installed script uses. */
+const SCRATCH = mkdtempSync(path.join(tmpdir(), "restant-refresh-"));
+const GENERATION = path.join(SCRATCH, "generation");
+const SCRIPT = {
+  source: "restant-main",
+  snapshot: "restant-snapshot",
+  stage: "restant-snapshot-next",
+  masking: RULES,
+  lockPath: path.join(SCRATCH, "refresh.lock"),
+  generationPath: GENERATION,
+};
 
 let server: DokkuServer;
 const mariadb = () => testMariaDb() ?? (() => { throw new Error("run through test/services/start.sh"); })();
@@ -81,6 +94,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  rmSync(SCRATCH, { recursive: true, force: true });
 });
 
 describe("the weekly snapshot refresh script, run as root on the server, with the repository's masking rules", () => {
@@ -101,6 +115,8 @@ describe("the weekly snapshot refresh script, run as root on the server, with th
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/restant-snapshot refreshed from restant-main, masked by stacks\/snapshot-masking\.yaml \(\d+ bytes\)/);
     const finished = Date.now();
+    // The new generation, which retires warm pool members cloned from the old snapshot.
+    expect(readFileSync(GENERATION, "utf8")).toMatch(/^\d{8}T\d{6}Z\n$/);
 
     const snapshot = databaseOf("restant-snapshot");
     const everything = await sql(snapshot, "SELECT * FROM users; SELECT * FROM payments;");

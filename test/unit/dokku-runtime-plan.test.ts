@@ -35,9 +35,15 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
 
   it("clones the snapshot for a preview and gives production an empty database that nothing can drop", () => {
     const preview = one(results.pr7!, MYSQL);
-    expect(preview.inputs).toMatchObject({ service: "restant-pr-7", cloneFrom: "restant-snapshot" });
+    // A warm pool member first (claimed for pr-7 on the non-production Redis); restant-pr-7 is the direct clone it falls back to.
+    expect(preview.inputs).toMatchObject({
+      service: "restant-pr-7",
+      cloneFrom: "restant-snapshot",
+      pool: { registry: "restant:mysql-pool", redisService: "restant-previews", memberPattern: "^restant-snapshot-pool-[0-9]{14}-[0-9a-f]{4}$", holder: "pr-7", app: "restant-pr-7" },
+    });
     expect(preview.options).toMatchObject({ protect: false, retainOnDelete: false, deleteBeforeReplace: true });
-    expect(one(results.pr7!, MYSQL_LINK).inputs).toMatchObject({ service: "restant-pr-7", app: "restant-pr-7" });
+    // The service it links is known once the claim answers (a member's own name, or restant-pr-7).
+    expect(one(results.pr7!, MYSQL_LINK).inputs).toMatchObject({ app: "restant-pr-7" });
     expect(resourcesOfType(results.production!, MYSQL_LINK)).toEqual([]);
 
     const production = one(results.production!, MYSQL);

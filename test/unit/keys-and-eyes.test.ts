@@ -33,15 +33,20 @@ describe("Sentry, Grafana and GitHub per environment", () => {
     }
   });
 
-  it("hands the app its DSN, Flagsmith server key and settings, all secret in its config", () => {
+  it("hands the app its settings in its config and its DSN and Flagsmith server key in a step of their own, all secret", () => {
     for (const result of [r.production!, r.staging!, r.preview!]) {
       const [app] = resourcesOfType(result, "pulumi-nodejs:dynamic/dokku:App");
-      const config = app!.revealedInputs.config as Record<string, string>;
+      const [late] = resourcesOfType(result, "pulumi-nodejs:dynamic/dokku:AppVariables");
+      const variables = late!.revealedInputs.variables as Record<string, string>;
+      const config = { ...(app!.revealedInputs.config as Record<string, string>), ...variables };
       const slug = result.spec.kind === "platform" ? "" : result.spec.names.slug;
+      expect(late!.inputs.app).toBe(app!.inputs.appName);
+      expect(Object.keys(variables).sort()).toEqual(["FLAGSMITH_ENVIRONMENT_KEY", "SENTRY_LARAVEL_DSN"]);
       expect(config.SENTRY_LARAVEL_DSN).toBe(result.outputs.sentryDsn!.value);
       expect(config).toMatchObject({ SENTRY_ENVIRONMENT: slug, FLAGSMITH_API_URL: "https://flags.example.com/api/v1/" });
       expect(config.FLAGSMITH_ENVIRONMENT_KEY).toMatch(/^ser\./);
       expect(app!.secretPaths).toContain("config");
+      expect(late!.secretPaths).toContain("variables");
       const masked = JSON.stringify(result.resources.map((x) => x.inputs));
       for (const secret of [config.SENTRY_LARAVEL_DSN!, config.FLAGSMITH_ENVIRONMENT_KEY!, config.APP_KEY!]) expect(masked).not.toContain(secret);
     }

@@ -357,6 +357,33 @@ describe("names-follow-spec", () => {
     expect(found[0]).toMatch(/take every name from the spec \(infra\/names\.ts\)/);
   });
 
+  it("accepts a preview's warm pool claim under the spec's names, and a link to a member or to the clone it falls back to", async () => {
+    const pool = { ...preview.database.pool!, holder: "pr-7", app: "restant-pr-7" };
+    const database = { type: MYSQL, props: { service: "restant-pr-7", cloneFrom: "restant-snapshot", pool } };
+    for (const service of ["restant-snapshot-pool-20261128212900-a1b2", "restant-pr-7", undefined]) {
+      const link = { type: MYSQL_LINK, props: { ...(service ? { service } : {}), app: "restant-pr-7" } };
+      expect(violations(await validateStack(namesFollowSpec, [tenantEnvironment(preview), database, link])), String(service)).toEqual([]);
+    }
+  });
+
+  it.each([
+    ["claims for another preview", { holder: "pr-8" }, /warm pool claim holder .* "pr-8" \(input pool\.holder\), not the spec's "pr-7"/],
+    ["claims from another registry", { registry: "restant:redis-slots" }, /warm pool registry .* "restant:redis-slots"/],
+    ["claims for another app", { app: "restant-main" }, /warm pool claim's app .* "restant-main"/],
+  ] as const)("refuses a preview database that %s", async (_what, change, message) => {
+    const database = { type: MYSQL, props: { service: "restant-pr-7", cloneFrom: "restant-snapshot", pool: { ...preview.database.pool!, holder: "pr-7", app: "restant-pr-7", ...change } } };
+    const found = violations(await validateStack(namesFollowSpec, [tenantEnvironment(preview), database]));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+  });
+
+  it("refuses a link to a service that is neither the preview's clone nor a pool member, and a pool claim where the spec has none", async () => {
+    const link = { type: MYSQL_LINK, props: { service: "restant-main", app: "restant-pr-7" } };
+    expect(violations(await validateStack(namesFollowSpec, [tenantEnvironment(preview), link]))[0]).toMatch(/"restant-main" \(input service\), not the spec's "restant-pr-7 or a warm pool member/);
+    const claim = { type: MYSQL, props: { service: "restant-staging", pool: { registry: "restant:mysql-pool" } } };
+    expect(violations(await validateStack(namesFollowSpec, [tenantEnvironment(staging), claim]))[0]).toMatch(/warm pool .* "restant:mysql-pool" \(input pool\), not the spec's "\(none/);
+  });
+
   it("has nothing to compare on the platform stack", async () => {
     expect(violations(await validateStack(namesFollowSpec, [tenantEnvironment(platform), { type: DNS, props: { name: "x" } }]))).toEqual([]);
   });

@@ -1,8 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { cloneMysqlVerified, createEmptyMysql, destroyMysqlIfPresent, linkMysql, mysqlLinks, mysqlServiceExists } from "./mysql-operations";
+import { cloneMysqlVerified, createEmptyMysql, destroyMysqlIfPresent, linkMysql, mysqlLinks, mysqlServiceExists, snapshotTime } from "./mysql-operations";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
 import type { ProviderVersion } from "../../dynamic-resource";
+import { claimPoolMember, dropPoolMember, type WarmPool } from "./pool-operations";
 
 /** The MysqlService resource's inputs as the provider receives them (plain values). */
 export interface MysqlServiceInputs {
@@ -17,7 +18,16 @@ export interface MysqlServiceInputs {
   cloneFrom?: string;
   /** Take over an existing service at create instead of refusing it; never with cloneFrom. */
   adopt?: boolean;
+  /**
+   * With cloneFrom: first claim a member of the warm pool for `holder` (the environment's slug) and use it under its
+   * own name (dokku-mysql cannot rename a service); `service` is then only the direct clone made when the pool is empty.
+   * `app` is the app that will be linked to it (a member already linked to any other app is never taken).
+   */
+  pool?: WarmPool & { holder: string; app: string };
 }
+
+/** Where the environment's database came from. */
+export type DatabaseSource = "pool" | "clone" | "empty" | "adopted";
 
 /** What the provider records: the inputs plus what a clone proved. */
 export interface MysqlServiceOutputs extends MysqlServiceInputs {
@@ -31,6 +41,10 @@ export interface MysqlServiceOutputs extends MysqlServiceInputs {
    * for an empty service and for a snapshot that recorded no time (made before refreshes recorded it).
    */
   snapshotTakenAt?: string;
+  /** The service the environment uses: a claimed pool member's name, or `service`. Absent in older state = `service`. */
+  serviceInUse?: string;
+  /** Absent in older state: "clone" with cloneFrom, else "empty". */
+  source?: DatabaseSource;
 }
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
@@ -49,6 +63,8 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
     }
     if (news.cloneFrom === news.service) failures.push({ property: "service", reason: "must differ from the snapshot it clones" });
     if (news.app !== undefined && !/^[a-z0-9][a-z0-9.-]*$/.test(news.app)) failures.push({ property: "app", reason: "must be a Dokku app name" });
+    if (news.pool !== undefined && news.cloneFrom === undefined) failures.push({ property: "pool", reason: "a warm pool member stands in for a clone: set cloneFrom too" });
+    if (news.pool !== undefined && (typeof news.pool.holder !== "string" || news.pool.holder === "")) failures.push({ property: "pool.holder", reason: "must name the environment" });
     if (news.adopt === true && news.cloneFrom !== undefined) {
       failures.push({ property: "adopt", reason: "a clone is always made fresh; adopt is for a service that holds data already" });
     }
@@ -66,8 +82,16 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async create(inputs: MysqlServiceInputs) {
-    const outs = await withTargetSession(inputs.target, async (dokku) => {
+    const outs = await withTargetSession(inputs.target, async (dokku): Promise<MysqlServiceOutputs> => {
       let proof: { tables: number; rows: number; snapshotTakenAt?: string } = { tables: 0, rows: 0 };
+      if (inputs.cloneFrom !== undefined && inputs.pool !== undefined) {
+        // Verified by the refill job before it joined the pool; claimed atomically, so it is this environment's alone.
+        const member = await claimPoolMember(dokku, inputs.pool, inputs.pool.holder, inputs.pool.app);
+        if (member !== undefined) {
+          const snapshotTakenAt = await snapshotTime(dokku, member);
+          return { ...inputs, ...proof, ...(snapshotTakenAt !== undefined ? { snapshotTakenAt } : {}), linkedApps: [], serviceInUse: member, source: "pool" };
+        }
+      }
       if (inputs.cloneFrom !== undefined) {
         const { snapshotTakenAt, ...counts } = await cloneMysqlVerified(dokku, inputs.cloneFrom, inputs.service);
         proof = { ...counts, ...(snapshotTakenAt !== undefined ? { snapshotTakenAt } : {}) };
@@ -81,7 +105,7 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
         // Adopted: its data is never read or written here; only the link if it is missing, and DB_URL (the name
         // Laravel 11+ reads) copied from the link's DSN if it differs, without a restart.
         if (inputs.app !== undefined) await linkMysql(dokku, inputs.service, inputs.app);
-        return { ...inputs, ...proof, linkedApps: await mysqlLinks(dokku, inputs.service) };
+        return { ...inputs, ...proof, linkedApps: await mysqlLinks(dokku, inputs.service), serviceInUse: inputs.service, source: "adopted" };
       } else {
         await createEmptyMysql(dokku, inputs.service);
       }
@@ -92,9 +116,10 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
         await destroyMysqlIfPresent(dokku, inputs.service);
         throw error;
       }
-      return { ...inputs, ...proof, linkedApps: inputs.app !== undefined ? [inputs.app] : [] };
+      const source: DatabaseSource = inputs.cloneFrom !== undefined ? "clone" : "empty";
+      return { ...inputs, ...proof, linkedApps: inputs.app !== undefined ? [inputs.app] : [], serviceInUse: inputs.service, source };
     });
-    return { id: inputs.service, outs };
+    return { id: outs.serviceInUse ?? inputs.service, outs };
   },
 
   async read(id: string, props: MysqlServiceOutputs) {
@@ -109,14 +134,19 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
   async update(_id: string, olds: MysqlServiceOutputs, news: MysqlServiceInputs) {
     return withTargetSession(news.target, async (dokku) => {
       // A moved app is linked anew; the old link is left to the old app's own destruction (pre-delete unlinks it).
-      if (news.app !== undefined) await linkMysql(dokku, news.service, news.app);
-      return { outs: { ...olds, ...news, linkedApps: await mysqlLinks(dokku, news.service) } };
+      const inUse = olds.serviceInUse ?? news.service;
+      if (news.app !== undefined) await linkMysql(dokku, inUse, news.app);
+      return { outs: { ...olds, ...news, linkedApps: await mysqlLinks(dokku, inUse) } };
     });
   },
 
   async delete(id: string, props: MysqlServiceOutputs) {
     if (props.cloneFrom !== undefined && id === props.cloneFrom) throw new Error(`refusing to destroy the snapshot ${id}`);
-    await withTargetSession(props.target, (dokku) => destroyMysqlIfPresent(dokku, id));
+    await withTargetSession(props.target, async (dokku) => {
+      // A used database never goes back to the pool: a claimed member is destroyed like a clone, then forgotten.
+      await destroyMysqlIfPresent(dokku, id);
+      if (props.source === "pool" && props.pool !== undefined) await dropPoolMember(dokku, props.pool, id, props.pool.holder);
+    });
   },
 };
 
@@ -128,5 +158,6 @@ function inputsOf(outs: MysqlServiceOutputs): MysqlServiceInputs {
     ...(outs.app !== undefined ? { app: outs.app } : {}),
     ...(outs.cloneFrom !== undefined ? { cloneFrom: outs.cloneFrom } : {}),
     ...(outs.adopt !== undefined ? { adopt: outs.adopt } : {}),
+    ...(outs.pool !== undefined ? { pool: outs.pool } : {}),
   };
 }

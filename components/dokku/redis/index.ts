@@ -4,4 +4,5 @@ export { RedisSlot, type RedisSlotArgs } from "./redis-slot";
 export { RedisLink, type RedisLinkArgs } from "./redis-link";
 export { redisSlotProvider } from "./redis-slot-provider";
 export { redisLinkProvider } from "./redis-link-provider";
-export { lookupSlot, releaseSlot, type SlotRange } from "./redis-slot-operations";
+export { evalOnService, lookupSlot, releaseSlot, type SlotRange } from "./redis-slot-operations";
+export { evalLine, redisCliLine } from "./redis-slot-script";

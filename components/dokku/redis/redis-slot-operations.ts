@@ -50,7 +50,8 @@ export function redisSlotRangeFullError(range: SlotRange, holders: Readonly<Reco
   return Object.assign(error, { name: "RedisSlotRangeFullError" as const, range, holders });
 }
 
-async function evalOnService<T>(dokku: DokkuRunner, service: string, line: string, what: string): Promise<T> {
+/** Runs one redis-cli line (an EVAL) on a dokku-redis service through `redis:connect` and reads its JSON reply. */
+export async function evalOnService<T>(dokku: DokkuRunner, service: string, line: string, what: string): Promise<T> {
   const { stdout } = await dokku.run(["redis:connect", service], { stdin: `${line}\n` });
   return scriptReply<T>(stdout, what);
 }

@@ -3,7 +3,15 @@ import { dokkuCommandLine } from "../client/command-line";
 import { shellWord } from "./shell-word";
 
 export { shellWord } from "./shell-word";
-export { SNAPSHOT_REFRESH_CRON, SNAPSHOT_REFRESH_PATH, snapshotRefreshScript, type SnapshotRefreshOptions } from "./snapshot-refresh-script";
+export {
+  SNAPSHOT_GENERATION_PATH,
+  SNAPSHOT_LOCK_PATH,
+  SNAPSHOT_REFRESH_CRON,
+  SNAPSHOT_REFRESH_PATH,
+  snapshotRefreshScript,
+  type SnapshotRefreshOptions,
+} from "./snapshot-refresh-script";
+export { POOL_REFILL_CRON, POOL_REFILL_PATH, poolRefillScript, type PoolRefillOptions } from "./pool-refill-script";
 
 /**
  * The shell scripts the program installs on the Dokku server (as root, through remote.Command with the script on

@@ -5,6 +5,13 @@ import { shellWord } from "./shell-word";
 
 export const SNAPSHOT_REFRESH_PATH = "/usr/local/sbin/restant-snapshot-refresh";
 export const SNAPSHOT_REFRESH_CRON = "/etc/cron.d/restant-snapshot-refresh";
+/** One refresh (or warm pool refill) at a time: the refill never clones a snapshot being replaced. */
+export const SNAPSHOT_LOCK_PATH = "/run/lock/restant-snapshot-refresh.lock";
+/**
+ * The snapshot's generation (the UTC time the refresh finished replacing it), written by the refresh: the warm pool's
+ * refill retires members cloned from an older one.
+ */
+export const SNAPSHOT_GENERATION_PATH = "/var/lib/restant/snapshot-generation";
 
 export interface SnapshotRefreshOptions {
   /** Production's dokku-mysql service. */
@@ -15,6 +22,9 @@ export interface SnapshotRefreshOptions {
   stage: string;
   /** The masking rules from the repository. */
   masking: MaskingRules;
+  /** Where the run's lock and the snapshot's generation are kept. Default: SNAPSHOT_LOCK_PATH, SNAPSHOT_GENERATION_PATH (tests give their own). */
+  lockPath?: string;
+  generationPath?: string;
 }
 
 /** Drops every view and table of the connected database: the snapshot, just before the masked copy is imported. */
@@ -57,7 +67,7 @@ fail() {
   exit 1
 }
 
-exec 9>/run/lock/restant-snapshot-refresh.lock
+exec 9>${shellWord(options.lockPath ?? SNAPSHOT_LOCK_PATH)}
 if ! flock -n 9; then
   echo "restant-snapshot-refresh: another refresh is running" >&2
   exit 0
@@ -126,6 +136,10 @@ dokku mysql:connect "$snapshot" >/dev/null <<'RESTANT_SQL'
 ${DROP_ALL_SQL}
 RESTANT_SQL
 dokku mysql:import "$snapshot" <"$work/masked.sql"
+# The new generation: the warm pool's refill retires members cloned from the old one.
+generation_file=${shellWord(options.generationPath ?? SNAPSHOT_GENERATION_PATH)}
+mkdir -p "$(dirname "$generation_file")"
+date -u +%Y%m%dT%H%M%SZ >"$generation_file"
 say "$snapshot refreshed from $source_service, masked by $rules_file ($(wc -c <"$work/masked.sql") bytes)"
 `;
 }

@@ -94,6 +94,15 @@ describe("the preview comment", () => {
     expect(() => renderPreviewComment({ pr: 7, state: "ready", commit: "not-a-sha" }, now)).toThrow();
   });
 
+  it("says whether the database was a warm pool member or a direct clone because the pool was empty", () => {
+    const pool = renderPreviewComment({ pr: 7, state: "ready", databaseSource: "pool" }, now);
+    expect(pool).toContain("| Database | a warm pool member (cloned from the masked snapshot ahead of time, ready at once) |");
+    const clone = renderPreviewComment({ pr: 7, state: "ready", databaseSource: "clone" }, now);
+    expect(clone).toContain("| Database | cloned directly from the masked snapshot: the warm pool was empty |");
+    expect(readPreviewStatus(clone)?.databaseSource).toBe("clone");
+    expect(() => renderPreviewComment({ pr: 7, state: "ready", databaseSource: "production" as "pool" }, now)).toThrow();
+  });
+
   it("stays far under GitHub's 65,536 characters whatever the fields hold", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 500 }), fc.array(fc.integer({ min: 1, max: 999_999 }), { maxLength: 20 }), (note, holders) => {
