@@ -165,7 +165,7 @@ describe("DokkuApp over real SSH, run from its serialized text", () => {
     expect((await provider.diff(reread.id!, reread.props!, wanted)).changes).toBe(false);
 
     await server.operator(["apps:destroy", "--force", "drift"]);
-    expect(await provider.read(stored.id, stored.outs)).toEqual({ id: "", props: {} });
+    expect(await provider.read(stored.id, stored.outs)).toEqual({ id: "" }); // gone: an empty id and no props
   });
 
   it("removes a key it set, leaves keys others set, and changes scale alone without touching config", async () => {

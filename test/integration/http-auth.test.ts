@@ -80,7 +80,7 @@ describe("HttpAuth (serialized provider, over SSH, against the Dokku double)", (
     expect((await onServer("restant-pr-3")).enabled).toBe("false");
     await provider.delete(stored.id, stored.outs);
     await server.operator(["apps:destroy", "--force", "restant-pr-3"]);
-    expect(await provider.read(stored.id, stored.outs)).toEqual({ id: "", props: {} });
+    expect(await provider.read(stored.id, stored.outs)).toEqual({ id: "" }); // gone: an empty id and no props
     await provider.delete(stored.id, stored.outs); // the app itself gone: still nothing to do, no error
   });
 

@@ -103,7 +103,7 @@ describe("LetsEncrypt per host (serialized provider, over SSH, against the Dokku
     expect((await refresh(provider, stored))!.outs.active).toBe(false);
     await provider.delete(stored.id, stored.outs);
     await operator("apps:destroy", "--force", app);
-    expect(await provider.read(stored.id, stored.outs)).toEqual({ id: "", props: {} });
+    expect(await provider.read(stored.id, stored.outs)).toEqual({ id: "" }); // gone: an empty id and no props
     await provider.delete(stored.id, stored.outs);
   });
 

@@ -72,7 +72,7 @@ describe("RedisService (serialized provider, over SSH, against the Dokku double 
     await provider.delete(stored.id, stored.outs);
     expect(await exists("restant-shared")).toBe(false);
     await provider.delete(stored.id, stored.outs);
-    expect(await provider.read(stored.id, stored.outs)).toEqual({ id: "", props: {} });
+    expect(await provider.read(stored.id, stored.outs)).toEqual({ id: "" }); // gone: an empty id and no props
   });
 
   it("sees a service destroyed by hand as gone, so the next up creates it again", async () => {

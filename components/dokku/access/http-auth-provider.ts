@@ -3,6 +3,7 @@ import type { DokkuRunner } from "../client/dokku-runner";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
 import { isAppMissing } from "../client/errors/command-errors";
+import { foundOnRead, goneOnRead, stateForRead } from "../../dynamic-read";
 import type { ProviderVersion } from "../../dynamic-resource";
 
 /** The HttpAuth resource's inputs as the provider receives them (plain values; the password unwrapped). */
@@ -41,7 +42,7 @@ async function enableWithUser(dokku: DokkuRunner, inputs: HttpAuthInputs): Promi
  * HTTP basic auth in front of a Dokku app (dokku-http-auth). The password travels as an argument because the plugin
  * takes it no other way; every error is scrubbed of it. Read sees http-auth switched off or the user removed by hand.
  */
-export const httpAuthProvider: pulumi.dynamic.ResourceProvider = {
+export const httpAuthProvider: pulumi.dynamic.ResourceProvider<HttpAuthInputs, HttpAuthOutputs> = {
   async check(_olds: HttpAuthInputs, news: HttpAuthInputs) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(news.user ?? "")) failures.push({ property: "user", reason: "must be 1-64 of [A-Za-z0-9_.-]" });
@@ -61,7 +62,8 @@ export const httpAuthProvider: pulumi.dynamic.ResourceProvider = {
     return { id: inputs.app, outs: { ...inputs, enabled: true } };
   },
 
-  async read(id: string, props: HttpAuthOutputs) {
+  async read(id: string, stored?: HttpAuthOutputs) {
+    const props = stateForRead(stored, `http-auth of Dokku app ${id}`);
     return withTargetSession(props.target, async (dokku) => {
       try {
         const [enabled, users] = await Promise.all([
@@ -70,9 +72,9 @@ export const httpAuthProvider: pulumi.dynamic.ResourceProvider = {
         ]);
         const outs: HttpAuthOutputs = { ...props, enabled: enabled === "true" && users.split(/\s+/).includes(props.user) };
         const { enabled: _enabled, ...inputs } = outs;
-        return { id, props: outs, inputs };
+        return foundOnRead(id, outs, inputs);
       } catch (error) {
-        if (isAppMissing(error)) return { id: "", props: {} };
+        if (isAppMissing(error)) return goneOnRead<HttpAuthOutputs>();
         throw error;
       }
     });

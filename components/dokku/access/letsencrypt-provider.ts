@@ -3,6 +3,7 @@ import type { DokkuRunner } from "../client/dokku-runner";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
 import { isAppMissing } from "../client/errors/command-errors";
+import { foundOnRead, goneOnRead, stateForRead } from "../../dynamic-read";
 import type { ProviderVersion } from "../../dynamic-resource";
 
 /** The LetsEncrypt resource's inputs as the provider receives them. */
@@ -33,7 +34,7 @@ async function report(dokku: DokkuRunner, app: string): Promise<{ active: boolea
  * deploy, which the component orders before it. `enable` is idempotent and only asks Let's Encrypt when the names or
  * settings changed, so re-running it costs no certificate; read sees a certificate removed by hand.
  */
-export const letsEncryptProvider: pulumi.dynamic.ResourceProvider = {
+export const letsEncryptProvider: pulumi.dynamic.ResourceProvider<LetsEncryptInputs, LetsEncryptOutputs> = {
   async diff(_id: string, olds: LetsEncryptOutputs, news: LetsEncryptInputs) {
     const replaces = olds.app !== news.app || !sameTarget(olds.target, news.target) ? ["app"] : [];
     const changes =
@@ -49,14 +50,15 @@ export const letsEncryptProvider: pulumi.dynamic.ResourceProvider = {
     return { id: inputs.app, outs: { ...inputs, ...state } };
   },
 
-  async read(id: string, props: LetsEncryptOutputs) {
+  async read(id: string, stored?: LetsEncryptOutputs) {
+    const props = stateForRead(stored, `the certificate of Dokku app ${id}`);
     return withTargetSession(props.target, async (dokku) => {
       try {
         const outs: LetsEncryptOutputs = { ...props, ...(await report(dokku, id)) };
         const { active: _active, expiration: _expiration, ...inputs } = outs;
-        return { id, props: outs, inputs };
+        return foundOnRead(id, outs, inputs);
       } catch (error) {
-        if (isAppMissing(error)) return { id: "", props: {} };
+        if (isAppMissing(error)) return goneOnRead<LetsEncryptOutputs>();
         throw error;
       }
     });

@@ -5,6 +5,7 @@ import { AppOnServer, AppProps, withKeptValues } from "./app-model";
 import { DesiredApp, planAppChanges } from "./app-plan";
 import { readAppOnServer } from "./app-reports";
 import { scaleRefusal } from "./scale-refusal";
+import { foundOnRead, goneOnRead, stateForRead } from "../../dynamic-read";
 import { DokkuSession } from "../client/dokku-session";
 import { isAppMissing, isNameTaken } from "../client/errors/command-errors";
 import { withDokkuSession } from "../client/open-session";
@@ -41,12 +42,12 @@ export const dokkuAppProvider: pulumi.dynamic.ResourceProvider<AppProps, AppProp
     return { id: inputs.appName, outs: { ...inputs, config } };
   },
 
-  async read(id, props) {
-    if (!props) throw new Error(`reading Dokku app ${id} needs its connection from state`);
+  async read(id, stored) {
+    const props = stateForRead(stored, `Dokku app ${id}`);
     const onServer = await withDokkuSession(sshOptions(props.connection), (session) => readAppOnServer(session, id));
-    if (!onServer) return { id: "", props: {} as AppProps };
+    if (!onServer) return goneOnRead<AppProps>();
     const observed = observedProps(id, onServer, props);
-    return { id, props: observed, inputs: observed };
+    return foundOnRead(id, observed, observed);
   },
 
   async update(id, olds, news) {

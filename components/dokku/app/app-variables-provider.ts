@@ -3,6 +3,7 @@ import { isAppMissing } from "../client/errors/command-errors";
 import type { DokkuRunner } from "../client/dokku-runner";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
+import { foundOnRead, goneOnRead, stateForRead } from "../../dynamic-read";
 import type { ProviderVersion } from "../../dynamic-resource";
 import { UNKNOWN } from "./app-check";
 import { parseConfigExport } from "./app-reports";
@@ -27,7 +28,7 @@ const KEY = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
  * differs, never restarts on create (the deploy that follows starts the app with them); on update the last command
  * restarts a deployed app so it reads the new values. Read reports the values on the server (drift); delete unsets.
  */
-export const appVariablesProvider: pulumi.dynamic.ResourceProvider = {
+export const appVariablesProvider: pulumi.dynamic.ResourceProvider<AppVariablesProps, AppVariablesProps> = {
   async check(_olds: AppVariablesProps, news: AppVariablesProps) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (news.app !== UNKNOWN && (typeof news.app !== "string" || !APP.test(news.app))) failures.push({ property: "app", reason: "must be a Dokku app name" });
@@ -57,14 +58,15 @@ export const appVariablesProvider: pulumi.dynamic.ResourceProvider = {
     return { id: inputs.app, outs: { ...inputs } };
   },
 
-  async read(id: string, props: AppVariablesProps) {
+  async read(id: string, stored?: AppVariablesProps) {
+    const props = stateForRead(stored, `the variables of Dokku app ${id}`);
     return withTargetSession(props.target, async (dokku) => {
       const onServer = await appConfig(dokku, props.app);
-      if (onServer === undefined) return { id: "", props: {} };
+      if (onServer === undefined) return goneOnRead<AppVariablesProps>();
       const variables: Record<string, string> = {};
       for (const key of Object.keys(props.variables).sort()) if (key in onServer) variables[key] = onServer[key]!;
       const observed = { ...props, variables };
-      return { id, props: observed, inputs: observed };
+      return foundOnRead(id, observed, observed);
     });
   },
 

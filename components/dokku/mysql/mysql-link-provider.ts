@@ -2,12 +2,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import { isAppMissing } from "../client/errors/command-errors";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
+import { foundOnRead, goneOnRead, stateForRead } from "../../dynamic-read";
+import type { ProviderVersion } from "../../dynamic-resource";
 import { linkMysql, mysqlLinks, mysqlServiceExists } from "./mysql-operations";
 
 /** The MysqlLink resource's inputs as the provider receives them (plain values). */
 export interface MysqlLinkInputs {
   /** Bump to make `pulumi up` store this provider's code in state (read and delete run the stored code). */
-  version: number;
+  version: ProviderVersion;
   target: DokkuTarget;
   /** The environment's dokku-mysql service. */
   service: string;
@@ -23,7 +25,7 @@ const APP = /^[a-z0-9][a-z0-9.-]*$/;
  * preview) then starts at once instead of waiting for the app, and only this link waits for both. Read sees a missing
  * link as gone; delete unlinks and never touches the data.
  */
-export const mysqlLinkProvider: pulumi.dynamic.ResourceProvider = {
+export const mysqlLinkProvider: pulumi.dynamic.ResourceProvider<MysqlLinkInputs, MysqlLinkInputs> = {
   async check(_olds: MysqlLinkInputs, news: MysqlLinkInputs) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (typeof news.service !== "string" || !SERVICE.test(news.service)) failures.push({ property: "service", reason: "must be 1-63 of [A-Za-z0-9_-] (dokku-mysql's rule)" });
@@ -43,10 +45,11 @@ export const mysqlLinkProvider: pulumi.dynamic.ResourceProvider = {
     return { id: `${inputs.service}/${inputs.app}`, outs: { ...inputs } };
   },
 
-  async read(id: string, props: MysqlLinkInputs) {
+  async read(id: string, stored?: MysqlLinkInputs) {
+    const props = stateForRead(stored, `the MySQL link ${id}`);
     return withTargetSession(props.target, async (dokku) => {
       const linked = (await mysqlServiceExists(dokku, props.service)) && (await mysqlLinks(dokku, props.service)).includes(props.app);
-      return linked ? { id, props, inputs: props } : { id: "", props: {} };
+      return linked ? foundOnRead(id, props, props) : goneOnRead<MysqlLinkInputs>();
     });
   },
 

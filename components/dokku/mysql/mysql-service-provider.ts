@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { cloneMysqlVerified, createEmptyMysql, destroyMysqlIfPresent, linkMysql, mysqlLinks, mysqlServiceExists, snapshotTime } from "./mysql-operations";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
+import { foundOnRead, goneOnRead, stateForRead } from "../../dynamic-read";
 import type { ProviderVersion } from "../../dynamic-resource";
 import { claimPoolMember, dropPoolMember, type WarmPool } from "./pool-operations";
 
@@ -54,7 +55,7 @@ const SERVICE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
  * to the app. Create adopts an existing service only when told to, and then only links it; delete unlinks and destroys
  * only its own service, never the snapshot. Production's resource is protected and retained by the component, so this delete never runs for it.
  */
-export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
+export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider<MysqlServiceInputs, MysqlServiceOutputs> = {
   async check(_olds: MysqlServiceInputs, news: MysqlServiceInputs) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (!SERVICE_NAME.test(news.service)) failures.push({ property: "service", reason: "must be 1-63 of [A-Za-z0-9_-] (dokku-mysql's rule)" });
@@ -122,12 +123,13 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider = {
     return { id: outs.serviceInUse ?? inputs.service, outs };
   },
 
-  async read(id: string, props: MysqlServiceOutputs) {
+  async read(id: string, stored?: MysqlServiceOutputs) {
+    const props = stateForRead(stored, `the MySQL service ${id}`);
     return withTargetSession(props.target, async (dokku) => {
-      if (!(await mysqlServiceExists(dokku, id))) return { id: "", props: {} };
+      if (!(await mysqlServiceExists(dokku, id))) return goneOnRead<MysqlServiceOutputs>();
       const linkedApps = await mysqlLinks(dokku, id);
       const outs: MysqlServiceOutputs = { ...props, linkedApps };
-      return { id, props: outs, inputs: inputsOf(outs) };
+      return foundOnRead(id, outs, inputsOf(outs));
     });
   },
 

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
 import { linkRedis, redisLinks, redisServiceExists, refuseForeignRedisUrl, unlinkRedisIfLinked } from "./redis-service-operations";
+import { foundOnRead, goneOnRead, stateForRead } from "../../dynamic-read";
 import type { ProviderVersion } from "../../dynamic-resource";
 
 /** The RedisLink resource's inputs as the provider receives them (plain values). */
@@ -24,7 +25,7 @@ const APP = /^[a-z0-9][a-z0-9.-]*$/;
  * an unlinked app or a missing service as gone, so `preview --refresh` shows it; delete unlinks and never destroys the
  * service, which belongs to the platform stack.
  */
-export const redisLinkProvider: pulumi.dynamic.ResourceProvider = {
+export const redisLinkProvider: pulumi.dynamic.ResourceProvider<RedisLinkInputs, RedisLinkInputs> = {
   async check(_olds: RedisLinkInputs, news: RedisLinkInputs) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (typeof news.service !== "string" || !NAME.test(news.service)) failures.push({ property: "service", reason: "must be a dokku-redis service name" });
@@ -53,10 +54,11 @@ export const redisLinkProvider: pulumi.dynamic.ResourceProvider = {
     return { id: `${inputs.service}/${inputs.app}`, outs: { ...inputs } };
   },
 
-  async read(id: string, props: RedisLinkInputs) {
+  async read(id: string, stored?: RedisLinkInputs) {
+    const props = stateForRead(stored, `the Redis link ${id}`);
     return withTargetSession(props.target, async (dokku) => {
       const linked = (await redisServiceExists(dokku, props.service)) && (await redisLinks(dokku, props.service)).includes(props.app);
-      return linked ? { id, props, inputs: props } : { id: "", props: {} };
+      return linked ? foundOnRead(id, props, props) : goneOnRead<RedisLinkInputs>();
     });
   },
 

@@ -3,6 +3,7 @@ import type { DokkuRunner } from "../client/dokku-runner";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
 import { redisLinks as links, redisServiceExists as exists } from "./redis-service-operations";
+import { foundOnRead, goneOnRead, stateForRead } from "../../dynamic-read";
 import type { ProviderVersion } from "../../dynamic-resource";
 
 /** The RedisService resource's inputs as the provider receives them. */
@@ -25,7 +26,7 @@ export interface RedisServiceOutputs extends RedisServiceInputs {
  * own. Never adopts one it did not create, and refuses to destroy itself while any app is linked: destroying it would
  * take those environments' cache and queues.
  */
-export const redisServiceProvider: pulumi.dynamic.ResourceProvider = {
+export const redisServiceProvider: pulumi.dynamic.ResourceProvider<RedisServiceInputs, RedisServiceOutputs> = {
   async diff(_id: string, olds: RedisServiceOutputs, news: RedisServiceInputs) {
     // dokku-redis keeps --config-options from create; a new database count means a new service.
     const replaces = olds.service !== news.service || olds.databases !== news.databases || !sameTarget(olds.target, news.target) ? ["service"] : [];
@@ -42,12 +43,13 @@ export const redisServiceProvider: pulumi.dynamic.ResourceProvider = {
     return { id: inputs.service, outs: { ...inputs, linkedApps: [] } };
   },
 
-  async read(id: string, props: RedisServiceOutputs) {
+  async read(id: string, stored?: RedisServiceOutputs) {
+    const props = stateForRead(stored, `the Redis service ${id}`);
     return withTargetSession(props.target, async (dokku) => {
-      if (!(await exists(dokku, id))) return { id: "", props: {} };
+      if (!(await exists(dokku, id))) return goneOnRead<RedisServiceOutputs>();
       const outs: RedisServiceOutputs = { ...props, linkedApps: await links(dokku, id) };
       const { linkedApps: _linked, ...inputs } = outs;
-      return { id, props: outs, inputs };
+      return foundOnRead(id, outs, inputs);
     });
   },
 

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { attachSlot, claimSlot, detachSlot, lookupSlot, releaseSlot, type SlotRange } from "./redis-slot-operations";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
+import { foundOnRead, goneOnRead, stateForRead } from "../../dynamic-read";
 import type { ProviderVersion } from "../../dynamic-resource";
 
 /** The RedisSlot resource's inputs as the provider receives them (plain values). */
@@ -31,7 +32,7 @@ export interface RedisSlotOutputs extends RedisSlotInputs {
  * the same moment never get the same slot) and links the app; read sees a slot released or taken by someone else as
  * gone; delete flushes and releases in one step, only while the slot is still this holder's.
  */
-export const redisSlotProvider: pulumi.dynamic.ResourceProvider = {
+export const redisSlotProvider: pulumi.dynamic.ResourceProvider<RedisSlotInputs, RedisSlotOutputs> = {
   async check(_olds: RedisSlotInputs, news: RedisSlotInputs) {
     const failures: pulumi.dynamic.CheckFailure[] = [];
     const { first, last } = news.range ?? { first: NaN, last: NaN };
@@ -67,12 +68,13 @@ export const redisSlotProvider: pulumi.dynamic.ResourceProvider = {
     return { id: `${inputs.service}/${outs.slot}`, outs };
   },
 
-  async read(id: string, props: RedisSlotOutputs) {
+  async read(id: string, stored?: RedisSlotOutputs) {
+    const props = stateForRead(stored, `the Redis slot ${id}`);
     return withTargetSession(props.target, async (dokku) => {
       const now = await lookupSlot(dokku, props);
-      if (now.holder !== props.holder) return { id: "", props: {} };
+      if (now.holder !== props.holder) return goneOnRead<RedisSlotOutputs>();
       const { slot: _slot, ...inputs } = props;
-      return { id, props, inputs };
+      return foundOnRead(id, props, inputs);
     });
   },
 
