@@ -32,7 +32,8 @@ export class ForgeCertificateProvider implements pulumi.dynamic.ResourceProvider
   }
 
   async diff(_id: string, olds: ForgeCertificateOutputs, news: ForgeCertificateInputs): Promise<pulumi.dynamic.DiffResult> {
-    const replaces = changedKeys(olds, news, ["organization", "serverId", "siteId", "domain"]).map(String);
+    // A certificate Forge reports failed (or still not installed after a refresh) is requested again.
+    const replaces = [...changedKeys(olds, news, ["organization", "serverId", "siteId", "domain"]).map(String), ...(olds.status === "installed" ? [] : ["status"])];
     const changed = [...replaces, ...changedKeys(olds, news, ["version"]).map(String)];
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: true };
   }
@@ -66,8 +67,13 @@ export class ForgeCertificateProvider implements pulumi.dynamic.ResourceProvider
     return { outs: { ...news, domainId: olds.domainId, status: olds.status } };
   }
 
+  /** Waits until the certificate is gone: a replacement requested while the old one is still removing would find it. */
   async delete(_id: string, props: ForgeCertificateOutputs): Promise<void> {
-    const { client } = forgeClientFor(props);
-    await client.deleteCertificate(props.siteId, props.domainId);
+    const { client, waits } = forgeClientFor(props);
+    if (!(await client.deleteCertificate(props.siteId, props.domainId))) return;
+    await waitFor(`the certificate of ${props.domain} to be removed`, waits, async () => {
+      const live = await client.getCertificate(props.siteId, props.domainId);
+      return live ? { done: false, status: live.attributes.status } : { done: true, value: undefined };
+    });
   }
 }

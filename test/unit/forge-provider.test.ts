@@ -135,7 +135,7 @@ describe("the Forge providers, run from their serialized text", () => {
     expect(double.writes().length - writesBefore).toBe(0);
   });
 
-  it("see drift made by hand and repair it: a PHP version, a .env line, a stopped worker, a deploy script", async () => {
+  it("see drift made by hand and repair it: a PHP version, a .env line, a failed certificate, a stopped worker, a deploy script", async () => {
     await startDouble();
     const made = await createEnvironment();
     const site = double.state.siteNamed("restant.pr-7.example.com")!;
@@ -155,6 +155,15 @@ describe("the Forge providers, run from their serialized text", () => {
     expect((await providers.env.diff(made.env.id, envRead.props!, made.envInputs)).changes).toBe(true);
     await providers.env.update(made.env.id, envRead.props!, made.envInputs);
     expect(site.environment).toBe(made.envInputs.content);
+
+    site.domains[0]!.certificate!.status = "failed";
+    const certificateRead = await providers.certificate.read(made.certificate.id, made.certificate.outs);
+    const certificateInputs = { ...at(), siteId: made.site.id, domain: "restant.pr-7.example.com", version: 1 };
+    expect(await providers.certificate.diff(made.certificate.id, certificateRead.props!, certificateInputs)).toMatchObject({ changes: true, replaces: ["status"], deleteBeforeReplace: true });
+    // A replacement: the old one goes first (deleteBeforeReplace), then the new one is requested at once.
+    await providers.certificate.delete(made.certificate.id, certificateRead.props!);
+    await providers.certificate.create(certificateInputs);
+    expect(site.domains[0]!.certificate!.status).toBe("installed");
 
     const workerRead = await providers.worker.read(made.worker.id, made.worker.outs);
     expect((await providers.worker.diff(made.worker.id, workerRead.props!, made.worker.outs)).replaces).toEqual(["status"]);
