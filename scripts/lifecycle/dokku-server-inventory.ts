@@ -1,5 +1,6 @@
 import { type DokkuRunner, isAppMissing, withDokkuSession, type DokkuSshOptions } from "../../components/dokku/client";
 import { destroyMysqlIfPresent } from "../../components/dokku/mysql";
+import { dropPoolMember, listPool, type WarmPool } from "../../components/dokku/mysql/pool-operations";
 import { lookupSlot, releaseSlot, type SlotRange } from "../../components/dokku/redis";
 import { previewSlugOwning } from "./preview-owner";
 import type { ServerInventory, ServerResource } from "./server-inventory";
@@ -10,11 +11,14 @@ export interface DokkuInventorySettings {
   ssh: DokkuSshOptions;
   /** The shared dokku-redis service, its slot registry hash, and the range previews claim slots in. */
   redis: { service: string; registry: string; range: SlotRange };
+  /** The warm pool previews claim their databases from; absent when the pool is off. */
+  pool?: WarmPool;
 }
 
 /**
- * What the Dokku server holds for previews: apps (`apps:list`), dokku-mysql services (`mysql:list`) and Redis slots
- * held by a preview's slug in the registry. Only names that are exactly a preview's derived name are listed, so the
+ * What the Dokku server holds for previews: apps (`apps:list`), dokku-mysql services (`mysql:list`), warm pool members
+ * a preview's slug holds in the pool's registry (their names are the members' own) and Redis slots held by a preview's
+ * slug in the slot registry. Only names that are exactly a preview's derived name are listed, so the
  * reaper can never be pointed at production, staging or a branch. Removal is the teardown each resource's own
  * delete does, and is idempotent: a thing already gone is success.
  */
@@ -25,6 +29,7 @@ export class DokkuServerInventory implements ServerInventory {
     return withDokkuSession(this.settings.ssh, async (dokku) => [
       ...(await this.apps(dokku)),
       ...(await this.mysqlServices(dokku)),
+      ...(await this.poolMembers(dokku)),
       ...(await this.slots(dokku)),
     ]);
   }
@@ -34,6 +39,7 @@ export class DokkuServerInventory implements ServerInventory {
   }
 
   private async removeWith(dokku: DokkuRunner, resource: ServerResource): Promise<void> {
+    if (resource.kind === "pool-member") return this.removePoolMember(dokku, resource);
     // Refuse anything list() would not have returned: the caller's resource is data, not a licence.
     if (ownerOf(resource) !== resource.slug) throw new Error(`${resource.kind} ${resource.name} is not preview ${resource.slug}'s: not removed`);
     if (resource.kind === "app") {
@@ -61,6 +67,30 @@ export class DokkuServerInventory implements ServerInventory {
       .filter((line) => !line.startsWith("=====>"))
       .map((line) => line.split(/\s+/)[0] ?? "");
     return owned(names, "mysql");
+  }
+
+  /** Members the pool's registry records as claimed by a preview's slug: destroyed with the preview, never returned. */
+  private async poolMembers(dokku: DokkuRunner): Promise<ServerResource[]> {
+    const { pool } = this.settings;
+    if (pool === undefined) return [];
+    const pattern = new RegExp(pool.memberPattern);
+    return Object.entries(await listPool(dokku, pool)).flatMap(([name, record]) =>
+      record.state === "claimed" && record.holder !== undefined && pattern.test(name) && previewSlugOwning(record.holder, (names) => names.slug) === record.holder
+        ? [{ kind: "pool-member" as const, name, slug: record.holder }]
+        : [],
+    );
+  }
+
+  /** Only while the registry still says the preview holds it (read again now): then destroyed and forgotten. */
+  private async removePoolMember(dokku: DokkuRunner, resource: ServerResource): Promise<void> {
+    const { pool } = this.settings;
+    const record = pool === undefined ? undefined : (await listPool(dokku, pool))[resource.name];
+    if (pool === undefined || record === undefined) return;
+    if (record.state !== "claimed" || record.holder !== resource.slug || !new RegExp(pool.memberPattern).test(resource.name)) {
+      throw new Error(`pool-member ${resource.name} is not preview ${resource.slug}'s: not removed`);
+    }
+    await destroyMysqlIfPresent(dokku, resource.name);
+    await dropPoolMember(dokku, pool, resource.name, resource.slug);
   }
 
   private async slots(dokku: DokkuRunner): Promise<ServerResource[]> {

@@ -30,6 +30,7 @@ export function serverInventoryFromEnv(env: NodeJS.ProcessEnv): ServerInventory 
   return new DokkuServerInventory({
     ssh: { host, port, user, hostKey, privateKey: dokkuPrivateKeyFromEnv(env) },
     redis: { service: platform.redis.service, registry: preview.redis.registry, range: preview.redis.range },
+    ...(preview.database.pool ? { pool: preview.database.pool } : {}),
   });
 }
 

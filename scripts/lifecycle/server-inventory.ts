@@ -1,8 +1,8 @@
 /** Something on the shared server that belongs to one environment, named for its slug. */
 export interface ServerResource {
-  kind: "app" | "mysql" | "redis-slot" | "forge-site" | "forge-database" | "forge-database-user" | "forge-background-process";
+  kind: "app" | "mysql" | "pool-member" | "redis-slot" | "forge-site" | "forge-database" | "forge-database-user" | "forge-background-process";
   /**
-   * The name on the server: app or service name, the Redis DB index as text; on Forge the site's user, the database's
+   * The name on the server: app or service name (a claimed warm pool member's own name), the Redis DB index as text; on Forge the site's user, the database's
    * or user's name, the background process's name.
    */
   name: string;

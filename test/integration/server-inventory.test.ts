@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DokkuRunner } from "../../components/dokku/client/dokku-runner";
 import { withDokkuSession } from "../../components/dokku/client/open-session";
 import { claimSlot } from "../../components/dokku/redis/redis-slot-operations";
-import { namesForSlug, slugForBranch, slugForPullRequest } from "../../infra/names";
+import { namesForSlug, poolMemberPattern, slugForBranch, slugForPullRequest } from "../../infra/names";
 import { DokkuServerInventory } from "../../scripts/lifecycle/dokku-server-inventory";
 import type { ServerResource } from "../../scripts/lifecycle/server-inventory";
 import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
@@ -122,5 +122,46 @@ describe("DokkuServerInventory (over SSH, on the Dokku double, real MariaDB and 
     for (const resource of mine) await inventory.remove(resource);
     expect((await inventory.list()).filter((r) => r.slug === "pr-7")).toEqual([]);
     expect(redis("HGET", REGISTRY, String(slots["pr-8"]))).toBe("pr-8");
+  });
+});
+
+describe("DokkuServerInventory and the warm pool (claimed members are their previews', never returned)", () => {
+  const POOL = { registry: `restant:test-pool:${process.pid}`, redisService: SHARED, memberPattern: poolMemberPattern("restant-snapshot") };
+  const claimedByNine = "restant-snapshot-pool-20260101000000-0009";
+  const claimedByMain = "restant-snapshot-pool-20260101000000-000a";
+  const ready = "restant-snapshot-pool-20260101000000-000b";
+  let withPool: DokkuServerInventory;
+
+  beforeAll(async () => {
+    withPool = new DokkuServerInventory({ ssh: ssh(), redis: { service: SHARED, registry: REGISTRY, range: RANGE }, pool: POOL });
+    const records: Record<string, object> = {
+      [claimedByNine]: { state: "claimed", generation: "g1", holder: "pr-9" },
+      [claimedByMain]: { state: "claimed", generation: "g1", holder: "main" },
+      [ready]: { state: "ready", generation: "g1" },
+    };
+    for (const [member, record] of Object.entries(records)) {
+      await operator("mysql:create", member);
+      redis("HSET", POOL.registry, member, JSON.stringify(record));
+    }
+  }, 120_000);
+
+  afterAll(() => {
+    if (server) redis("DEL", POOL.registry);
+  });
+
+  it("lists a member a preview holds by its own name, and removing it destroys the service and forgets it", async () => {
+    const members = (await withPool.list()).filter((r) => r.kind === "pool-member");
+    expect(members).toEqual([{ kind: "pool-member", name: claimedByNine, slug: "pr-9" }]);
+    await expect(withPool.remove({ kind: "pool-member", name: claimedByMain, slug: "pr-9" })).rejects.toThrow(/not preview pr-9's/);
+    await expect(withPool.remove({ kind: "pool-member", name: ready, slug: "pr-9" })).rejects.toThrow(/not preview pr-9's/);
+
+    await withPool.remove(members[0]!);
+    expect((await server.operator(["mysql:exists", claimedByNine])).code).not.toBe(0);
+    expect(redis("HEXISTS", POOL.registry, claimedByNine)).toBe("0");
+    // Never returned to the pool, and nobody else's touched.
+    expect(JSON.parse(redis("HGET", POOL.registry, ready))).toMatchObject({ state: "ready" });
+    await operator("mysql:exists", claimedByMain);
+    await operator("mysql:exists", ready);
+    await withPool.remove(members[0]!);
   });
 });
