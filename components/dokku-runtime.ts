@@ -48,7 +48,7 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
     this.spec = spec;
     this.target = { host, port, user, hostKey };
     const lateConfig = args.lateConfig ?? {};
-    this.app = this.createApp(name, args.config, args.keepOnServer, Object.keys(lateConfig));
+    this.app = this.createApp(name, args, Object.keys(lateConfig));
     this.lateVariables = this.setLateVariables(name, lateConfig);
     this.appName = this.app.appName;
     this.database = this.createDatabase(name);
@@ -65,7 +65,7 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
     this.registerOutputs({ redisSlot: this.redisSlot });
   }
 
-  private createApp(name: string, config: Record<string, pulumi.Input<string>>, keepOnServer: string[] | undefined, setElsewhere: string[]): DokkuApp {
+  private createApp(name: string, { config, keepOnServer, restartedByDeploy }: DokkuRuntimeArgs, setElsewhere: string[]): DokkuApp {
     return new DokkuApp(
       `${name}-app`,
       {
@@ -77,6 +77,8 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
         scale: this.spec.app.scale,
         adopt: this.spec.adopt,
         ...(keepOnServer ? { keepOnServer } : {}),
+        // The deploy runs again exactly when the commit (so SENTRY_RELEASE) changes, and it restarts the app.
+        ...(restartedByDeploy ? { restartedByDeploy } : {}),
         ...(setElsewhere.length > 0 ? { setElsewhere } : {}),
       },
       { parent: this },

@@ -22,6 +22,12 @@ export interface LaravelConfigParts {
 export const KEPT_ONCE_SET = ["APP_KEY"];
 
 /**
+ * Variables that change exactly when the commit deployed does (the release Sentry tags errors with): the deploy of that
+ * commit restarts the app anyway, so setting them restarts nothing.
+ */
+export const RELEASE_VARIABLES = ["SENTRY_RELEASE"];
+
+/**
  * Variables whose values other services create (the Sentry key's DSN, the Flagsmith environment's server key). The
  * runtime sets them in a step of their own that only the deploy waits for, so the app's creation (and the slow first
  * clone of its repository after it) never waits for Sentry or Flagsmith.

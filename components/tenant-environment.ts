@@ -5,7 +5,7 @@ import { DeploymentEnvironment } from "./deployment-environment";
 import { FeatureFlags } from "./feature-flags";
 import { EnvironmentMonitoring } from "./environment-monitoring";
 import { HostRecords } from "./host-records";
-import { KEPT_ONCE_SET, laravelConfig, splitLateVariables } from "./laravel-config";
+import { KEPT_ONCE_SET, laravelConfig, RELEASE_VARIABLES, splitLateVariables } from "./laravel-config";
 import { createRuntime, type EnvironmentRuntime } from "./runtime";
 import { SentryClientKey } from "./sentry-client-key";
 
@@ -100,6 +100,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
         config,
         lateConfig,
         keepOnServer: KEPT_ONCE_SET,
+        restartedByDeploy: RELEASE_VARIABLES,
         databasePassword: this.secrets.databasePassword,
         ...(password ? { basicAuth: { user: BASIC_AUTH_USER, password } } : {}),
       },

@@ -14,6 +14,11 @@ export interface RuntimeArgs {
   lateConfig?: Record<string, pulumi.Input<string>>;
   /** Config keys an app keeps once it has them (components/laravel-config.ts KEPT_ONCE_SET). Default: none. */
   keepOnServer?: string[];
+  /**
+   * Config keys that change only with the commit deployed (components/laravel-config.ts RELEASE_VARIABLES): the
+   * deploy of the new commit restarts the app, so setting them must not. Default: none.
+   */
+  restartedByDeploy?: string[];
   /** The database user's password (components/app-secrets.ts), for runtimes that make the user (Forge). Default: none. */
   databasePassword?: pulumi.Input<string>;
   /** HTTP basic auth in front of the app (previews). Default: none, the app is public. */

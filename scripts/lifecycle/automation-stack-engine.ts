@@ -6,6 +6,7 @@ import {
   type ConfigMap,
   type EngineEvent,
   type PulumiCommand,
+  type PulumiFn,
 } from "@pulumi/pulumi/automation";
 import type { StackPlan } from "../../infra/stacks";
 import { MINUTE, type Clock } from "./clock";
@@ -21,6 +22,11 @@ export interface AutomationStackEngineOptions {
   envVars?: Record<string, string>;
   /** A specific CLI; default: `pulumi` from PATH. */
   pulumiCommand?: PulumiCommand;
+  /**
+   * Run the program inline, in this process, instead of the project's own (Pulumi.yaml's `main`, started by the CLI
+   * through the Node.js language host). Default: the project's. The engine tier uses it where no language host exists.
+   */
+  program?: PulumiFn;
   clock: Clock;
   /** How long a stack locked by another update is waited for before giving up. Default: 30 minutes. */
   lockWaitMs?: number;
@@ -69,8 +75,10 @@ export class AutomationStackEngine implements StackEngine {
 
   async up(stack: string, message: string): Promise<StackOutputs> {
     const selected = await this.select(stack);
+    // With refresh: a plain `up` diffs the program against the state, which still holds what was declared, so it
+    // leaves a value changed on the server by hand as it is (seen on the real engine); refreshing first repairs it.
     const result = await this.waitingForLock(stack, () =>
-      selected.up({ message, policyPacks: this.policyPacks, onOutput: this.log }),
+      selected.up({ message, refresh: true, policyPacks: this.policyPacks, onOutput: this.log }),
     );
     return result.outputs;
   }
@@ -138,6 +146,7 @@ export class AutomationStackEngine implements StackEngine {
       workDir: this.options.workDir,
       ...(this.options.envVars ? { envVars: this.options.envVars } : {}),
       ...(this.options.pulumiCommand ? { pulumiCommand: this.options.pulumiCommand } : {}),
+      ...(this.options.program ? { program: this.options.program } : {}),
     });
     return this.workspace;
   }

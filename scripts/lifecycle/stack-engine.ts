@@ -62,7 +62,7 @@ export interface StackEngine {
   prepare(plan: StackPlan): Promise<void>;
   tags(stack: string): Promise<Record<string, string>>;
   setTags(stack: string, tags: Record<string, string>): Promise<void>;
-  /** `pulumi up` with the policy pack; returns the stack outputs. */
+  /** `pulumi up --refresh` with the policy pack (drift on the server is repaired, not kept); returns the stack outputs. */
   up(stack: string, message: string): Promise<StackOutputs>;
   /** `pulumi preview --refresh --expect-no-changes` with the policy pack. */
   checkDrift(stack: string): Promise<DriftOutcome>;

@@ -81,6 +81,14 @@ export function checkAppInputs(news: Record<string, unknown>): { inputs: Record<
   if (elsewhere !== undefined && known(elsewhere) && (!Array.isArray(elsewhere) || elsewhere.some((key) => typeof key !== "string" || !CONFIG_KEY.test(key)))) {
     fail("setElsewhere", "setElsewhere must be a list of config keys");
   }
+  const restartedByDeploy = inputs.restartedByDeploy;
+  if (
+    restartedByDeploy !== undefined &&
+    known(restartedByDeploy) &&
+    (!Array.isArray(restartedByDeploy) || restartedByDeploy.some((key) => typeof key !== "string" || !CONFIG_KEY.test(key)))
+  ) {
+    fail("restartedByDeploy", "restartedByDeploy must be a list of config keys");
+  }
   if (isRecord(config) && Array.isArray(elsewhere)) {
     for (const key of elsewhere) if (typeof key === "string" && key in config) fail(`config.${key}`, "this key is set by another resource (setElsewhere): give it to one of them only");
   }

@@ -28,6 +28,11 @@ export interface AppProps {
    * version of this resource managed them. Absent in older state = none.
    */
   setElsewhere?: string[];
+  /**
+   * Config keys that change only together with the commit deployed (SENTRY_RELEASE): when one changes, the deploy that
+   * follows restarts the app, so the update restarts nothing. Absent in older state = none.
+   */
+  restartedByDeploy?: string[];
   /** Changing it makes an update, which stores the current provider code in state. */
   version: ProviderVersion;
 }

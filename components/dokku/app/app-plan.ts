@@ -34,6 +34,7 @@ export function planAppChanges(current: AppOnServer, desired: DesiredApp, option
   const recordScale: DokkuCommand[] = scaleChanged ? [{ args: ["ps:scale", "--skip-deploy", ...scaleArgs] }] : [];
 
   if (!options.restart) return [...withRestartOn(config, -1), ...domains, ...recordScale];
+  if (options.deployFollows) return [...recordScale, ...domains, ...withRestartOn(config, -1)];
   // A deployed app's scale goes first: Dokku refuses a process type its Procfile lacks before writing anything, so
   // such a refusal leaves the app exactly as it was.
   const restarter = lastIndexWhere(config, (command) => command.changesAppConfig);
@@ -58,6 +59,11 @@ export interface PlanOptions {
   restart: boolean;
   /** Keys this resource set before (its last outputs), unset when no longer wanted even if the marker lost them. */
   previouslyManaged?: readonly string[];
+  /**
+   * A deploy follows this update and restarts the app (one of the keys that change only with a new commit changed):
+   * nothing restarts here, so a new commit restarts the app once, not twice. Default false.
+   */
+  deployFollows?: boolean;
 }
 
 /** A config command, with whether it changes a var the app reads (the marker alone does not). */

@@ -58,7 +58,8 @@ export const dokkuAppProvider: pulumi.dynamic.ResourceProvider<AppProps, AppProp
       }
       const previouslyManaged = Object.keys(olds.config ?? {});
       const desired = desiredOf(news, current);
-      await runInOrder(session, planAppChanges(current, desired, { restart: true, previouslyManaged })).catch((error: unknown) => {
+      const deployFollows = (news.restartedByDeploy ?? []).some((key) => key in desired.config && current.config[key] !== desired.config[key]);
+      await runInOrder(session, planAppChanges(current, desired, { restart: true, previouslyManaged, deployFollows })).catch((error: unknown) => {
         throw scaleRefusal(error, news.appName) ?? error;
       });
       return desired.config;
@@ -132,6 +133,7 @@ function observedProps(id: string, onServer: AppOnServer, last: AppProps): AppPr
     adopt: last.adopt ?? false,
     ...(last.keepOnServer !== undefined ? { keepOnServer: last.keepOnServer } : {}),
     ...(last.setElsewhere !== undefined ? { setElsewhere: last.setElsewhere } : {}),
+    ...(last.restartedByDeploy !== undefined ? { restartedByDeploy: last.restartedByDeploy } : {}),
     version: last.version,
   };
 }

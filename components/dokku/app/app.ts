@@ -26,6 +26,11 @@ export interface DokkuAppArgs {
    * managed before. Default: none.
    */
   setElsewhere?: pulumi.Input<string[]>;
+  /**
+   * Config keys that change only with a new commit, whose deploy restarts the app (SENTRY_RELEASE): an update that
+   * changes one restarts nothing itself (`--no-restart`), so a new commit restarts the app once. Default: none.
+   */
+  restartedByDeploy?: pulumi.Input<string[]>;
 }
 
 /**
@@ -57,6 +62,7 @@ export class DokkuApp extends DynamicResource {
       adopt: args.adopt ?? false,
       ...(args.keepOnServer !== undefined ? { keepOnServer: args.keepOnServer } : {}),
       ...(args.setElsewhere !== undefined ? { setElsewhere: args.setElsewhere } : {}),
+      ...(args.restartedByDeploy !== undefined ? { restartedByDeploy: args.restartedByDeploy } : {}),
       version: DOKKU_APP_PROVIDER_VERSION,
     };
     // App names are unique per Dokku server; read-back config comes from the provider in plain text: keep it encrypted.

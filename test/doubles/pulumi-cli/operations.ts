@@ -72,7 +72,11 @@ async function underLock(
   }
 }
 
-/** An update or destroy puts every drifted property back (or removes it): the drift is gone. */
+/**
+ * An update that refreshed first (`up --refresh`) or a destroy puts every drifted property back (or removes it): the
+ * drift is gone. A plain `up` diffs against the state, which still holds the declared values: the drift stays, as on
+ * the real engine (test/engine/scenarios/preview-stack.ts).
+ */
 function clearDrift(store: BackendStore, world: World, behaviour: StackBehaviour): void {
   if (!behaviour.drift) return;
   delete behaviour.drift;
@@ -113,7 +117,7 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
     }
     for (const urn of before.keys()) if (!declared.resources.some((r) => r.urn === urn)) changes.delete = (changes.delete ?? 0) + 1;
     summary(sink, changes, packs);
-    clearDrift(store, world, behaviour);
+    if (has(args, "refresh")) clearDrift(store, world, behaviour);
     const leaked = behaviour.leakSecretIntoUrl ? declared.outputs[behaviour.leakSecretIntoUrl] : undefined;
     if (leaked && declared.outputs.url) declared.outputs.url = { value: `${String(declared.outputs.url.value)}/?debug=${String(leaked.value)}`, secret: false };
     const message = messageOf(args);

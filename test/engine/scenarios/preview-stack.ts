@@ -6,6 +6,7 @@ import type { DokkuState } from "../../doubles/dokku/state/types";
 import { mutatingCommands, providerCommands } from "../dokku-commands";
 import { slotHolders } from "../redis-slots";
 import type { EngineWorld } from "../engine-world";
+import { lifecycleEngine } from "../lifecycle-engine";
 import { restantStack, setConfig } from "../restant-stack";
 import type { Scenario } from "../scenario";
 import { standInCloud } from "../stand-in-cloud";
@@ -20,15 +21,16 @@ const SECOND_COMMIT = "2222222222222222222222222222222222222222";
  * A PR preview through its life on the real engine: up creates everything on the servers; an unchanged up changes
  * nothing and sends no dokku command; a new commit re-runs only the deploy; a config value changed by hand is caught
  * by `preview --refresh --expect-no-changes` (which names the resource), missed by a plain up (state still holds the
- * declared value) and repaired by `up --refresh`; destroy leaves no app, service, slot, Flagsmith environment or
- * bridged resource; stack rm.
+ * declared value) and repaired by the lifecycle's up (scripts/lifecycle/automation-stack-engine.ts, which refreshes
+ * first); destroy leaves no app, service, slot, Flagsmith environment or bridged resource; stack rm.
  */
 export const previewStackScenario: Scenario = {
   name: "preview stack: up, no-op up, new commit, drift, destroy, stack rm",
   async run({ session, world: startWorld }) {
     const world = await startWorld();
     const plan = previewStack(PR, BRANCH);
-    const stack = await restantStack(session, world, plan.stack, { ...plan.config, "restant:commit": FIRST_COMMIT });
+    const project = session.projectCopy();
+    const stack = await restantStack(session, world, plan.stack, { ...plan.config, "restant:commit": FIRST_COMMIT }, project);
     const cloud = standInCloud(session);
     const seen: string[] = [];
 
@@ -57,15 +59,16 @@ export const previewStackScenario: Scenario = {
     const redeploy = await stack.up({ onEvent: (event) => collectStep(event, steps) });
     const changes = redeploy.summary.resourceChanges ?? {};
     // The deploy runs again (its triggers hold the commit) and the app's SENTRY_RELEASE follows the commit, set
-    // without a restart since the deploy follows; nothing else outside changes.
+    // without a restart since the deploy follows (which restarts the app): one restart, not two; nothing else changes.
     assert.deepEqual(steps.sort(), ["replace restant-runtime-deploy", "update restant-runtime-app"], `a new commit changes: ${describe(changes)}`);
     const mutations = mutatingCommands(world.dokku);
     assert.equal(mutations.length, 2, `only the release variable and the deploy reach Dokku: ${mutations.join(" | ")}`);
-    assert.match(mutations[0], new RegExp(`^config:set (--no-restart )?--encoded ${APP} SENTRY_RELEASE=${base64(SECOND_COMMIT)}$`));
+    assert.match(mutations[0], new RegExp(`^config:set --no-restart --encoded ${APP} SENTRY_RELEASE=${base64(SECOND_COMMIT)}$`));
     assert.equal(mutations[1], `git:sync --build ${APP} ${gitRepository(world)} ${SECOND_COMMIT}`);
     assert.equal((await appConfig(world)).SENTRY_RELEASE, SECOND_COMMIT);
     const restarts = world.dokku.restarts(APP);
-    seen.push(`new commit: ${steps.join(", ")}, ${restarts} app restart(s) counted`);
+    assert.equal(restarts, 1, "a new commit restarts the app once (its deploy), not once more for SENTRY_RELEASE");
+    seen.push(`new commit: ${steps.join(", ")}, ${restarts} app restart`);
 
     const declaredEnv = (await appConfig(world)).APP_ENV;
     await world.operator("config:set", "--no-restart", APP, "APP_ENV=edited-by-hand");
@@ -88,9 +91,10 @@ export const previewStackScenario: Scenario = {
     const plainUp = await stack.up();
     assert.deepEqual(Object.keys(plainUp.summary.resourceChanges ?? {}), ["same"], "an up without refresh does not see the drift");
     assert.equal((await appConfig(world)).APP_ENV, "edited-by-hand");
-    const repaired = await stack.up({ refresh: true });
-    assert.equal((await appConfig(world)).APP_ENV, declaredEnv, `up --refresh puts APP_ENV back: ${describe(repaired.summary.resourceChanges)}`);
-    seen.push(`drift caught on restant-runtime-app (${fields}); plain up leaves it, up --refresh repairs it`);
+    // The lifecycle's up (what CI's deploy and preview scripts run) refreshes first, so it repairs the drift.
+    await lifecycleEngine(session, world, project).up(plan.stack, "repair drift");
+    assert.equal((await appConfig(world)).APP_ENV, declaredEnv, "the lifecycle's up puts APP_ENV back");
+    seen.push(`drift caught on restant-runtime-app (${fields}); plain up leaves it, the lifecycle's up (--refresh) repairs it`);
 
     const destroyed = await stack.destroy();
     assert.equal(destroyed.summary.result, "succeeded");

@@ -77,7 +77,8 @@ describe("long-lived stacks: deploys and drift", () => {
     expect(previews.every((c) => c.includes("--refresh") && c.includes("--expect-no-changes") && c.includes("policies"))).toBe(true);
 
     await push("staging", "e".repeat(40));
-    await push("main", "e".repeat(40)); // an up puts the declared values back
+    await push("main", "e".repeat(40)); // the deploy's up refreshes first, so it puts the declared values back
+    expect(s.pulumi.calls().filter((c) => c[0] === "up").every((c) => c.includes("--refresh"))).toBe(true);
     expect((await new DriftCheck(s.deps).run(["production"]))[0]).toMatchObject({ outcome: "clean", issue: "closed" });
     expect(issue?.state).toBe("closed");
     expect(s.github.state.commentsOn(issue!.number).map((c) => c.body).join()).toMatch(/clean again/);

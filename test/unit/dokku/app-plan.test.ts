@@ -51,6 +51,14 @@ describe("planAppChanges", () => {
     expect(argsOf(plan).map((args) => args[0])).toEqual(["config:set", "config:unset"]);
   });
 
+  it("restarts nothing when a deploy follows (a new commit's SENTRY_RELEASE), recording a scale change for that deploy", () => {
+    const release = { ...desired, config: { ...desired.config, APP_ENV: "x" }, scale: { web: 2, worker: 1 } };
+    expect(argsOf(planAppChanges(applied, release, { restart: true, deployFollows: true }))).toEqual([
+      ["ps:scale", "--skip-deploy", "restant-main", "web=2", "worker=1"],
+      ["config:set", "--no-restart", "--encoded", "restant-main", `APP_ENV=${b64("x")}`],
+    ]);
+  });
+
   it("redeploys through ps:scale when only the scale changed", () => {
     expect(argsOf(planAppChanges(applied, { ...desired, scale: { web: 2, worker: 1 } }, { restart: true }))).toEqual([
       ["ps:scale", "restant-main", "web=2", "worker=1"],
