@@ -138,7 +138,8 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
         ...this.server,
         name: `${names.app}-queue`,
         command: `${php} ${this.sitePath}/artisan queue:work redis --sleep=3 --tries=3 --max-time=3600`,
-        user: this.site.user,
+        // The site's isolated user, which Forge makes with the site (the worker waits for the .env, which waits for the site).
+        user: names.siteUser,
         directory: this.sitePath,
         processes: app.scale.worker,
       },

@@ -21,6 +21,13 @@ export function madeUpOutputs(type: string, name: string): Record<string, unknow
       return { apiKey: digest.toString("base64url").slice(0, 22), environmentId: digest.readUInt16BE(0) };
     case "pulumi-nodejs:dynamic/flagsmith:ServerKey":
       return { key: `ser.${digest.toString("base64url").slice(0, 30)}`, keyId: digest.readUInt16BE(2) };
+    // Forge's ids are numbers it hands out as JSON:API strings.
+    case "pulumi-nodejs:dynamic/forge:Site":
+      return { siteId: String(100_000 + (digest.readUInt32BE(0) % 900_000)) };
+    case "pulumi-nodejs:dynamic/forge:Database":
+      return { databaseId: String(100_000 + (digest.readUInt32BE(0) % 900_000)) };
+    case "pulumi-nodejs:dynamic/forge:DatabaseUser":
+      return { userId: String(100_000 + (digest.readUInt32BE(0) % 900_000)) };
     default:
       return {};
   }

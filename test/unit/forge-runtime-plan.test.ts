@@ -52,6 +52,7 @@ describe("a stack with restant:runtime forge, planned offline", () => {
       name: "restant-staging-queue",
       command: "php8.4 /home/restant-staging/restant.staging.example.com/artisan queue:work redis --sleep=3 --tries=3 --max-time=3600",
       directory: "/home/restant-staging/restant.staging.example.com",
+      user: "restant-staging",
       processes: 1,
     });
     expect(one(staging, FORGE("Certificate")).inputs).toMatchObject({ domain: "restant.staging.example.com" });

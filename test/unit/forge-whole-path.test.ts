@@ -51,7 +51,7 @@ describe("a staging stack on Forge, from its config to the Forge server", () => 
     const database = await (await providerOf("database-provider", "ForgeDatabaseProvider")).create(inputsOf("Database"));
     await (await providerOf("database-user-provider", "ForgeDatabaseUserProvider")).create({ ...inputsOf("DatabaseUser"), databaseIds: [database.id] });
     await (await providerOf("environment-file-provider", "ForgeEnvironmentFileProvider")).create({ ...inputsOf("EnvironmentFile"), siteId: site.id });
-    await (await providerOf("background-process-provider", "ForgeBackgroundProcessProvider")).create({ ...inputsOf("BackgroundProcess"), user: site.outs.user });
+    await (await providerOf("background-process-provider", "ForgeBackgroundProcessProvider")).create(inputsOf("BackgroundProcess"));
     const deployment = await (await providerOf("deployment-provider", "ForgeDeploymentProvider")).create({ ...inputsOf("Deployment"), siteId: site.id });
     await (await providerOf("certificate-provider", "ForgeCertificateProvider")).create({ ...inputsOf("Certificate"), siteId: site.id });
 
