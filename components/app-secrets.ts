@@ -4,23 +4,27 @@ import * as random from "@pulumi/random";
 export interface AppSecretsArgs {
   /** Also make a password for HTTP basic auth (previews are closed to the public). Default: false. */
   basicAuth?: boolean;
+  /** Also make a password for the database user the runtime makes (`spec.database.user`: Forge). Default: false. */
+  databasePassword?: boolean;
 }
 
 /**
- * The secrets an environment generates for itself: Laravel's APP_KEY, the database password and, for previews, the
- * basic-auth password. Every output is a Pulumi secret, whatever the random provider marks.
+ * The secrets an environment generates for itself: Laravel's APP_KEY, the database user's password where the runtime
+ * makes that user and, for previews, the basic-auth password. Every output is a Pulumi secret, whatever the random
+ * provider marks.
  */
 export class AppSecrets extends pulumi.ComponentResource {
   /** Laravel APP_KEY: `base64:` and 32 random bytes. */
   readonly appKey: pulumi.Output<string>;
-  readonly databasePassword: pulumi.Output<string>;
+  /** Set only when asked for: dokku-mysql makes its own user and password. */
+  readonly databasePassword: pulumi.Output<string> | undefined;
   /** Set only when basic auth was asked for. */
   readonly basicAuthPassword: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("restant:secrets:AppSecrets", name, {}, opts);
     this.appKey = this.createAppKey(name);
-    this.databasePassword = this.createPassword(`${name}-database-password`, 32);
+    this.databasePassword = args.databasePassword ? this.createPassword(`${name}-database-password`, 32) : undefined;
     this.basicAuthPassword = args.basicAuth ? this.createPassword(`${name}-basic-auth-password`, 24) : undefined;
     this.registerOutputs({});
   }

@@ -22,6 +22,12 @@ import type { EnvironmentRuntime, RuntimeArgs } from "./runtime/environment-runt
  * spec asks for one), then the Let's Encrypt certificate (HTTP-01 needs the domain served). Redis is the server's own,
  * the environment's keys kept apart by their prefix (docs/forge.md).
  */
+/** The database user the site connects as and its password. */
+interface DatabaseLogin {
+  user: string;
+  password: pulumi.Input<string>;
+}
+
 export class ForgeRuntime extends pulumi.ComponentResource implements EnvironmentRuntime {
   readonly site: ForgeSite;
   readonly database: ForgeDatabase;
@@ -44,15 +50,16 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
     super("restant:runtime:ForgeRuntime", name, {}, opts);
     const { spec } = args;
     if (spec.runtime.kind !== "forge") throw new Error(`ForgeRuntime needs a Forge runtime, got ${spec.runtime.kind}`);
-    if (!args.databasePassword) throw new Error("ForgeRuntime needs the database password (components/app-secrets.ts)");
+    const login = spec.database.user !== undefined && args.databasePassword !== undefined ? { user: spec.database.user, password: args.databasePassword } : undefined;
+    if (login === undefined) throw new Error("ForgeRuntime needs spec.database.user (infra/spec.ts) and its password (components/app-secrets.ts)");
     this.spec = spec;
     this.settings = spec.runtime.forge;
     this.site = this.createSite(name);
     this.appName = this.site.domain;
     this.database = this.createDatabase(name);
-    this.databaseUser = this.createDatabaseUser(name, args.databasePassword);
+    this.databaseUser = this.createDatabaseUser(name, login);
     // One .env holds every variable: the late ones (Sentry, Flagsmith keys) make it wait for those services.
-    this.environmentFile = this.writeEnvironment(name, { ...args.config, ...(args.lateConfig ?? {}) }, args.databasePassword);
+    this.environmentFile = this.writeEnvironment(name, { ...args.config, ...(args.lateConfig ?? {}) }, login);
     this.queueWorker = this.startQueueWorker(name);
     this.deployment = this.deploy(name);
     this.tls = this.requestCertificate(name);
@@ -97,24 +104,24 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
     );
   }
 
-  private createDatabaseUser(name: string, password: pulumi.Input<string>): ForgeDatabaseUser {
+  private createDatabaseUser(name: string, login: DatabaseLogin): ForgeDatabaseUser {
     return new ForgeDatabaseUser(
       `${name}-database-user`,
-      { ...this.server, name: this.spec.names.mysqlUser, password, databaseIds: [this.database.databaseId] },
+      { ...this.server, name: login.user, password: login.password, databaseIds: [this.database.databaseId] },
       { parent: this },
     );
   }
 
   /** The app's variables plus where its database and Redis are: one .env, secret in state. */
-  private writeEnvironment(name: string, config: Record<string, pulumi.Input<string>>, password: pulumi.Input<string>): ForgeEnvironmentFile {
-    const { database, names } = this.spec;
-    const content = pulumi.all([pulumi.all(config), password]).apply(([variables, databasePassword]) =>
+  private writeEnvironment(name: string, config: Record<string, pulumi.Input<string>>, login: DatabaseLogin): ForgeEnvironmentFile {
+    const { database } = this.spec;
+    const content = pulumi.all([pulumi.all(config), login.password]).apply(([variables, databasePassword]) =>
       dotenv({
         ...variables,
         DB_HOST: "127.0.0.1",
         DB_PORT: "3306",
         DB_DATABASE: database.name,
-        DB_USERNAME: names.mysqlUser,
+        DB_USERNAME: login.user,
         DB_PASSWORD: databasePassword,
         REDIS_HOST: "127.0.0.1",
         REDIS_PORT: "6379",

@@ -49,7 +49,8 @@ export class TenantEnvironment extends pulumi.ComponentResource {
   }
 
   private createSecrets(name: string): AppSecrets {
-    return new AppSecrets(`${name}-secrets`, { basicAuth: this.spec.basicAuth }, { parent: this });
+    const { basicAuth, database } = this.spec;
+    return new AppSecrets(`${name}-secrets`, { basicAuth, databasePassword: database.user !== undefined }, { parent: this });
   }
 
   private createDns(name: string): HostRecords {
@@ -92,7 +93,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
       ...(this.sentry ? { sentryDsn: this.sentry.dsn } : {}),
       ...(this.featureFlags ? { flagsmithServerKey: this.featureFlags.serverKey } : {}),
     }));
-    const password = this.secrets.basicAuthPassword;
+    const { basicAuthPassword: password, databasePassword } = this.secrets;
     return createRuntime(
       `${name}-runtime`,
       {
@@ -101,7 +102,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
         lateConfig,
         keepOnServer: KEPT_ONCE_SET,
         restartedByDeploy: RELEASE_VARIABLES,
-        databasePassword: this.secrets.databasePassword,
+        ...(databasePassword ? { databasePassword } : {}),
         ...(password ? { basicAuth: { user: BASIC_AUTH_USER, password } } : {}),
       },
       { parent: this },

@@ -37,7 +37,7 @@ export function program(options: ProgramOptions = {}): Record<string, pulumi.Inp
     appName: spec.names.app,
     names: spec.names,
     appKey: environment.secrets.appKey,
-    databasePassword: environment.secrets.databasePassword,
+    ...(environment.secrets.databasePassword ? { databasePassword: environment.secrets.databasePassword } : {}),
     ...(environment.runtime.lastBackup ? { backup: environment.runtime.lastBackup } : {}),
     // A clone of the master snapshot: when its data was taken (the preview comment shows its age), or "unknown".
     ...(environment.runtime.snapshotTakenAt ? { snapshotTakenAt: environment.runtime.snapshotTakenAt } : {}),

@@ -72,9 +72,11 @@ export interface EnvironmentSpec {
    * `name` is what the runtime calls it (Dokku: the dokku-mysql service `names.mysqlService`; Forge: the MySQL
    * database `names.mysqlDatabase`). `retain`: production's is protected and survives `pulumi destroy`. `pool`: a
    * preview first claims a member of the platform's warm pool and links it under the member's own name; `name` is
-   * the direct clone it falls back to when the pool is empty.
+   * the direct clone it falls back to when the pool is empty. `user`: the database user the runtime makes, with a
+   * password the stack generates (components/app-secrets.ts): Forge's `names.mysqlUser`. Absent on Dokku, where
+   * dokku-mysql makes the user and its password and hands both to the app in DATABASE_URL.
    */
-  database: { name: string; cloneFrom?: string; retain: boolean; pool?: WarmPoolSpec };
+  database: { name: string; user?: string; cloneFrom?: string; retain: boolean; pool?: WarmPoolSpec };
   /**
    * A verified backup of the database before every deploy, kept on the server (`directory`, the newest `keep`).
    * Production always; staging when `restant:backup.staging`; never branches or previews. `service` is the database
@@ -250,6 +252,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
     adopt: config.adopt,
     database: {
       name: runtime.kind === "dokku" ? names.mysqlService : names.mysqlDatabase,
+      ...(runtime.kind === "forge" ? { user: names.mysqlUser } : {}),
       ...(config.kind === "preview" ? { cloneFrom: config.database.snapshotService } : {}),
       ...(config.kind === "preview" && runtime.kind === "dokku" && warmPoolOf(config) ? { pool: warmPoolOf(config)! } : {}),
       retain: config.kind === "production",

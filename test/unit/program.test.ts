@@ -42,9 +42,7 @@ describe("the program under mocks", () => {
 
   it("keeps every secret secret: outputs, and nowhere unmasked in other inputs or outputs", () => {
     for (const result of Object.values(results)) {
-      for (const key of ["appKey", "databasePassword"]) {
-        if (result.spec.kind !== "platform") expect(result.outputs[key]?.secret, `${result.stack} ${key}`).toBe(true);
-      }
+      if (result.spec.kind !== "platform") expect(result.outputs.appKey?.secret, `${result.stack} appKey`).toBe(true);
       const secrets = secretValues(result);
       if (result.spec.kind !== "platform") expect(secrets.length).toBeGreaterThanOrEqual(2);
       const plainOutputs = JSON.stringify(Object.values(result.outputs).filter((o) => !o.secret));
@@ -67,6 +65,36 @@ describe("the program under mocks", () => {
 
   it("declares nothing when the config is bad", async () => {
     await expect(plan({ stack: "staging" }, { "restant:zoneId": "nope" })).rejects.toThrow(/restant:zoneId/);
+  });
+
+  it("makes a database password only where the runtime makes the database user, and gives that user the name infra/names.ts derives", async () => {
+    const passwords = (result: PlanResult) => resourcesOfType(result, "random:index/randomPassword:RandomPassword").filter((r) => r.name.endsWith("-database-password"));
+    // Dokku: dokku-mysql makes the user and its password and hands them to the app in DATABASE_URL; no second one.
+    for (const result of [results.production!, results.staging!, results.pr7!]) {
+      if (result.spec.kind === "platform") continue;
+      expect(result.spec.database.user, result.stack).toBeUndefined();
+      expect(passwords(result), result.stack).toEqual([]);
+      expect(result.outputs.databasePassword, result.stack).toBeUndefined();
+    }
+    // Forge: the site's MySQL user is names.mysqlUser, with the generated password in its input and the site's .env.
+    const forge = await plan(
+      { stack: "staging" },
+      {
+        "restant:runtime": "forge",
+        "restant:forge": JSON.stringify({ organization: "restant-co", serverId: 5150, ipv4: "203.0.113.50" }),
+        "restant:commit": "0123456789abcdef0123456789abcdef01234567",
+      },
+    );
+    if (forge.spec.kind === "platform") throw new Error("staging planned as the platform");
+    expect(forge.spec.database).toMatchObject({ name: forge.spec.names.mysqlDatabase, user: forge.spec.names.mysqlUser });
+    expect(passwords(forge)).toHaveLength(1);
+    const password = forge.outputs.databasePassword!;
+    expect(password.secret).toBe(true);
+    const [user] = resourcesOfType(forge, "pulumi-nodejs:dynamic/forge:DatabaseUser");
+    expect(user!.revealedInputs).toMatchObject({ name: forge.spec.names.mysqlUser, password: password.value });
+    const [env] = resourcesOfType(forge, "pulumi-nodejs:dynamic/forge:EnvironmentFile");
+    expect(String(env!.revealedInputs.content)).toContain(`\nDB_USERNAME='${forge.spec.names.mysqlUser}'\n`);
+    expect(String(env!.revealedInputs.content)).toContain(`\nDB_PASSWORD='${String(password.value)}'\n`);
   });
 
   it("adds an AAAA record when the host has IPv6", async () => {

@@ -52,7 +52,6 @@ async function productionSecrets(outputs: Outputs, dokkuState: string, flagsmith
   const serverKey = flagsmith.state.serverKeysOf(environment).at(0)?.key;
   const found: Record<string, unknown> = {
     APP_KEY: out.appKey?.value,
-    "database password": out.databasePassword?.value,
     "Sentry DSN": out.sentryDsn?.value,
     "Flagsmith server key": serverKey,
     "MySQL service password": state.mysql[names.mysqlService]?.password,

@@ -36,8 +36,8 @@ describe("long-lived stacks: deploys and drift", () => {
     await push("staging", "a".repeat(40));
     await push("main", "a".repeat(40));
     await push("staging", "b".repeat(40));
-    const password = String((await s.deps.engine.outputs("production")).databasePassword?.value);
-    expect(password.length).toBeGreaterThan(10);
+    const appKey = String((await s.deps.engine.outputs("production")).appKey?.value);
+    expect(appKey).toMatch(/^base64:.{40,}/);
 
     expect(await new DriftCheck(s.deps).run()).toEqual([
       { stack: "production", outcome: "clean", issue: "none" },
@@ -49,7 +49,7 @@ describe("long-lived stacks: deploys and drift", () => {
         production: {
           drift: [
             { resource: "restant-runtime-app", field: "domains", actual: ["restant.main.example.com", "evil.example.net"] },
-            { resource: "restant-runtime-app", field: "env", actual: `DB_PASSWORD=${password}` },
+            { resource: "restant-runtime-app", field: "env", actual: `APP_KEY=${appKey}` },
             { resource: "restant-dns-a", field: "proxied", actual: true },
           ],
         },
@@ -66,8 +66,9 @@ describe("long-lived stacks: deploys and drift", () => {
     expect(issue?.body).toContain("`domains`");
     expect(issue?.body).toContain("evil.example.net");
     expect(issue?.body).toContain("`proxied`: server has `true`, program declares `false`");
-    expect(issue?.body).toContain("DB_PASSWORD=[secret]");
-    expect(issue?.body).not.toContain(password);
+    expect(issue?.body).toContain("APP_KEY=[secret]");
+    expect(issue?.body).not.toContain(appKey);
+    expect(issue?.body).not.toContain(appKey.slice("base64:".length));
 
     expect((await new DriftCheck(s.deps).run(["production"]))[0]).toMatchObject({ outcome: "drifted", issue: "unchanged" });
     expect(driftIssues()).toHaveLength(1);

@@ -31,7 +31,8 @@ describe("npm run plan", () => {
     };
     expect(plan.stack).toBe("pr-7");
     expect(plan.spec.names).toMatchObject({ slug: "pr-7", app: "restant-pr-7" });
-    expect(plan.outputs).toMatchObject({ appKey: "[secret]", databasePassword: "[secret]", basicAuthPassword: "[secret]" });
+    expect(plan.outputs).toMatchObject({ appKey: "[secret]", basicAuthPassword: "[secret]" });
+    expect(plan.outputs).not.toHaveProperty("databasePassword"); // dokku-mysql makes the user's password
     expect(plan.resources.find((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord")).toMatchObject({
       parent: "restant-dns",
       inputs: { name: "restant-pr-7.example.com" },
