@@ -6,8 +6,9 @@ import { policyPackScenario } from "./scenarios/policy-pack";
 import { previewStackScenario } from "./scenarios/preview-stack";
 import { productionScenario } from "./scenarios/production";
 import { smoke } from "./scenarios/smoke";
+import { verifiedRollbackScenario } from "./scenarios/verified-rollback";
 
-const SCENARIOS: Scenario[] = [smoke, previewStackScenario, productionScenario, policyPackScenario];
+const SCENARIOS: Scenario[] = [smoke, previewStackScenario, productionScenario, policyPackScenario, verifiedRollbackScenario];
 
 /**
  * `npm run test:engine`: the scenarios on the real Pulumi engine built by scripts/engine/build.ts, each with a fresh

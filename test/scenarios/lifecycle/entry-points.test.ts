@@ -87,6 +87,15 @@ describe("scripts/{preview,deploy,drift,reap}.ts as CI runs them", () => {
     expect((declared.find((r) => r.name === "restant-runtime-app")?.inputs.config as Record<string, string>).SENTRY_RELEASE).toBe("c".repeat(40));
     expect(s.sentry.releases.get("c".repeat(40))?.deploys).toEqual([expect.objectContaining({ environment: "staging" }), expect.objectContaining({ environment: "main" })]);
 
+    // History and rollback by hand, as a person runs them: what production ran, and a SHA it never ran refused by name.
+    const history = await script("history", undefined, { ARGS: "production --json" });
+    expect(history.code, history.stderr).toBe(0);
+    expect((JSON.parse(history.stdout) as Array<Record<string, unknown>>).map((h) => [h.kind, h.commit, h.who, h.check])).toEqual([["promotion", "c".repeat(40), "writer", "passed"]]);
+    const never = await script("rollback", undefined, { ARGS: `production --to ${"9".repeat(40)}` });
+    expect(never.code).toBe(2);
+    expect(never.stderr).toContain(`${"9".repeat(40)} was never deployed to production`);
+    expect((await script("rollback", undefined, { ARGS: "" })).code).toBe(64);
+
     const drift = await script("drift", undefined, { ARGS: "production" });
     expect(drift.code, drift.stderr).toBe(0);
     expect(drift.summary).toContain("- production: clean (issue none)");

@@ -1,0 +1,117 @@
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { BranchDeploy } from "../../../scripts/lifecycle/branch-deploy";
+import type { Clock } from "../../../scripts/lifecycle/clock";
+import { deployHistory } from "../../../scripts/lifecycle/deploy-history";
+import { deployTargetFromEvent } from "../../../scripts/lifecycle/github-event";
+import { httpsHealthProbe } from "../../../scripts/lifecycle/health-check";
+import type { LifecycleDeps } from "../../../scripts/lifecycle/lifecycle-deps";
+import { OctokitGitHubApi } from "../../../scripts/lifecycle/octokit-github-api";
+import { settingsFromEnv } from "../../../scripts/lifecycle/settings";
+import { HttpsAppDouble } from "../../doubles/app/https-app";
+import { StateStore } from "../../doubles/dokku/state/store";
+import { GitHubDouble } from "../../doubles/github/github-double";
+import { projectRoot } from "../../support/built";
+import { lifecycleEngine } from "../lifecycle-engine";
+import type { Scenario } from "../scenario";
+
+const GOOD = "3333333333333333333333333333333333333333";
+const BAD = "4444444444444444444444444444444444444444";
+const APP = "restant-staging";
+
+/**
+ * The user's whole path for a deploy whose check fails, on the real engine: the push event deploy.yml runs
+ * scripts/deploy's BranchDeploy for (with the settings the workflow's script step gives it) → staging's stack config
+ * (restant:commit set by the script) → the real program → the real providers and remote commands (git:sync over SSH)
+ * → the Dokku double. The app double answers /up over HTTPS with 503 while Dokku runs the bad commit: the script
+ * reports the failure and the rollback, Dokku runs the good commit again, GitHub's Deployments show it in order and the
+ * stack's real `pulumi stack history` says it. Runs last: it replaces the world's stand-in staging Flagsmith
+ * environment with the one the staging stack makes.
+ */
+export const verifiedRollbackScenario: Scenario = {
+  name: "staging: a push whose health check fails rolls back (event → script → config → program → providers → Dokku)",
+  async run({ session, world: startWorld }) {
+    const world = await startWorld();
+    const workflowEnv = scriptStepEnv();
+    for (const name of ["GITHUB_TOKEN", "RESTANT_HEALTH_TIMEOUT_MINUTES", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE"]) {
+      assert.ok(workflowEnv.includes(name), `lifecycle.yml's script step gives ${name}`);
+    }
+    const deployWorkflow = parseYaml(readFileSync(path.join(projectRoot, ".github", "workflows", "deploy.yml"), "utf8")) as {
+      jobs: { branch: { with: { script: string } } };
+    };
+    assert.equal(deployWorkflow.jobs.branch.with.script, "deploy", "a push to staging runs scripts/deploy");
+
+    const stale = world.flagsmith.state.liveEnvironments(world.flagsmith.project.id).find((e) => e.name === "staging");
+    if (stale) world.flagsmith.state.deleteEnvironment(stale);
+    const github = await new GitHubDouble().start();
+    const app = await HttpsAppDouble.start();
+    const log: string[] = [];
+    try {
+      for (const sha of [GOOD, BAD]) github.state.addCommit(sha);
+      const running = () => new StateStore(world.dokku.stateDir).read().apps[APP]?.release?.ref;
+      app.answer = (request) => (request.host !== "restant.staging.example.com" ? 404 : running() === BAD ? 503 : 200);
+
+      const workDir = session.projectCopy();
+      // The scripts' own StackEngine on the real CLI: program inline, the policy pack as an analyzer.
+      const engine = lifecycleEngine(session, world, workDir, (text) => void log.push(text));
+      // What the operator's stack file holds for this server (the world's Dokku and Flagsmith); the script adds the rest.
+      await engine.prepare({ stack: "staging", kind: "staging", config: world.config });
+      const env = { GITHUB_REPOSITORY: "restant/environments", GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "900", GITHUB_ACTOR: "maintainer", RESTANT_HEALTH_TIMEOUT_MINUTES: "2" };
+      const deps: LifecycleDeps = {
+        engine,
+        github: new OctokitGitHubApi({ token: github.acceptedToken, owner: "restant", repo: "environments", baseUrl: github.url, paceWrites: false, log: () => {} }),
+        clock: fastClock(),
+        probe: httpsHealthProbe({ resolve: { "*": app.address }, extraCa: [app.caPem] }),
+        settings: settingsFromEnv(env, workDir),
+        sentry: undefined,
+        log: (text) => void log.push(text),
+      };
+      const push = (sha: string) => new BranchDeploy(deps).run(deployTargetFromEvent("push", { ref: "refs/heads/staging", after: sha }, env));
+
+      const first = await push(GOOD);
+      assert.equal(first.outcome, "deployed", `${first.detail}\n${log.join("")}`);
+      assert.equal(running(), GOOD);
+      const second = await push(BAD);
+      assert.equal(second.outcome, "rolled-back", `${second.detail}\n${log.join("")}`);
+      assert.match(second.detail, /failed its check \(health check failed: 503 after [\d.]+ min\); rollback: rolled-back/);
+      assert.equal(running(), GOOD, "Dokku runs the good commit again");
+      const syncs = new StateStore(world.dokku.stateDir).read().apps[APP]?.source;
+      assert.equal(syncs?.ref, GOOD);
+
+      const deployments = github.state.deployments.map((d) => `${d.sha.slice(0, 4)} ${(d.payload as { kind: string }).kind}: ${d.statuses.map((s) => s.state).join(" ")}`);
+      assert.deepEqual(deployments, ["3333 deploy: in_progress success inactive", "4444 deploy: in_progress failure", "3333 rollback: in_progress success"]);
+
+      // The real CLI's `stack history` carries each update's config (restant:commit) and the script's message.
+      const history = await deployHistory(engine, "staging", 5);
+      assert.deepEqual(
+        history.map((h) => [h.kind, h.commit, h.who, h.check, h.rolledBack]),
+        [
+          ["rollback", GOOD, "maintainer", "passed", false],
+          ["deploy", BAD, "maintainer", "failed", true],
+          ["deploy", GOOD, "maintainer", "passed", false],
+        ],
+      );
+      return `deploy ${GOOD.slice(0, 4)} verified; ${BAD.slice(0, 4)} failed its check and rolled back; Dokku runs ${running()?.slice(0, 4)}; ${deployments.length} GitHub deployments; history of ${history.length}`;
+    } finally {
+      await app.stop();
+      await github.stop();
+    }
+  },
+};
+
+/** Every variable lifecycle.yml's script step hands the script. */
+function scriptStepEnv(): string[] {
+  const workflow = parseYaml(readFileSync(path.join(projectRoot, ".github", "workflows", "lifecycle.yml"), "utf8")) as {
+    jobs: Record<string, { steps: Array<{ name?: string; env?: Record<string, string> }> }>;
+  };
+  const step = workflow.jobs.ungated!.steps.find((s) => s.name?.startsWith("Run scripts/"));
+  return Object.keys(step?.env ?? {});
+}
+
+/** The health check's backoff in fake time: its waits pass at once. */
+function fastClock(): Clock {
+  let offset = 0;
+  return { now: () => new Date(Date.now() + offset), sleep: async (ms) => void (offset += ms) };
+}
