@@ -44,6 +44,17 @@ export function isKnownProp(props: Record<string, unknown>, key: string): boolea
   return knownOrSkip(() => props[key]) !== SKIP;
 }
 
+/** Whether a prop is known to be absent (not merely unknown during a preview). */
+export function isAbsentProp(props: Record<string, unknown>, key: string): boolean {
+  return knownOrSkip(() => props[key]) === undefined;
+}
+
+/** A prop as a list of strings (non-strings dropped), or [] when absent or not known yet. */
+export function knownStringListProp(props: Record<string, unknown>, key: string): string[] {
+  const value = knownOrSkip(() => props[key]);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
 /** A prop as a string, or undefined when it is anything else or not known yet (never throws for an unknown). */
 export function knownStringProp(props: Record<string, unknown>, key: string): string | undefined {
   const value = knownOrSkip(() => props[key]);

@@ -1,7 +1,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import type { EnvironmentSpec } from "../../infra/spec";
 import { fullRecordName } from "../dns-names";
-import { objectProp, stringListProp, stringProp } from "../props";
+import { isAbsentProp, isKnownProp, knownObjectProp, knownStringListProp, knownStringProp } from "../props";
 import {
   APP_TYPES,
   AUTH_TYPES,
@@ -34,18 +34,18 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
   const check = (what: string, input: string, expected: string): NameCheck => ({
     what,
     input,
-    actual: stringProp(resource.props, input),
+    actual: knownStringProp(resource.props, input),
     expected,
   });
   // Whatever names an app (a linked service, http-auth) names this environment's; unlinked (the snapshot) is fine.
-  const linkedApp = () => (resource.props.app === undefined ? [] : [check("linked app", "app", names.app)]);
+  const linkedApp = () => (isAbsentProp(resource.props, "app") ? [] : [check("linked app", "app", names.app)]);
   // The app answers for its own hostname only.
   const domains = () =>
-    stringListProp(resource.props, "domains").map((domain, i) => ({ what: "domain", input: `domains[${i}]`, actual: domain, expected: spec.hostname }));
+    knownStringListProp(resource.props, "domains").map((domain, i) => ({ what: "domain", input: `domains[${i}]`, actual: domain, expected: spec.hostname }));
   const { type } = resource;
   const ownName = (what: string, expected: string) => check(what, nameInputOf(type), expected);
   // A Forge site is its domain, run by its own user; its certificate names the domain it is for.
-  const domain = () => (resource.props.domain === undefined ? [] : [check("domain", "domain", spec.hostname)]);
+  const domain = () => (isAbsentProp(resource.props, "domain") ? [] : [check("domain", "domain", spec.hostname)]);
   if (type === FORGE_SITE) return [ownName("site user", names.siteUser), ...domain()];
   if (APP_TYPES.has(type)) return [ownName("app", names.app), ...domains()];
   if (CERTIFICATE_TYPES.has(type)) return [...linkedApp(), ...domains(), ...domain()];
@@ -54,7 +54,7 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
     return [
       ownName("database", spec.database.name),
       ...linkedApp(),
-      ...(spec.database.cloneFrom !== undefined || resource.props.cloneFrom !== undefined
+      ...(spec.database.cloneFrom !== undefined || !isAbsentProp(resource.props, "cloneFrom")
         ? [check("database cloned from", "cloneFrom", spec.database.cloneFrom ?? "(no clone)")]
         : []),
       ...poolChecks(resource, spec),
@@ -64,13 +64,13 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
   if (DATABASE_LINK_TYPES.has(type)) return [linkedDatabase(resource, spec, nameInputOf(type)), check("linked app", "app", names.app)];
   if (SLOT_TYPES.has(type)) {
     if (spec.redis.mode === "own") {
-      return [{ what: "Redis slot", input: "service", actual: stringProp(resource.props, "service"), expected: `(none: ${names.slug} links its own ${spec.redis.service})` }];
+      return [{ what: "Redis slot", input: "service", actual: knownStringProp(resource.props, "service"), expected: `(none: ${names.slug} links its own ${spec.redis.service})` }];
     }
     return [
       check("Redis slot holder", "holder", names.slug),
       check("non-production Redis service", "service", spec.redis.service),
       check("Redis slot registry", "registry", spec.redis.registry),
-      { what: "Redis slot range", input: "range", actual: rangeText(resource.props.range), expected: `${spec.redis.range.first}-${spec.redis.range.last}` },
+      { what: "Redis slot range", input: "range", actual: rangeText(knownObjectProp(resource.props, "range")), expected: `${spec.redis.range.first}-${spec.redis.range.last}` },
       ...linkedApp(),
     ];
   }
@@ -80,7 +80,7 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
   if (AUTH_TYPES.has(type)) return linkedApp();
   if (type === DNS_RECORD) {
     // Address records point the hostname at the runtime; others (TXT challenges, …) may carry other names.
-    if (!ADDRESS_RECORD_TYPES.has(stringProp(resource.props, "type") ?? "A")) return [];
+    if (!ADDRESS_RECORD_TYPES.has(knownStringProp(resource.props, "type") ?? "A")) return [];
     return [{ ...check("hostname", "name", spec.hostname), actual: recordName(resource, spec.zone) }];
   }
   if (type === FLAGSMITH_ENVIRONMENT) return [check("Flagsmith environment", "name", names.flagsmithEnvironment)];
@@ -119,12 +119,12 @@ export const namesFollowSpec: StackValidationPolicy = {
  * its own app. Without a pool in the spec, a database resource may not claim from one.
  */
 function poolChecks(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[] {
-  const pool = objectProp(resource.props, "pool");
+  const pool = knownObjectProp(resource.props, "pool");
   const expected = spec.database.pool;
   if (expected === undefined) {
-    return pool === undefined ? [] : [{ what: "warm pool", input: "pool", actual: stringProp(pool, "registry") ?? "(set)", expected: "(none: this environment clones directly)" }];
+    return pool === undefined ? [] : [{ what: "warm pool", input: "pool", actual: knownStringProp(pool, "registry") ?? "(set)", expected: "(none: this environment clones directly)" }];
   }
-  const field = (what: string, key: string, want: string): NameCheck => ({ what, input: `pool.${key}`, actual: pool ? stringProp(pool, key) : undefined, expected: want });
+  const field = (what: string, key: string, want: string): NameCheck => ({ what, input: `pool.${key}`, actual: pool ? knownStringProp(pool, key) : undefined, expected: want });
   return [
     field("warm pool registry", "registry", expected.registry),
     field("warm pool Redis service", "redisService", expected.redisService),
@@ -139,7 +139,10 @@ function poolChecks(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[
  * cannot rename) — unknown until the claim answers, which a plan and a preview show as missing.
  */
 function linkedDatabase(resource: PolicyResource, spec: EnvironmentSpec, input: string): NameCheck {
-  const actual = stringProp(resource.props, input);
+  // During a preview the link's database is the database resource's output (the clone, or the member it claims), not
+  // known yet: that resource's own inputs are judged here, and the link again at the end of `up`, when it is known.
+  if (!isKnownProp(resource.props, input)) return { what: "database", input, actual: spec.database.name, expected: spec.database.name };
+  const actual = knownStringProp(resource.props, input);
   const { pool } = spec.database;
   const expected = spec.database.name;
   if (actual === expected) return { what: "database", input, actual, expected };
@@ -148,7 +151,7 @@ function linkedDatabase(resource: PolicyResource, spec: EnvironmentSpec, input: 
 }
 
 function recordName(record: PolicyResource, zone: string): string | undefined {
-  const name = stringProp(record.props, "name");
+  const name = knownStringProp(record.props, "name");
   return name === undefined ? undefined : fullRecordName(name, zone);
 }
 

@@ -54,7 +54,9 @@ const READS_FROM = new Map<string, ReadonlySet<string>>([
  */
 function identifyingInputs(type: string): string[] {
   const inputs: string[] = [];
-  if (APP_TYPES.has(type) || DATABASE_TYPES.has(type) || DATABASE_LINK_TYPES.has(type)) inputs.push(nameInputOf(type));
+  // Not a database link's database: it is the database resource's output (a claimed warm pool member), unknown until
+  // the claim, and that resource's own inputs (service, clone source, pool) are judged.
+  if (APP_TYPES.has(type) || DATABASE_TYPES.has(type)) inputs.push(nameInputOf(type));
   if (DATABASE_TYPES.has(type)) inputs.push("cloneFrom");
   if (SLOT_TYPES.has(type) || REDIS_LINK_TYPES.has(type)) inputs.push("service");
   if (SLOT_TYPES.has(type)) inputs.push("holder");

@@ -321,6 +321,15 @@ describe("alerts-routed (advisory)", () => {
 });
 
 describe("names-follow-spec", () => {
+  it("decides during a preview: a link's database (the clone or claimed member, an output) is judged at up, an unknown app is refused", async () => {
+    const link = (props: Record<string, unknown>): HandBuilt => ({ type: MYSQL_LINK, name: "restant-runtime-database-link", props: unknownCheckingProxy(props) });
+    const known = [tenantEnvironment(preview), appOf(preview)];
+    expect(violations(await validateStack(namesFollowSpec, [...known, link({ service: unknownStringValue, app: preview.names.app })]))).toEqual([]);
+    expect(violations(await validateStack(namesFollowSpec, [...known, link({ service: unknownStringValue, app: unknownStringValue })]))).toEqual([
+      expect.stringMatching(/linked app of .* is missing \(input app\)/),
+    ]);
+  });
+
   it("passes resources carrying the spec's names, DNS names relative or qualified", async () => {
     const resources = [
       tenantEnvironment(staging),

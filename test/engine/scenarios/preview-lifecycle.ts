@@ -1,0 +1,122 @@
+import { strict as assert } from "node:assert";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { SNAPSHOT_TIME_TABLE } from "../../../components/dokku/mysql";
+import { snapshotRefreshScript } from "../../../components/dokku/server";
+import { loadStackSpec } from "../../../infra/spec";
+import { httpsHealthProbe } from "../../../scripts/lifecycle/health-check";
+import { OctokitGitHubApi } from "../../../scripts/lifecycle/octokit-github-api";
+import { readPreviewStatus } from "../../../scripts/lifecycle/preview-comment";
+import { PreviewLifecycle } from "../../../scripts/lifecycle/preview-lifecycle";
+import { settingsFromEnv } from "../../../scripts/lifecycle/settings";
+import { systemClock } from "../../../scripts/lifecycle/clock";
+import { chooseStack } from "../../../scripts/plan/choose-stack";
+import { HttpsAppDouble } from "../../doubles/app/https-app";
+import { testMariaDb } from "../../doubles/dokku/services/mariadb";
+import { StateStore } from "../../doubles/dokku/state/store";
+import { GitHubDouble } from "../../doubles/github/github-double";
+import { runAsRoot } from "../../support/root-shell";
+import { loadSnapshot } from "../../support/snapshot-data";
+import type { EngineWorld } from "../engine-world";
+import { lifecycleEngine } from "../lifecycle-engine";
+import type { Scenario } from "../scenario";
+
+const SHA = "3333333333333333333333333333333333333333";
+/** Production's data for the refresh; not production's own service name, which the production scenario creates. */
+const SOURCE = "restant-refresh-source";
+
+/**
+ * A preview's snapshot age, the whole path on the real engine: the weekly refresh runs on the server (as root, as its
+ * cron does) and records when it took production's data; a `/preview` comment goes through the lifecycle
+ * (scripts/lifecycle/preview-lifecycle.ts, with the GitHub double) to `pulumi up` on the real CLI; the database provider
+ * clones the snapshot and reads its time; the program exports `snapshotTakenAt`; the PR comment shows the age and
+ * that time. Closing the PR destroys the preview and removes its stack.
+ */
+export const previewLifecycleScenario: Scenario = {
+  name: "preview lifecycle: snapshot refresh, /preview through the lifecycle, the comment shows the snapshot's time, close",
+  async run({ session, world: startWorld }) {
+    const world = await startWorld();
+    const takenAt = await refreshSnapshot(world);
+    const project = projectOnWorld(session.projectCopy(), world);
+    const github = await new GitHubDouble().start();
+    const app = await HttpsAppDouble.start();
+    const log: string[] = [];
+    try {
+      github.setRole("writer", "write");
+      github.state.workflows.set("preview.yml", ["pr", "action"]);
+      const pr = github.state.openPullRequest({ author: "writer", headRef: "feat/snapshot-age", headSha: SHA });
+      const stack = `pr-${pr}`;
+      const say = (text: string) => void log.push(text);
+      const engine = lifecycleEngine(session, world, project, say);
+      // The preview answers its health check behind basic auth, with the password its stack generated.
+      app.answer = async (request) => {
+        const password = (await engine.outputs(stack)).basicAuthPassword?.value;
+        return request.basicAuth?.user === "restant" && request.basicAuth.password === password ? 200 : 401;
+      };
+      const lifecycle = new PreviewLifecycle({
+        engine,
+        github: new OctokitGitHubApi({ token: github.acceptedToken, owner: "restant", repo: "environments", baseUrl: github.url, paceWrites: false, log: say }),
+        clock: systemClock,
+        probe: httpsHealthProbe({ resolve: { "*": app.address }, extraCa: [app.caPem] }),
+        settings: settingsFromEnv({ GITHUB_REPOSITORY: "restant/environments", GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "7" }, project),
+        sentry: undefined,
+        teardown: { backoffMs: [1_000, 1_000] },
+        log: say,
+      });
+
+      github.state.addComment(pr, "writer", "/preview");
+      const created = await lifecycle.run({ kind: "create", pr, actor: "writer", trigger: "comment" });
+      assert.equal(created.outcome, "deployed", `the preview is deployed: ${created.detail}\n${log.join("").slice(-3000)}`);
+      assert.equal((await engine.outputs(stack)).snapshotTakenAt?.value, takenAt, "the stack exports the time the snapshot recorded");
+      const comment = github.state.commentsOn(pr).find((c) => c.author === "github-actions[bot]" && readPreviewStatus(c.body));
+      assert.ok(comment, "the PR has the preview comment");
+      assert.equal(readPreviewStatus(comment.body)?.snapshotTakenAt, takenAt);
+      const row = comment.body.split("\n").find((line) => line.startsWith("| Database snapshot |"));
+      assert.match(row ?? "", new RegExp(`^\\| Database snapshot \\| \\d+ h old \\(taken ${takenAt}\\) \\|$`), `the comment shows the age: ${comment.body}`);
+
+      github.state.close(pr);
+      const closed = await lifecycle.run({ kind: "destroy", pr, actor: "writer", trigger: "close" });
+      assert.equal(closed.outcome, "destroyed", `closing destroys the preview: ${closed.detail}`);
+      assert.equal((await world.dokku.operator(["apps:exists", `restant-${stack}`])).code, 20, "no app after close");
+      assert.equal((await engine.listStacks()).some((s) => s.name === stack), false, "the stack is removed");
+      return `refresh recorded ${takenAt}; /preview deployed ${stack} through the lifecycle; comment: "${row}"; close destroyed it and removed the stack`;
+    } finally {
+      await github.stop();
+      await app.stop();
+      await world.operator("mysql:destroy", SOURCE, "--force").catch(() => undefined);
+    }
+  },
+};
+
+/** Production-like data in SOURCE, refreshed into the platform's snapshot by the platform's own script; its recorded time. */
+async function refreshSnapshot(world: EngineWorld): Promise<string> {
+  const chosen = chooseStack({ stack: "platform" });
+  const spec = loadStackSpec(chosen.config, { stack: chosen.stack, origin: chosen.origin });
+  if (spec.kind !== "platform") throw new Error("stacks/Pulumi.platform.yaml is not the platform");
+  const mariadb = testMariaDb();
+  if (!mariadb) throw new Error("no test MariaDB: run through test/services/start.sh");
+  await world.operator("mysql:create", SOURCE);
+  await loadSnapshot(mariadb, new StateStore(world.dokku.stateDir).read().mysql[SOURCE]!.database, 0.01);
+  const script = snapshotRefreshScript({ source: SOURCE, snapshot: spec.snapshot.service, stage: spec.snapshot.stageService, masking: spec.snapshot.masking });
+  // The refresh takes a machine-wide lock; another test refreshing on this machine makes it skip: wait for it.
+  for (let tries = 0; ; tries++) {
+    const result = await runAsRoot(world.dokku, script);
+    if (result.code === 0 && /refreshed from/.test(result.stdout)) break;
+    if (!/another refresh is running/.test(result.stderr) || tries >= 30) throw new Error(`the snapshot refresh failed (${result.code}): ${result.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  const read = await world.dokku.operator(["mysql:connect", spec.snapshot.service], `SELECT taken_at FROM ${SNAPSHOT_TIME_TABLE};\n`);
+  const takenAt = read.stdout.split("\n").find((line) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(line));
+  if (!takenAt) throw new Error(`the refresh recorded no time: ${read.stdout}${read.stderr}`);
+  return takenAt;
+}
+
+/** The project copy's Pulumi.yaml pointed at the world's servers, as a user's points at theirs (CI sets nothing else). */
+function projectOnWorld(dir: string, world: EngineWorld): string {
+  const file = path.join(dir, "Pulumi.yaml");
+  const project = parse(readFileSync(file, "utf8")) as { config: Record<string, { value: unknown }> };
+  for (const [key, value] of Object.entries(world.config)) project.config[key] = { value: JSON.parse(value) as unknown };
+  writeFileSync(file, stringify(project));
+  return dir;
+}
