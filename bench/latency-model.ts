@@ -12,7 +12,7 @@
  * - [vendor docs] Cloudflare, Sentry, Flagsmith, Grafana and GitHub API writes: one HTTPS request each, ≈ 1 s
  *   (Flagsmith's environment clone copies flags server-side, ≈ 2 s).
  * - [estimate] the one-time `git:sync` clone of the repository before a preview's first deploy: 15 s.
- * - [target] claiming a warm pool member over SSH: ≤ 2 s (issue 12), modelled at its target.
+ * - [target] claiming a warm pool member over SSH: ≤ 2 s (issue 12), modelled at its target; bench/pool.ts measures it.
  */
 export interface Latency {
   /** Seconds for this resource. */

@@ -1,6 +1,5 @@
 import { snapshotRefreshScript } from "../components/dokku/server/server-scripts";
 import { loadMaskingRules } from "../infra/config/masking-rules";
-import { snapshotStageService } from "../infra/names";
 import { testMariaDb, type MariaDbServer } from "../test/doubles/dokku/services/mariadb";
 import { StateStore } from "../test/doubles/dokku/state/store";
 import { type DokkuServer, startDokkuServer } from "../test/support/dokku-server";
@@ -9,8 +8,9 @@ import { databaseBytes, loadSnapshot } from "../test/support/snapshot-data";
 
 /**
  * The snapshot refresh on real MariaDB behind the Dokku double, run as root over SSH as the cron runs it, for the
- * generated test snapshot: the masked refresh the platform installs (export, stage, check, mask, export, replace)
- * beside a refresh without masking (export, replace: what the refresh was before masking), and masking's added share.
+ * generated test snapshot: the masked refresh the platform installs
+ * (export, load into a side database, check, mask, swap the tables in) beside a refresh without masking (export,
+ * replace: what the refresh was before masking), and masking's added share.
  * Target: masking adds ≤ 30 %.
  *
  *   npm run bench   (or: npm run build && bash test/services/start.sh node build/bench/snapshot.js)
@@ -67,7 +67,6 @@ export async function benchSnapshotMasking(print: (line: string) => void): Promi
     const masked = snapshotRefreshScript({
       source: "restant-main",
       snapshot: "restant-snapshot",
-      stage: snapshotStageService("restant-snapshot"),
       masking: loadMaskingRules("stacks/snapshot-masking.yaml", "platform"),
     });
     const plain: number[] = [];
@@ -79,7 +78,7 @@ export async function benchSnapshotMasking(print: (line: string) => void): Promi
     const share = median(withMasking) / median(plain) - 1;
     print(`generated snapshot: ${(bytes / MB).toFixed(1)} MB of tables and indexes; median of ${ROUNDS} rounds each`);
     print(`refresh without masking (export, replace):                       ${(median(plain) / 1000).toFixed(2)} s`);
-    print(`refresh with masking (export, stage, check, mask, export, replace): ${(median(withMasking) / 1000).toFixed(2)} s`);
+    print(`refresh with masking (export, load beside, check, mask, swap):    ${(median(withMasking) / 1000).toFixed(2)} s`);
     print(`masking adds ${(share * 100).toFixed(0)} % to a refresh (target ≤ 30 %)`);
     return share <= 0.3;
   } finally {

@@ -81,8 +81,8 @@ export async function benchTimeToReady(print: (line: string) => void): Promise<b
     }
   }
   print(
-    "pool member rows: the database node's latency is a pool claim at its target (2 s); the program has no warm pool " +
-      "yet, so these rows project the graph with that one latency changed",
+    "pool member rows: the preview's database resource claims a warm pool member (components/dokku/mysql/pool-operations.ts), " +
+      "modelled at the claim's target (2 s; bench/pool.ts measures it over SSH); the other rows clone directly (the pool is empty)",
   );
   print(`target: ready ≤ ${TARGET_SECONDS} s at 5 and 20 GB with a pool member: ${met ? "met" : "missed"}`);
   return met;

@@ -90,7 +90,7 @@ export class DokkuPlatform extends pulumi.ComponentResource {
   /** A cron file on the server runs the generated refresh script; installing it needs root. */
   private scheduleSnapshotRefresh(name: string): command.remote.Command {
     const { snapshot } = this.spec;
-    const script = snapshotRefreshScript({ source: snapshot.source, snapshot: snapshot.service, stage: snapshot.stageService, masking: snapshot.masking });
+    const script = snapshotRefreshScript({ source: snapshot.source, snapshot: snapshot.service, masking: snapshot.masking });
     const install = cronInstallScript({
       path: SNAPSHOT_REFRESH_PATH,
       script,

@@ -125,14 +125,6 @@ export function poolMemberPattern(snapshotService: string): string {
   return `^${snapshotService}-pool-[0-9]{14}-[0-9a-f]{4}$`;
 }
 
-/**
- * The dokku-mysql service the snapshot refresh imports production's export into and masks, before the masked copy
- * replaces the snapshot; it exists only while a refresh runs.
- */
-export function snapshotStageService(snapshotService: string): string {
-  return fitName(`${snapshotService}-next`, 63, "-");
-}
-
 /** Fills a hostname template (`restant.{slug}.{zone}`). */
 export function hostnameFor(template: string, slug: string, zone: string): string {
   return template.replace(/\{slug\}/g, slug).replace(/\{zone\}/g, zone);

@@ -3,7 +3,7 @@ import { parseStackConfig } from "./config/parse";
 import type { ConfigSource } from "./config/problems";
 import type { DokkuSettings, EnvironmentKind, ForgeSettings, GrafanaSettings, StackConfig } from "./config/schema";
 import { type MaskingRules, loadMaskingRules } from "./config/masking-rules";
-import { type EnvironmentNames, hostnameFor, MYSQL_POOL_REGISTRY, poolMemberPattern, poolMemberPrefix, namesForSlug, REDIS_SLOT_REGISTRY, slugForBranch, snapshotStageService } from "./names";
+import { type EnvironmentNames, hostnameFor, MYSQL_POOL_REGISTRY, poolMemberPattern, poolMemberPrefix, namesForSlug, REDIS_SLOT_REGISTRY, slugForBranch } from "./names";
 
 /** Where the app runs: a Dokku app over SSH, or a Forge site. */
 export type RuntimeSpec = { kind: "dokku"; dokku: DokkuSettings } | { kind: "forge"; forge: ForgeSettings };
@@ -124,9 +124,10 @@ export interface PlatformSpec {
   ownRedis: { kind: OwnRedisKind; service: string }[];
   /**
    * The master snapshot previews clone, refreshed from production's database on a cron schedule on the server:
-   * exported into `stageService`, masked by `masking` (rules in the repository), and only then copied over `service`.
+   * exported into a side database of the snapshot's server, masked by `masking` (rules in the repository), and only
+   * then swapped into `service`.
    */
-  snapshot: { service: string; source: string; schedule: string; stageService: string; masking: MaskingRules };
+  snapshot: { service: string; source: string; schedule: string; masking: MaskingRules };
   /**
    * The warm pool: `size` preview databases kept cloned from the snapshot and verified by a refill job on the server
    * (cron, every few minutes), recorded in `registry` on the non-production Redis `redisService`. Absent when size is 0.
@@ -203,7 +204,6 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
         // Production's service name from the same derivation as production's own stack.
         source: namesForSlug(slugForBranch(DEFAULT_BRANCH.production!)).mysqlService,
         schedule: config.database.refreshSchedule,
-        stageService: snapshotStageService(config.database.snapshotService),
         masking: loadMaskingRules(config.database.maskingRules, stack),
       },
       ...(warmPoolOf(config)

@@ -61,11 +61,13 @@ describe("the masking SQL and the refresh script", () => {
 
   it("makes fixed values SQL string literals and never puts them outside the quoted here-documents", () => {
     expect(maskingApplySql(rules)).toContain("`note` = 'it''s a \\\\ back''slash'");
-    const script = snapshotRefreshScript({ source: "restant-main", snapshot: "restant-snapshot", stage: "restant-snapshot-next", masking: rules });
+    const script = snapshotRefreshScript({ source: "restant-main", snapshot: "restant-snapshot", masking: rules });
     const outsideHeredocs = script.replace(/<<'RESTANT_SQL'\n[\s\S]*?\nRESTANT_SQL\n/g, "<<'RESTANT_SQL'\n");
     expect(outsideHeredocs).not.toContain("back");
     expect(outsideHeredocs).toContain("source_service=restant-main\n");
-    expect(outsideHeredocs).toMatch(/dokku mysql:import "\$stage" <"\$work\/production\.sql"/);
+    // Production's export goes into the side database only; the snapshot's own tables change in the one swap.
+    expect(outsideHeredocs).toMatch(/in_next <"\$work\/production\.sql"/);
+    expect(outsideHeredocs).toContain("dokku mysql:import \"$snapshot\" >\"$work/swap.out\"");
   });
 
   it("checks every rule's table and column byte for byte, and the personal pattern against lower-cased names", () => {

@@ -68,11 +68,15 @@ const exportService: CommandHandler = async ({ args, store, env, console }) => {
 };
 
 /** mysql:import service < dump.sql */
-const importService: CommandHandler = async ({ args, store, env, stdin }) => {
+const importService: CommandHandler = async ({ args, store, env, stdin, console }) => {
   const service = existingService(plugin, store.read(), args[0]);
   if (stdin.isTerminal) throw DokkuFailure.of("No data provided on stdin.");
-  // The dump as bytes: decoding it as text would corrupt binary columns.
-  const code = await importDatabase(server(env), service.database, await stdin.bytes());
+  // The dump as bytes: decoding it as text would corrupt binary columns. service_import runs the mysql client as root
+  // on the service's database, and whatever the client prints reaches the caller.
+  const code = await importDatabase(server(env), service.database, await stdin.bytes(), {
+    stdout: (chunk) => console.write(chunk),
+    stderr: (chunk) => console.writeError(chunk),
+  });
   if (code !== 0) throw new DokkuFailure([], code);
 };
 

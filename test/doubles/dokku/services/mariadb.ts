@@ -69,11 +69,16 @@ export function exportDatabase(server: MariaDbServer, database: string, output: 
 }
 
 /** service_import: feeds `input` (SQL) to mysql on the database. Resolves with mysql's exit code. */
-export function importDatabase(server: MariaDbServer, database: string, input: NodeJS.ReadableStream | Buffer | string): Promise<number> {
-  const load = spawn("mysql", [`--defaults-extra-file=${server.defaultsFile}`, database], {
-    stdio: ["pipe", "ignore", "pipe"],
-  });
-  load.stderr.resume();
+export function importDatabase(
+  server: MariaDbServer,
+  database: string,
+  input: NodeJS.ReadableStream | Buffer | string,
+  output?: { stdout(chunk: Buffer): void; stderr(chunk: Buffer): void },
+): Promise<number> {
+  // The client's own output (results of any SELECT in the input) and errors, as `docker exec -i … mysql` prints them.
+  const load = spawn("mysql", [`--defaults-extra-file=${server.defaultsFile}`, database], { stdio: ["pipe", "pipe", "pipe"] });
+  load.stdout.on("data", (chunk: Buffer) => output?.stdout(chunk));
+  load.stderr.on("data", (chunk: Buffer) => output?.stderr(chunk));
   load.stdin.on("error", () => undefined);
   if (typeof input === "string" || Buffer.isBuffer(input)) load.stdin.end(input);
   else input.pipe(load.stdin);
