@@ -98,7 +98,7 @@ async function refreshSnapshot(world: EngineWorld): Promise<string> {
   if (!mariadb) throw new Error("no test MariaDB: run through test/services/start.sh");
   await world.operator("mysql:create", SOURCE);
   await loadSnapshot(mariadb, new StateStore(world.dokku.stateDir).read().mysql[SOURCE]!.database, 0.01);
-  const script = snapshotRefreshScript({ source: SOURCE, snapshot: spec.snapshot.service, stage: spec.snapshot.stageService, masking: spec.snapshot.masking });
+  const script = snapshotRefreshScript({ source: SOURCE, snapshot: spec.snapshot.service, masking: spec.snapshot.masking });
   // The refresh takes a machine-wide lock; another test refreshing on this machine makes it skip: wait for it.
   for (let tries = 0; ; tries++) {
     const result = await runAsRoot(world.dokku, script);
