@@ -2,10 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
 export interface AppSecretsArgs {
-  /** Also make a password for HTTP basic auth (previews are closed to the public). Default: false. */
+  /** Also a password for HTTP basic auth (previews are closed to the public). Default: false. */
   basicAuth?: boolean;
   /** Also make a password for the database user the runtime makes (`spec.database.user`: Forge). Default: false. */
   databasePassword?: boolean;
+  /**
+   * The team's preview password (`restant:previewPassword`), used for basic auth instead of a generated one. Default:
+   * none, a password generated for this environment.
+   */
+  teamPassword?: pulumi.Input<string>;
 }
 
 /**
@@ -25,13 +30,19 @@ export class AppSecrets extends pulumi.ComponentResource {
     super("restant:secrets:AppSecrets", name, {}, opts);
     this.appKey = this.createAppKey(name);
     this.databasePassword = args.databasePassword ? this.createPassword(`${name}-database-password`, 32) : undefined;
-    this.basicAuthPassword = args.basicAuth ? this.createPassword(`${name}-basic-auth-password`, 24) : undefined;
+    this.basicAuthPassword = args.basicAuth ? this.basicAuthPasswordOf(name, args.teamPassword) : undefined;
     this.registerOutputs({});
   }
 
   private createAppKey(name: string): pulumi.Output<string> {
     const bytes = new random.RandomBytes(`${name}-app-key`, { length: 32 }, { parent: this });
     return pulumi.secret(pulumi.interpolate`base64:${bytes.base64}`);
+  }
+
+  /** The team's password when it configured one (rotated by changing the secret), else one of this environment's own. */
+  private basicAuthPasswordOf(name: string, teamPassword: pulumi.Input<string> | undefined): pulumi.Output<string> {
+    if (teamPassword !== undefined) return pulumi.secret(teamPassword);
+    return this.createPassword(`${name}-basic-auth-password`, 24);
   }
 
   /** Letters and digits only: the value travels through URLs (DATABASE_URL) and basic-auth headers unescaped. */

@@ -9,11 +9,18 @@ export interface EnvironmentMonitoringArgs {
   labels: Record<string, string>;
   /** Credentials for the synthetic check when the site is behind basic auth (previews). Default: none. */
   basicAuth?: { username: string; password: pulumi.Input<string> };
+  /**
+   * What the environment is live only after: its deploy. The alert rules are made once it succeeded, so a health check
+   * with no data (nothing deployed yet, a first deploy that failed) pages no one; after the first successful deploy no
+   * data alerts like a failing check. Default: none (the rules are made at once).
+   */
+  liveAfter?: pulumi.Resource[];
 }
 
 /**
  * Grafana watching one environment: a synthetic check of its health URL (`restant:app.healthPath`, default /up), and a rule group alerting when that
- * check fails or the 5xx share passes its threshold. Production's rules go to the paging contact point; every other
+ * check fails or the 5xx share passes its threshold; the rules exist only once the first deploy succeeded
+ * (`liveAfter`), and from then on no data from the check alerts too. Production's rules go to the paging contact point; every other
  * environment's to the one that only notifies.
  */
 export class EnvironmentMonitoring extends pulumi.ComponentResource {
@@ -87,7 +94,7 @@ export class EnvironmentMonitoring extends pulumi.ComponentResource {
           },
         ],
       },
-      { parent: this },
+      { parent: this, ...(args.liveAfter ? { dependsOn: args.liveAfter } : {}) },
     );
   }
 }

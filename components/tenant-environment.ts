@@ -8,12 +8,15 @@ import { HostRecords } from "./host-records";
 import { KEPT_ONCE_SET, laravelConfig, RELEASE_VARIABLES, splitLateVariables } from "./laravel-config";
 import { createRuntime, type EnvironmentRuntime } from "./runtime";
 import { SentryClientKey } from "./sentry-client-key";
+import { BASIC_AUTH_USER } from "../infra/names";
 
 export interface TenantEnvironmentArgs {
   /** The environment, every name already derived (infra/spec.ts). Components read names from it, never make them. */
   spec: EnvironmentSpec;
   /** The stack's own app variables (`restant:app.env`), secrets already secret. Default: none. */
   appEnv?: Record<string, pulumi.Input<string>>;
+  /** The team's preview password (`restant:previewPassword`), kept out of the spec. Default: one generated per preview. */
+  previewPassword?: pulumi.Input<string>;
 }
 
 /**
@@ -38,7 +41,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
     super("restant:environment:TenantEnvironment", name, { spec: args.spec }, opts);
     this.spec = args.spec;
     this.appEnv = args.appEnv ?? {};
-    this.secrets = this.createSecrets(name);
+    this.secrets = this.createSecrets(name, args.previewPassword);
     this.dns = this.createDns(name);
     this.sentry = this.createSentryKey(name);
     this.featureFlags = this.createFeatureFlags(name);
@@ -48,9 +51,13 @@ export class TenantEnvironment extends pulumi.ComponentResource {
     this.registerOutputs({ url: args.spec.url, spec: args.spec });
   }
 
-  private createSecrets(name: string): AppSecrets {
+  private createSecrets(name: string, teamPassword: pulumi.Input<string> | undefined): AppSecrets {
     const { basicAuth, database } = this.spec;
-    return new AppSecrets(`${name}-secrets`, { basicAuth, databasePassword: database.user !== undefined }, { parent: this });
+    return new AppSecrets(
+      `${name}-secrets`,
+      { basicAuth, databasePassword: database.user !== undefined, ...(teamPassword !== undefined ? { teamPassword } : {}) },
+      { parent: this },
+    );
   }
 
   private createDns(name: string): HostRecords {
@@ -119,6 +126,7 @@ export class TenantEnvironment extends pulumi.ComponentResource {
         monitoring,
         labels: { environment: names.slug, kind, app: names.app },
         ...(password ? { basicAuth: { username: BASIC_AUTH_USER, password } } : {}),
+        liveAfter: [this.runtime.deployment],
       },
       { parent: this },
     );
@@ -131,5 +139,4 @@ export class TenantEnvironment extends pulumi.ComponentResource {
   }
 }
 
-/** The user name of a preview's basic auth; the password is generated per preview. */
-export const BASIC_AUTH_USER = "restant";
+export { BASIC_AUTH_USER } from "../infra/names";

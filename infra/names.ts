@@ -36,6 +36,12 @@ export interface EnvironmentNames {
 
 /** Slugs are DNS labels, kept well under 63 so `restant-<slug>` and friends still fit their systems. */
 export const MAX_SLUG_LENGTH = 40;
+
+/**
+ * The user name of a preview's basic auth, which its PR comment tells reviewers; the password is the team's
+ * (`restant:previewPassword`) or generated per preview.
+ */
+export const BASIC_AUTH_USER = "restant";
 const HASH_LENGTH = 8;
 const HASHED_TAIL = new RegExp(`-[0-9a-f]{${HASH_LENGTH}}$`);
 const CLEAN_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -33,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
     // The same policies `pulumi preview --policy-pack policies` runs, so a mistake is refused before any credentials.
     const violations = await runPolicies(plan.resources, policies);
     process.stdout.write((args.values.json ? planAsJson(plan, violations) : planAsText(plan, violations)) + "\n");
+    // Shipped example values plan (a fresh clone's first command works) but a real preview or up refuses them.
+    for (const warning of plan.warnings) process.stderr.write(`${warning}\n`);
     if (!hasMandatory(violations)) return 0;
     for (const v of violations.filter((v) => v.enforcementLevel === "mandatory")) {
       process.stderr.write(`policy ${v.policy} (mandatory): ${v.message}\n`);

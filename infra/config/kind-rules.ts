@@ -55,6 +55,10 @@ export function kindRuleProblems(config: StackConfig, stack: string): ConfigProb
     need("runtime", `forge runs production and staging stacks only for now (a ${config.kind} on Forge needs the snapshot clone and a Redis slot there, not built yet: docs/forge.md); use "dokku"`);
   }
 
+  if (config.previewPassword !== undefined && config.kind !== "preview") {
+    need("previewPassword", `is only for preview stacks (their basic auth); a ${config.kind} stack is not behind it: remove it`);
+  }
+
   if (config.adopt && config.kind !== "production" && config.kind !== "staging") {
     need(
       "adopt",

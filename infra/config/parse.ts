@@ -2,16 +2,21 @@ import type { z } from "zod";
 import { configKey, type ConfigProblem, type ConfigSource, StackConfigError } from "./problems";
 import { type StackConfig, stackConfigSchema } from "./schema";
 import { kindRuleProblems } from "./kind-rules";
+import { misspeltNamespaceProblems } from "./namespaces";
 
 const NAMESPACE = "restant:";
 
+/** Keys whose value is a secret (`pulumi config set --secret`). */
+const SECRET_KEYS: ReadonlySet<string> = new Set(["previewPassword"]);
+
 /**
  * Turns a stack's raw Pulumi config (every key → string, objects as JSON text, as the engine hands it to the program)
- * into a checked StackConfig, or throws a StackConfigError listing every problem. Keys of other namespaces
- * (`cloudflare:apiToken`, …) belong to their providers and are left alone.
+ * into a checked StackConfig, or throws a StackConfigError listing every problem, each naming its key and the file
+ * its value came from. Keys of other namespaces (`cloudflare:apiToken`, …) belong to their providers and are left
+ * alone, unless the namespace is a misspelt `restant` (`restnt:branch`), which is refused.
  */
 export function parseStackConfig(raw: Record<string, string>, source: ConfigSource): StackConfig {
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = misspeltNamespaceProblems(Object.keys(raw));
   const values: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(raw)) {
     if (!fullKey.startsWith(NAMESPACE)) continue;
@@ -45,6 +50,8 @@ function problemsOfIssue(issue: z.core.$ZodIssue): ConfigProblem[] {
   if (issue.input === undefined) {
     return [{ key: configKey(issue.path), message: `is required: ${issue.message}` }];
   }
+  // A secret's value is never echoed: the message goes to logs and CI summaries.
+  if (SECRET_KEYS.has(String(issue.path[0]))) return [{ key: configKey(issue.path), message: issue.message }];
   return [{ key: configKey(issue.path), message: `${issue.message}; got ${shown(issue.input)}` }];
 }
 

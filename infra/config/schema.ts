@@ -340,6 +340,14 @@ export const stackConfigSchema = z.strictObject({
   dns: dnsSchema.default({ proxied: false, ttl: 1, advancedCertificate: false }),
   app: appSchema.default({}),
   previewLimit: wholeNumber(1, 15, "previews that may run at once").default(3),
+  /**
+   * The team's preview password (a Pulumi secret, `pulumi config set --secret`; CI sets it on each preview stack from
+   * the RESTANT_PREVIEW_PASSWORD secret): every preview's basic auth uses it instead of one generated per preview.
+   */
+  previewPassword: z
+    .string({ error: "must be the team's preview password, set as a secret" })
+    .min(16, { error: "must be at least 16 characters (basic auth is all that keeps a preview private)" })
+    .optional(),
   sentry: sentrySchema.optional(),
   flagsmith: flagsmithSchema.optional(),
   grafana: grafanaSchema.optional(),

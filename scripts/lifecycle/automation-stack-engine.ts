@@ -11,7 +11,7 @@ import {
 import type { StackPlan } from "../../infra/stacks";
 import { MINUTE, type Clock } from "./clock";
 import { classifyDriftPreview } from "./engine-events";
-import type { DriftOutcome, StackEngine, StackOutputs, StackSummary, StackUpdate } from "./stack-engine";
+import { type DriftOutcome, type StackEngine, type StackOutputs, type StackSummary, type StackUpdate, UpFailedError } from "./stack-engine";
 
 export interface AutomationStackEngineOptions {
   /** The folder holding Pulumi.yaml (the repository root in CI). */
@@ -57,10 +57,11 @@ export class AutomationStackEngine implements StackEngine {
     return stacks.map((s) => ({ name: s.name.split("/").pop() ?? s.name, resourceCount: s.resourceCount }));
   }
 
-  async prepare(plan: StackPlan): Promise<void> {
+  async prepare(plan: StackPlan, secrets: Record<string, string> = {}): Promise<void> {
     const stack = await Stack.createOrSelect(plan.stack, await this.ws());
     const config: ConfigMap = {};
     for (const [key, value] of Object.entries(plan.config)) config[key] = { value, secret: false };
+    for (const [key, value] of Object.entries(secrets)) config[key] = { value, secret: true };
     if (Object.keys(config).length > 0) await stack.setAllConfig(config);
   }
 
@@ -75,12 +76,30 @@ export class AutomationStackEngine implements StackEngine {
 
   async up(stack: string, message: string): Promise<StackOutputs> {
     const selected = await this.select(stack);
-    // With refresh: a plain `up` diffs the program against the state, which still holds what was declared, so it
-    // leaves a value changed on the server by hand as it is (seen on the real engine); refreshing first repairs it.
-    const result = await this.waitingForLock(stack, () =>
-      selected.up({ message, refresh: true, policyPacks: this.policyPacks, onOutput: this.log }),
-    );
-    return result.outputs;
+    let output = "";
+    const events: EngineEvent[] = [];
+    try {
+      // With refresh: a plain `up` diffs the program against the state, which still holds what was declared, so it
+      // leaves a value changed on the server by hand as it is (seen on the real engine); refreshing first repairs it.
+      const result = await this.waitingForLock(stack, () => {
+        output = "";
+        events.length = 0;
+        return selected.up({
+          message,
+          refresh: true,
+          policyPacks: this.policyPacks,
+          onOutput: (text) => {
+            output += text;
+            this.log(text);
+          },
+          onEvent: (event) => events.push(event),
+        });
+      });
+      return result.outputs;
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      throw new UpFailedError(error.message, failedResource(events), `${output.trimEnd()}\n${stderrOf(error)}`.trim());
+    }
   }
 
   async checkDrift(stack: string): Promise<DriftOutcome> {
@@ -169,6 +188,18 @@ export class AutomationStackEngine implements StackEngine {
       }
     }
   }
+}
+
+/** The logical name of the last resource the engine reported an error for (URNs end in `::<name>`). */
+function failedResource(events: readonly EngineEvent[]): string | undefined {
+  const urn = events.map((e) => e.diagnosticEvent).filter((d) => d?.severity === "error" && d.urn).at(-1)?.urn;
+  return urn?.split("::").at(-1);
+}
+
+/** What the CLI wrote to stderr, from the Automation API's message (`code: …\n stdout: …\n stderr: …\n err?: …`). */
+function stderrOf(error: CommandError): string {
+  const match = /\bstderr: ([\s\S]*?)(?:\n\s*err\?: [\s\S]*)?$/.exec(error.message);
+  return (match?.[1] ?? "").trim();
 }
 
 /** The CLI's last `error:` line: enough to say what failed without echoing its whole output. */

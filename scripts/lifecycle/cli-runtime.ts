@@ -5,13 +5,15 @@ import { systemClock } from "./clock";
 import { healthProbeFromEnv } from "./health-check";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { OctokitGitHubApi } from "./octokit-github-api";
-import { SentryReleases, sentryTargetFromEnv } from "./sentry-releases";
+import { sharedSettings } from "../../infra/config/shared-settings";
+import { SentryReleases, sentryTargetFrom } from "./sentry-releases";
 import { settingsFromEnv } from "./settings";
 
 /**
  * The real dependencies of a CI script, from the environment GitHub Actions gives it: GITHUB_TOKEN (required),
- * GITHUB_REPOSITORY, GITHUB_API_URL, the RESTANT_* settings, SENTRY_*; the Pulumi CLI reads its own
- * (PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, PULUMI_ACCESS_TOKEN, provider credentials).
+ * GITHUB_REPOSITORY, GITHUB_API_URL, the RESTANT_* settings, SENTRY_AUTH_TOKEN and SENTRY_URL; the Pulumi CLI reads
+ * its own (PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, PULUMI_ACCESS_TOKEN, provider credentials). What the program
+ * also reads (the Sentry project, the Flagsmith URL, the preview limit) comes from the stack config, never from here.
  */
 export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
   const workDir = env.RESTANT_WORK_DIR ?? process.cwd();
@@ -21,16 +23,22 @@ export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
   const token = env.GITHUB_TOKEN;
   if (!token) throw new Error("GITHUB_TOKEN must be set (the workflow passes secrets.GITHUB_TOKEN)");
   const log = (text: string) => process.stderr.write(text);
-  const sentryTarget = sentryTargetFromEnv(env);
+  const shared = sharedSettings(workDir);
+  const sentryTarget = sentryTargetFrom(env, shared.sentry);
+  const engineEnv: Record<string, string> = {
+    // The Flagsmith providers find their API here: restant:flagsmith.apiUrl, the URL the app is given too.
+    ...(shared.flagsmithApiUrl ? { FLAGSMITH_API_URL: shared.flagsmithApiUrl } : {}),
+    // The program's GitHub provider manages deployment environments, which needs more than this run's token:
+    // PULUMI_GITHUB_TOKEN, when given, is what the pulumi process sees as GITHUB_TOKEN.
+    ...(env.PULUMI_GITHUB_TOKEN ? { GITHUB_TOKEN: env.PULUMI_GITHUB_TOKEN } : {}),
+  };
   return {
     engine: new AutomationStackEngine({
       workDir,
       policyPacks: settings.policyPacks,
       clock: systemClock,
       log,
-      // The program's GitHub provider manages deployment environments, which needs more than this run's token:
-      // PULUMI_GITHUB_TOKEN, when given, is what the pulumi process sees as GITHUB_TOKEN.
-      ...(env.PULUMI_GITHUB_TOKEN ? { envVars: { GITHUB_TOKEN: env.PULUMI_GITHUB_TOKEN } } : {}),
+      ...(Object.keys(engineEnv).length > 0 ? { envVars: engineEnv } : {}),
     }),
     github: new OctokitGitHubApi({
       token,

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { type ConfigProblem, StackConfigError } from "../../infra/config/problems";
 
 /** What a preview run was asked to do, read from the event that started it. */
 export type PreviewCommand =
@@ -87,8 +88,29 @@ const deployDispatchEvent = z.object({ inputs: z.object({ commit: z.string().opt
 
 const pushEvent = z.object({ ref: z.string(), after: z.string(), deleted: z.boolean().default(false) });
 
+/**
+ * The `repository_dispatch` event type the app repository's CI sends the platform repository once it validated a
+ * commit (docs/platform-repository.md): `client_payload` `{ branch, sha }`.
+ */
+export const APP_VALIDATED_EVENT = "restant-app-validated";
+
+const appDispatchEvent = z.object({
+  action: z.string(),
+  client_payload: z.object({ branch: z.unknown(), sha: z.unknown() }).partial().nullable().default({}),
+});
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/**
+ * What a deploy run was asked to deploy. In the platform layout (RESTANT_APP_REPOSITORY set: this project lives in a
+ * repository of its own) a push here carries this repository's SHA, not the app's, so only the app repository's
+ * dispatch names what to deploy; in the app-repository layout a push to a long-lived branch does.
+ */
 export function deployTargetFromEvent(eventName: string, payload: unknown, env: NodeJS.ProcessEnv): DeployTarget {
+  const platformLayout = (env.RESTANT_APP_REPOSITORY ?? "") !== "";
+  if (eventName === "repository_dispatch") return appDispatchTarget(payload, env);
   if (eventName === "push") {
+    if (platformLayout) return { kind: "ignore", reason: `a push to this platform repository deploys nothing: ${env.RESTANT_APP_REPOSITORY}'s CI sends the commit to deploy` };
     const event = pushEvent.parse(payload);
     if (event.deleted) return { kind: "ignore", reason: "the branch was deleted" };
     if (!event.ref.startsWith("refs/heads/")) return { kind: "ignore", reason: `${event.ref} is not a branch` };
@@ -99,9 +121,34 @@ export function deployTargetFromEvent(eventName: string, payload: unknown, env: 
     if (commit !== "") return { kind: "deploy", branch: env.GITHUB_REF_NAME, sha: commit };
     // Production's dispatch offers staging's last verified commit; other stacks deploy the workflow's commit.
     if (env.GITHUB_REF_NAME === "main") return { kind: "deploy", branch: "main", sha: env.GITHUB_SHA, stagingVerified: true };
+    // In the platform layout the workflow's commit is this repository's, not the app's.
+    if (platformLayout) return { kind: "ignore", reason: `in the platform layout the commit comes from ${env.RESTANT_APP_REPOSITORY}'s dispatch (or the commit input)` };
     return { kind: "deploy", branch: env.GITHUB_REF_NAME, sha: env.GITHUB_SHA };
   }
   return { kind: "ignore", reason: `event ${eventName} does not deploy` };
+}
+
+/**
+ * The app repository's "validated" dispatch: its branch and the full SHA its CI validated. Anything else in the payload
+ * is refused before any stack is touched (StackConfigError: the scripts exit 2 naming the key).
+ */
+function appDispatchTarget(payload: unknown, env: NodeJS.ProcessEnv): DeployTarget {
+  const event = appDispatchEvent.parse(payload);
+  if (event.action !== APP_VALIDATED_EVENT) return { kind: "ignore", reason: `repository_dispatch ${event.action} is not ${APP_VALIDATED_EVENT}` };
+  const { branch, sha } = event.client_payload ?? {};
+  const origin = `the ${APP_VALIDATED_EVENT} dispatch${env.RESTANT_APP_REPOSITORY ? ` from ${env.RESTANT_APP_REPOSITORY}` : ""}`;
+  const problems: ConfigProblem[] = [];
+  if (typeof branch !== "string" || branch === "") {
+    problems.push({ key: "restant:branch", message: `client_payload.branch must be the branch the app's CI validated, got ${JSON.stringify(branch ?? null)}` });
+  }
+  if (typeof sha !== "string" || !FULL_SHA.test(sha)) {
+    problems.push({
+      key: "restant:commit",
+      message: `client_payload.sha must be the full 40-character lower-case hex SHA the app's CI validated (github.sha), got ${JSON.stringify(sha ?? null)}`,
+    });
+  }
+  if (problems.length > 0) throw new StackConfigError({ stack: "(not chosen)", origin }, problems);
+  return { kind: "deploy", branch: branch as string, sha: sha as string };
 }
 
 /** The event CI started this run for: GITHUB_EVENT_NAME and the JSON at GITHUB_EVENT_PATH. */

@@ -32,10 +32,12 @@ export function renderPreviewComment(status: PreviewStatus, now: Date): string {
   if (checked.url) rows.push(["URL", checked.url]);
   if (checked.commit) rows.push(["Commit", `\`${checked.commit.slice(0, 12)}\``]);
   rows.push(["State", checked.state]);
+  if (checked.access) rows.push(["Sign in", `user \`${checked.access.user}\`, password: ${checked.access.passwordKeptIn}`]);
   if (checked.databaseSource) rows.push(["Database", DATABASE_SOURCES[checked.databaseSource]]);
   if (checked.snapshotTakenAt) rows.push(["Database snapshot", snapshotAge(checked.snapshotTakenAt, now)]);
   if (checked.expiresAt) rows.push(["Expires", `${checked.expiresAt}${checked.expiryWarned ? " (within a day: comment `/update` to keep it)" : ""}`]);
   if (checked.failedStep) rows.push(["Failed step", checked.failedStep]);
+  if (checked.failedResource) rows.push(["Failed resource", `\`${checked.failedResource}\``]);
   if (checked.remaining !== undefined) rows.push(["Resources left", String(checked.remaining)]);
   if (checked.holders?.length) rows.push(["Places held by", checked.holders.map((n) => `#${n}`).join(", ")]);
   if (checked.pausedUntil) rows.push(["Paused until", checked.pausedUntil]);
@@ -50,6 +52,7 @@ export function renderPreviewComment(status: PreviewStatus, now: Date): string {
     ...rows.map(([k, v]) => `| ${k} | ${escapeCell(v)} |`),
   ];
   if (checked.note) lines.push("", escapeText(checked.note));
+  if (checked.logTail) lines.push("", "<details><summary>The last lines of its log (secrets redacted)</summary>", "", fenced(checked.logTail), "", "</details>");
   lines.push("", "<sub>Commands (write access): `/preview`, `/update`, `/destroy`.</sub>");
   const body = lines.join("\n");
   if (body.length > GITHUB_BODY_LIMIT) throw new Error(`preview comment for #${checked.pr} is ${body.length} characters, over GitHub's limit`);
@@ -86,6 +89,13 @@ function age(iso: string, now: Date): string {
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/** A code block no log line can close: the fence is longer than any run of backticks inside. */
+function fenced(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}text\n${text.replace(/<!--|-->/g, "")}\n${fence}`;
 }
 
 function escapeText(text: string): string {

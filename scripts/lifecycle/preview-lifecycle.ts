@@ -1,4 +1,4 @@
-import { slugForPullRequest } from "../../infra/names";
+import { BASIC_AUTH_USER, slugForPullRequest } from "../../infra/names";
 import { previewStack, type StackPlan } from "../../infra/stacks";
 import { CircuitBreaker } from "./circuit-breaker";
 import type { PreviewCommand } from "./github-event";
@@ -7,8 +7,8 @@ import type { LifecycleDeps } from "./lifecycle-deps";
 import { PreviewComments } from "./preview-comments";
 import { PreviewQueue, mayTakePlace, placeHolders } from "./preview-queue";
 import { isWebUrl, type PreviewStatus } from "./preview-status";
-import { SecretLeakError } from "./secret-guard";
-import { secretValues, type StackOutputs, type StackSummary } from "./stack-engine";
+import { maskSecrets, SecretLeakError } from "./secret-guard";
+import { secretValues, type StackOutputs, type StackSummary, UpFailedError } from "./stack-engine";
 import { StackTeardown } from "./stack-teardown";
 import { QueuePickup } from "./queue-pickup";
 import { registerRelease } from "./register-release";
@@ -166,7 +166,8 @@ export class PreviewLifecycle {
     } catch (error) {
       this.deps.log(`pulumi up failed for ${plan.stack}: ${error instanceof Error ? error.message : String(error)}\n`);
       await deployment?.status("failure", `pulumi up of ${sha.slice(0, 12)} failed`);
-      return this.reportFailedUp(pr.number, sha, expiresAt, creation, previous);
+      const failure = error instanceof UpFailedError ? await this.failureDetails(plan.stack, error) : {};
+      return this.reportFailedUp(pr.number, sha, expiresAt, creation, previous, failure);
     }
     if (creation) await this.breaker.recordSuccess();
     // Whoever moved the PR while this up ran (a newer push, a close) has a run of their own that reports.
@@ -280,7 +281,9 @@ export class PreviewLifecycle {
   /** Makes or selects the stack exactly as `plan` does, tags it, and says the deploy started. Returns the expiry. */
   private async startStack(plan: StackPlan, pr: PullRequest, sha: string): Promise<string> {
     const { engine, github, clock, settings } = this.deps;
-    await engine.prepare(plan);
+    // The team's preview password, when it has one, reaches the stack only as a Pulumi secret.
+    const password = settings.previewPassword;
+    await engine.prepare(plan, password ? { "restant:previewPassword": password } : {});
     const expiresAt = new Date(clock.now().getTime() + settings.expiryMs).toISOString();
     await engine.setTags(plan.stack, { [PREVIEW_TAGS.pr]: String(pr.number), [PREVIEW_TAGS.commit]: sha, [PREVIEW_TAGS.expires]: expiresAt });
     await github.removeLabel(pr.number, settings.labels.queued);
@@ -291,7 +294,31 @@ export class PreviewLifecycle {
     return expiresAt;
   }
 
-  private async reportFailedUp(pr: number, sha: string, expiresAt: string, creation: boolean, previous: PreviewStatus | undefined): Promise<PreviewResult> {
+  /**
+   * What a failed up's comment shows: the resource that failed and the last lines of the log, every secret the run
+   * knows (the stack's secret outputs, the team's preview password) masked by secret-guard; the comment is checked
+   * again for them before it is posted.
+   */
+  private async failureDetails(stack: string, error: UpFailedError): Promise<{ failedResource?: string; logTail?: string; secrets: string[] }> {
+    const secrets = [...(await this.secretsOf(stack)), ...this.runSecrets()];
+    const tail = maskSecrets(lastLines(error.log, LOG_TAIL_LINES), secrets);
+    return { ...(error.resource ? { failedResource: error.resource } : {}), ...(tail ? { logTail: tail } : {}), secrets };
+  }
+
+  /** Secrets this run holds itself, whatever the stack's outputs say. */
+  private runSecrets(): string[] {
+    const password = this.deps.settings.previewPassword;
+    return password ? [password] : [];
+  }
+
+  private async reportFailedUp(
+    pr: number,
+    sha: string,
+    expiresAt: string,
+    creation: boolean,
+    previous: PreviewStatus | undefined,
+    failure: { failedResource?: string; logTail?: string; secrets?: string[] } = {},
+  ): Promise<PreviewResult> {
     const { github, settings } = this.deps;
     // Closed while the up ran: the cleanup, not a failure report, is what the PR needs now.
     const now = await github.pullRequest(pr);
@@ -303,11 +330,13 @@ export class PreviewLifecycle {
       expiresAt,
       ...(previous?.url ? { url: previous.url } : {}),
       failedStep: "pulumi up",
+      ...(failure.failedResource ? { failedResource: failure.failedResource } : {}),
+      ...(failure.logTail ? { logTail: failure.logTail } : {}),
       ...(pausedAfter ? { pausedUntil: pausedAfter.toISOString() } : {}),
       note: pausedAfter
         ? `${settings.breakerThreshold} creations failed in a row: preview creation is paused until ${pausedAfter.toISOString()}.`
         : "See the CI run's log. Comment `/update` to try again, `/destroy` to remove what was made.",
-    });
+    }, failure.secrets ?? []);
     return { outcome: "failed", pr, detail: "pulumi up failed" };
   }
 
@@ -319,13 +348,19 @@ export class PreviewLifecycle {
     const databaseSource = plainString(outputs, "databaseSource");
     const registered = await registerRelease(this.deps, sha, plainString(outputs, "slug") ?? stack, url);
     const releaseNote = registered || !this.deps.sentry ? "" : " The Sentry release could not be registered (see the CI log).";
-    const secrets = secretValues(outputs);
+    const secrets = [...secretValues(outputs), ...this.runSecrets()];
     const ready: PreviewStatus = {
       pr,
       state: "ready",
       commit: sha,
       expiresAt,
       ...(url ? { url } : {}),
+      access: {
+        user: BASIC_AUTH_USER,
+        passwordKeptIn: settings.previewPassword
+          ? "the team's preview password (the `RESTANT_PREVIEW_PASSWORD` secret, `restant:previewPassword` on the stack): ask a maintainer"
+          : `this preview's own, for those with access to the state: \`pulumi stack output basicAuthPassword --show-secrets -s ${stack}\``,
+      },
       ...(snapshotTakenAt ? { snapshotTakenAt } : {}),
       ...(databaseSource === "pool" || databaseSource === "clone" ? { databaseSource } : {}),
       ...(settings.runUrl ? { runUrl: settings.runUrl } : {}),
@@ -392,6 +427,13 @@ export class PreviewLifecycle {
     const approval = this.approvedCommit ? { approvedCommit: this.approvedCommit } : {};
     await this.comments.publish({ pr, ...(runUrl ? { runUrl } : {}), ...approval, ...status }, secrets);
   }
+}
+
+/** How much of a failed up's log its comment shows. */
+const LOG_TAIL_LINES = 20;
+
+function lastLines(text: string, count: number): string {
+  return text.replace(/\r\n/g, "\n").trimEnd().split("\n").slice(-count).join("\n");
 }
 
 function plainString(outputs: StackOutputs, name: string): string | undefined {

@@ -54,6 +54,12 @@ export const previewStatusSchema = z.object({
   expiryWarned: z.boolean().optional(),
   /** Resources left after a failed destroy. */
   remaining: z.number().int().nonnegative().optional(),
+  /** How a reviewer gets past the preview's basic auth: the user, and where the password is kept (never the password). */
+  access: z.object({ user: z.string().max(40), passwordKeptIn: z.string().max(200) }).optional(),
+  /** The resource whose step failed (its logical name, as the engine reported it), for a failed up. */
+  failedResource: z.string().max(200).optional(),
+  /** The last lines of the failing step's log, every secret value replaced by `[secret]`. */
+  logTail: z.string().max(4000).optional(),
   /** A short sentence of ours (why something happened). */
   note: z.string().max(500).optional(),
 });

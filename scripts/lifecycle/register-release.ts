@@ -6,7 +6,7 @@ import type { LifecycleDeps } from "./lifecycle-deps";
  */
 export async function registerRelease(deps: LifecycleDeps, sha: string, environment: string, url: string | undefined): Promise<boolean> {
   if (!deps.sentry) {
-    deps.log("Sentry is not configured (SENTRY_AUTH_TOKEN, SENTRY_ORG, SENTRY_PROJECT): no release registered\n");
+    deps.log("Sentry is not configured (the SENTRY_AUTH_TOKEN secret and restant:sentry): no release registered\n");
     return false;
   }
   try {

@@ -7,11 +7,17 @@ export interface SentryTarget {
   token: string;
 }
 
-/** SENTRY_AUTH_TOKEN, SENTRY_ORG, SENTRY_PROJECT (and SENTRY_URL); undefined when not configured. */
-export function sentryTargetFromEnv(env: NodeJS.ProcessEnv): SentryTarget | undefined {
-  const { SENTRY_AUTH_TOKEN: token, SENTRY_ORG: org, SENTRY_PROJECT: project } = env;
-  if (!token || !org || !project) return undefined;
-  return { baseUrl: (env.SENTRY_URL ?? "https://sentry.io").replace(/\/+$/, ""), org, project, token };
+/**
+ * The organization and project from `restant:sentry` (the same key the program makes client keys with), the token
+ * from SENTRY_AUTH_TOKEN and the server from SENTRY_URL; undefined when either half is not configured.
+ */
+export function sentryTargetFrom(
+  env: NodeJS.ProcessEnv,
+  sentry: { organization: string; project: string } | undefined,
+): SentryTarget | undefined {
+  const token = env.SENTRY_AUTH_TOKEN;
+  if (!token || !sentry) return undefined;
+  return { baseUrl: (env.SENTRY_URL ?? "https://sentry.io").replace(/\/+$/, ""), org: sentry.organization, project: sentry.project, token };
 }
 
 export interface ReleaseDeploy {

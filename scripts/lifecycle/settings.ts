@@ -1,14 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
-import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { sharedSettings } from "../../infra/config/shared-settings";
 import { DAY, MINUTE } from "./clock";
 
 /** Every knob of the lifecycle, resolved once from the environment CI gives the scripts. */
 export interface LifecycleSettings {
   owner: string;
   repo: string;
-  /** Previews that may exist at once (RESTANT_PREVIEW_LIMIT, else Pulumi.yaml's `restant:previewLimit`, else 3). */
+  /** Previews that may exist at once: the platform stack's `restant:previewLimit` (infra/config/shared-settings.ts). */
   previewLimit: number;
   /** A preview with no push or `/update` for this long is reaped (RESTANT_PREVIEW_EXPIRY_DAYS, default 30). */
   expiryMs: number;
@@ -36,6 +34,11 @@ export interface LifecycleSettings {
   healthTimeoutMs: number;
   /** Who started this run (GITHUB_ACTOR), recorded in GitHub Deployments and the stack's update messages. */
   actor: string;
+  /**
+   * The team's preview password (the RESTANT_PREVIEW_PASSWORD secret), set on every preview stack as the secret
+   * `restant:previewPassword`; undefined: each preview generates its own (stack output `basicAuthPassword`).
+   */
+  previewPassword: string | undefined;
 }
 
 const envSchema = z.object({
@@ -44,7 +47,6 @@ const envSchema = z.object({
   GITHUB_RUN_ID: z.string().regex(/^\d+$/).optional(),
   GITHUB_REF_NAME: z.string().optional(),
   RESTANT_DISPATCH_REF: z.string().min(1).optional(),
-  RESTANT_PREVIEW_LIMIT: z.coerce.number().int().min(1).max(15).optional(),
   RESTANT_PREVIEW_EXPIRY_DAYS: z.coerce.number().int().min(1).max(365).optional(),
   RESTANT_BOT_LOGIN: z.string().min(1).optional(),
   RESTANT_LONG_LIVED_BRANCHES: z.string().optional(),
@@ -52,6 +54,7 @@ const envSchema = z.object({
   RESTANT_POLICY_PACKS: z.string().optional(),
   RESTANT_HEALTH_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(60).optional(),
   GITHUB_ACTOR: z.string().min(1).optional(),
+  RESTANT_PREVIEW_PASSWORD: z.string().min(16, { error: "must be at least 16 characters (the team's preview password)" }).optional(),
 });
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv, workDir: string): LifecycleSettings {
@@ -62,13 +65,14 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, workDir: string): Lifecy
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`lifecycle settings: ${problems}`);
   }
+  refuseRetiredVariables(given);
   const e = parsed.data;
   const [owner = "", repo = ""] = e.GITHUB_REPOSITORY.split("/");
   const list = (text: string | undefined) => (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   return {
     owner,
     repo,
-    previewLimit: e.RESTANT_PREVIEW_LIMIT ?? projectPreviewLimit(workDir) ?? 3,
+    previewLimit: sharedSettings(workDir).previewLimit,
     expiryMs: (e.RESTANT_PREVIEW_EXPIRY_DAYS ?? 30) * DAY,
     warnBeforeMs: DAY,
     breakerThreshold: 3,
@@ -86,18 +90,26 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, workDir: string): Lifecy
     policyPacks: list(e.RESTANT_POLICY_PACKS).length > 0 ? list(e.RESTANT_POLICY_PACKS) : ["policies"],
     healthTimeoutMs: (e.RESTANT_HEALTH_TIMEOUT_MINUTES ?? 10) * MINUTE,
     actor: e.GITHUB_ACTOR ?? "unknown",
+    previewPassword: e.RESTANT_PREVIEW_PASSWORD,
   };
 }
 
-/** The project-level default of `restant:previewLimit` in Pulumi.yaml, so one number rules CI and the program. */
-function projectPreviewLimit(workDir: string): number | undefined {
-  const file = path.join(workDir, "Pulumi.yaml");
-  if (!existsSync(file)) return undefined;
-  const project = z
-    .object({ config: z.record(z.string(), z.unknown()).optional() })
-    .safeParse(parseYaml(readFileSync(file, "utf8")));
-  const entry = project.success ? project.data.config?.["restant:previewLimit"] : undefined;
-  const value = typeof entry === "object" && entry !== null && "value" in entry ? entry.value : entry;
-  const limit = z.coerce.number().int().min(1).max(15).safeParse(value);
-  return limit.success ? limit.data : undefined;
+/**
+ * Variables that were a second copy of a config key. Each setting has one source, the stack config the program reads:
+ * a variable still set would be ignored while the user believes it counts, so it is refused naming the key to set.
+ */
+const RETIRED_VARIABLES: Readonly<Record<string, string>> = {
+  RESTANT_PREVIEW_LIMIT: "restant:previewLimit",
+  SENTRY_ORG: "restant:sentry.organization",
+  SENTRY_PROJECT: "restant:sentry.project",
+  FLAGSMITH_API_URL: "restant:flagsmith.apiUrl",
+};
+
+function refuseRetiredVariables(env: Record<string, string | undefined>): void {
+  const set = Object.keys(RETIRED_VARIABLES).filter((name) => env[name] !== undefined);
+  if (set.length === 0) return;
+  throw new Error(
+    `lifecycle settings: ${set.map((name) => `${name} is no longer read: set ${RETIRED_VARIABLES[name]} in Pulumi.yaml or stacks/Pulumi.platform.yaml`).join("; ")} ` +
+      "(one source for the program and CI); remove the repository variable",
+  );
 }

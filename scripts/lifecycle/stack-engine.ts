@@ -58,8 +58,11 @@ export type DriftOutcome =
  */
 export interface StackEngine {
   listStacks(): Promise<StackSummary[]>;
-  /** Creates the stack if missing, selects it, and sets the plan's `restant:*` config (plain values only). */
-  prepare(plan: StackPlan): Promise<void>;
+  /**
+   * Creates the stack if missing, selects it, and sets the plan's `restant:*` config as plain values and `secrets` (full
+   * key → value) as Pulumi secrets, encrypted by the stack's secrets provider.
+   */
+  prepare(plan: StackPlan, secrets?: Record<string, string>): Promise<void>;
   tags(stack: string): Promise<Record<string, string>>;
   setTags(stack: string, tags: Record<string, string>): Promise<void>;
   /** `pulumi up --refresh` with the policy pack (drift on the server is repaired, not kept); returns the stack outputs. */
@@ -74,6 +77,22 @@ export interface StackEngine {
   history(stack: string, limit?: number): Promise<StackUpdate[]>;
   /** Whether another update holds the stack's lock right now. */
   locked(stack: string): Promise<boolean>;
+}
+
+/**
+ * A failed `pulumi up`, with what the engine said about it: the resource whose step failed (its logical name, from
+ * the engine's error diagnostic) and the CLI's output of that up, as Pulumi printed it (its own secrets masked, ours
+ * not yet: callers redact with secret-guard before showing any of it).
+ */
+export class UpFailedError extends Error {
+  constructor(
+    message: string,
+    readonly resource: string | undefined,
+    readonly log: string,
+  ) {
+    super(message);
+    this.name = "UpFailedError";
+  }
 }
 
 /** The values of a stack's secret outputs: text that must never reach a comment, issue or log line we write. */

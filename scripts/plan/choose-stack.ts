@@ -8,6 +8,8 @@ export interface ChosenStack {
   secretKeys?: string[];
   /** The stack file, or how the config was made when there is none. */
   origin: string;
+  /** The file each key came from (Pulumi.yaml, the stack file, or how CI sets it). Default: every key from `origin`. */
+  files?: Record<string, string>;
 }
 
 export interface PlanRequest {
@@ -46,7 +48,7 @@ function synthesized(plan: { stack: string; config: RawConfig }): ChosenStack {
   }
   return {
     stack: plan.stack,
-    ...stackConfigWithSecrets(plan.stack, plan.config),
+    ...stackConfigWithSecrets(plan.stack, plan.config, `set by CI on ${plan.stack} (infra/stacks.ts)`),
     origin: `no file: synthesized by infra/stacks.ts for ${plan.stack}, on Pulumi.yaml's defaults`,
   };
 }

@@ -17,6 +17,13 @@ export interface PlanResult {
   spec: StackSpec;
   resources: RecordedResource[];
   outputs: Record<string, StackOutput>;
+  /** One line per shipped example value still in the config (empty when the program refuses them). */
+  warnings: string[];
+}
+
+export interface EvaluateOptions {
+  /** "warn" (the offline plan, default) or "refuse" (a stand-in for the real engine, as infra/index.ts runs it). */
+  exampleValues?: "warn" | "refuse";
 }
 
 /** Internal to @pulumi/pulumi: resolves when every registration the program started has been answered. */
@@ -30,19 +37,30 @@ const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore: () =
  * Safe to call again for another stack in the same process: each call gets a fresh monitor and config. `mocks`: what
  * each resource answers (default: the plan's made-up outputs; the time-to-ready bench's also wait a modelled latency).
  */
-export async function evaluateStack(chosen: ChosenStack, mocks: pulumi.runtime.Mocks = planMocks): Promise<PlanResult> {
-  const spec = loadStackSpec(chosen.config, { stack: chosen.stack, origin: chosen.origin });
+export async function evaluateStack(
+  chosen: ChosenStack,
+  mocks: pulumi.runtime.Mocks = planMocks,
+  options: EvaluateOptions = {},
+): Promise<PlanResult> {
+  const files = chosen.files ?? {};
+  const spec = loadStackSpec(chosen.config, { stack: chosen.stack, origin: chosen.origin, files });
   const monitor = new RecordingMonitor(mocks);
   // setMocks turns on the features the mock monitor supports (secrets among them); then our recording monitor,
   // a MockMonitor too, takes its place.
   await pulumi.runtime.setMocks(mocks, "restant", chosen.stack, false);
   getStore().settings.monitor = monitor;
   pulumi.runtime.setAllConfig(chosen.config, chosen.secretKeys ?? []);
-  const declared = program({ configOrigin: chosen.origin });
+  const warnings: string[] = [];
+  const declared = program({
+    configOrigin: chosen.origin,
+    configFiles: files,
+    exampleValues: options.exampleValues ?? "warn",
+    warn: (line) => warnings.push(line),
+  });
   const outputs: Record<string, StackOutput> = {};
   for (const [key, value] of Object.entries(declared)) outputs[key] = await resolve(value);
   await waitForRPCs();
-  return { stack: chosen.stack, origin: chosen.origin, spec, resources: monitor.recorded, outputs };
+  return { stack: chosen.stack, origin: chosen.origin, spec, resources: monitor.recorded, outputs, warnings };
 }
 
 async function resolve(value: pulumi.Input<unknown>): Promise<StackOutput> {

@@ -7,7 +7,7 @@ const HIDDEN_INPUTS = new Set(["__provider"]);
 
 /**
  * The plan as one JSON document:
- * `{ stack, origin, spec, resources: [{ type, name, parent, inputs, options }], outputs, policyViolations }`.
+ * `{ stack, origin, spec, resources: [{ type, name, parent, inputs, options }], outputs, policyViolations, warnings }`.
  */
 export function planAsJson(plan: PlanResult, violations: readonly PolicyViolation[] = []): string {
   return JSON.stringify(
@@ -24,6 +24,7 @@ export function planAsJson(plan: PlanResult, violations: readonly PolicyViolatio
       })),
       outputs: Object.fromEntries(Object.entries(plan.outputs).map(([k, o]) => [k, o.secret ? SECRET_MASK : o.value])),
       policyViolations: violations.map((v) => ({ ...v, resource: v.urn ? nameOfUrn(v.urn) : null })),
+      warnings: plan.warnings,
     },
     null,
     2,

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -33,19 +33,14 @@ export function copyProject(): ProjectCopy {
     run(script, args, env = {}) {
       const words = (scripts[script] ?? "").split(" ");
       if (words[0] !== "node") throw new Error(`npm script ${script} is not a node command: ${scripts[script] ?? "missing"}`);
-      try {
-        const stdout = execFileSync(process.execPath, [...words.slice(1), ...args], {
-          cwd: dir,
-          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env },
-          encoding: "utf8",
-          stdio: ["ignore", "pipe", "pipe"],
-          timeout: 120_000,
-        });
-        return { code: 0, stdout, stderr: "" };
-      } catch (error) {
-        const e = error as { status?: number; stdout?: string; stderr?: string };
-        return { code: e.status ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-      }
+      const result = spawnSync(process.execPath, [...words.slice(1), ...args], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? os.tmpdir(), ...env },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+        timeout: 120_000,
+      });
+      return { code: result.status ?? 1, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
     },
     editYaml(file, edit) {
       const target = path.join(dir, file);

@@ -187,6 +187,26 @@ export class BackendStore {
     return recorded;
   }
 
+  /**
+   * The config as the engine hands it to the program: `secure:` values decrypted (this double's "encryption" is
+   * base64), and the keys that held one, which the engine marks secret.
+   */
+  programConfig(stack: string): { config: Record<string, unknown>; secretKeys: string[] } {
+    const secretKeys: string[] = [];
+    const config: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this.config(stack))) {
+      const secure = value !== null && typeof value === "object" && "secure" in value ? (value as { secure: unknown }).secure : undefined;
+      if (typeof secure === "string" && secure.startsWith("v1:")) {
+        this.requirePassphrase();
+        secretKeys.push(key);
+        config[key] = Buffer.from(secure.slice(3), "base64").toString("utf8");
+      } else {
+        config[key] = value;
+      }
+    }
+    return { config, secretKeys };
+  }
+
   setConfig(stack: string, key: string, value: string, secret: boolean): void {
     const qualified = key.includes(":") ? key : `${this.project.name}:${key}`;
     if (!/^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$/.test(qualified)) throw new CliError(`error: invalid configuration key '${key}'`, 2);

@@ -1,7 +1,9 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse, stringify } from "yaml";
 import { projectRoot } from "../../support/built";
+import { withTeamValues } from "../../support/team-values";
 import type { DeclaredRecord } from "./real-program";
 import type { World } from "./world";
 
@@ -41,8 +43,11 @@ export function installPulumiDouble(): PulumiDoubleWorkspace {
   const backendUrl = `file://${path.join(workDir, ".pulumi-state")}`;
   writeFileSync(shim, `#!/bin/sh\n: "\${PULUMI_BACKEND_URL:=${backendUrl}}"\nexport PULUMI_BACKEND_URL\nexec "${process.execPath}" "${compiled}" "$@"\n`);
   chmodSync(shim, 0o755);
-  copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(workDir, "Pulumi.yaml"));
-  for (const stack of ["production", "staging"]) {
+  // A team's project: their values in place of the shipped examples, which the program refuses to deploy.
+  const project = parse(readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { config: Record<string, unknown> };
+  withTeamValues(project.config);
+  writeFileSync(path.join(workDir, "Pulumi.yaml"), stringify(project));
+  for (const stack of ["production", "staging", "platform"]) {
     const file = path.join(projectRoot, "stacks", `Pulumi.${stack}.yaml`);
     if (existsSync(file)) copyFileSync(file, path.join(workDir, "stacks", `Pulumi.${stack}.yaml`));
   }

@@ -99,7 +99,8 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
       store.saveWorld(world);
       const made = declared.resources.slice(0, Math.ceil(declared.resources.length / 2));
       for (const r of made) sink.emit(stepEvent("create", r));
-      const failing = declared.resources[made.length]!;
+      const failing = declared.resources.find((r) => r.name === behaviour.failingResource) ?? declared.resources[made.length]!;
+      for (const line of behaviour.failUpLog ?? []) out.stdout.push(`    ${failing.name} (${failing.type}): ${line}`);
       sink.emit({ diagnosticEvent: { urn: failing.urn, message: `creating ${failing.name}: ssh: connect to host dokku.example.com port 22: connection refused\n`, color: "never", severity: "error" } });
       summary(sink, { create: made.length }, packs);
       store.write(stack, { ...state, resources: made, history: [{ version: state.history.length + 1, kind: "update", result: "failed", message: messageOf(args), startTime: start, endTime: new Date().toISOString(), ...recorded(store, stack) }, ...state.history] });
@@ -202,7 +203,8 @@ function stepOf(stored: StoredResource | undefined, declared: StoredResource): "
  */
 async function declareOrFail(store: BackendStore, stack: string, sink: EventSink, packs: string[]) {
   try {
-    return await declareWithRealProgram(stack, store.config(stack), path.join(store.root, ".double"));
+    const { config, secretKeys } = store.programConfig(stack);
+    return await declareWithRealProgram(stack, config, path.join(store.root, ".double"), secretKeys);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     sink.emit({ diagnosticEvent: { message: `${message}\n`, color: "never", severity: "error" } });

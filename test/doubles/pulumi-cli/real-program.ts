@@ -21,9 +21,10 @@ export async function declareWithRealProgram(
   stack: string,
   config: Record<string, unknown>,
   doubleDir: string,
+  secretKeys: string[] = [],
 ): Promise<Declared> {
   const raw = Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
-  const declared = cached(doubleDir, stack, raw) ?? (await evaluate(stack, raw, doubleDir));
+  const declared = cached(doubleDir, stack, raw) ?? (await evaluate(stack, raw, doubleDir, secretKeys));
   mkdirSync(path.join(doubleDir, "declared"), { recursive: true });
   writeFileSync(path.join(doubleDir, "declared", `${stack}.json`), JSON.stringify(declared.record, null, 2));
   return declared;
@@ -35,10 +36,13 @@ interface Declared {
   record: DeclaredRecord;
 }
 
-async function evaluate(stack: string, raw: Record<string, string>, doubleDir: string): Promise<Declared> {
+async function evaluate(stack: string, raw: Record<string, string>, doubleDir: string, secretKeys: string[]): Promise<Declared> {
   // Loaded on a cache miss only: the program and its providers take seconds to load.
   const { evaluateStack } = await import("../../../scripts/plan/evaluate");
-  const plan = await evaluateStack({ stack, config: raw, origin: `stacks/Pulumi.${stack}.yaml` });
+  const { configFilesOf } = await import("../../../infra/config/stack-files");
+  // The CLI runs in the project folder; as the real engine's program does, shipped example values are refused.
+  const files = configFilesOf(stack, process.cwd());
+  const plan = await evaluateStack({ stack, config: raw, secretKeys, origin: `stacks/Pulumi.${stack}.yaml`, files }, undefined, { exampleValues: "refuse" });
   const declared: Declared = {
     resources: plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.inputs, outputs: r.inputs })),
     outputs: plan.outputs,

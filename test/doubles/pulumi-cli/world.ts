@@ -5,6 +5,12 @@
 export interface StackBehaviour {
   /** The next this-many `up`s fail part-way (half the resources made). */
   failUp?: number;
+  /**
+   * What the failing resource printed before it failed (a deploy's build log), as the engine shows a remote command's
+   * output; the failure names `failingResource` when given, else the resource after the half made.
+   */
+  failUpLog?: string[];
+  failingResource?: string;
   /** The next this-many `destroy`s fail part-way (some resources left). */
   failDestroy?: number;
   /** Milliseconds an `up` holds the stack's lock (to race it). */

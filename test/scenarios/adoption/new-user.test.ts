@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../support/built";
 import { copyProject, type ProjectCopy } from "../../support/project-copy";
+import { withTeamValues } from "../../support/team-values";
 
 /** `| \`NAME\` | set by | value |` rows of a contract table: name → set by. */
 function rows(table: string): Map<string, { setBy: string; value: string }> {
@@ -22,18 +23,7 @@ describe("a new user's first hour", () => {
 
   beforeAll(() => {
     project = copyProject();
-    project.editYaml("Pulumi.yaml", (doc) => {
-      const config = doc.config!;
-      config["restant:zone"] = { value: "restant.app" };
-      config["restant:zoneId"] = { value: "5f0c7a3b9e2d41c68a7b3c2d1e0f9a8b" };
-      config["restant:gitRepository"] = { value: "git@github.com:restant-hq/restant.git" };
-      config["restant:dokku"] = {
-        value: { host: "dokku.restant.app", port: 22, user: "dokku", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGp0dBd1Zr3nQk7hJd8w2qXv9Ls4Tn6Yc1Rb5Ue0Wa3K", ipv4: "95.216.10.20" },
-      };
-      config["restant:flagsmith"] = { value: { project: 4, apiUrl: "https://flags.restant.app/api/v1/" } };
-      const grafana = (config["restant:grafana"] as { value: Record<string, unknown> }).value;
-      config["restant:grafana"] = { value: { ...grafana, oncallEmails: ["oncall@restant.app"], notifyEmails: ["dev@restant.app"] } };
-    });
+    project.editYaml("Pulumi.yaml", (doc) => withTeamValues(doc.config!));
     project.editYaml("stacks/Pulumi.production.yaml", (doc) => {
       // `pulumi config set --path restant:app.env.MAIL_MAILER smtp` and `… --secret … MAIL_PASSWORD`, as the file then holds them.
       doc.config!["restant:app"] = { ...(doc.config!["restant:app"] as object), env: { MAIL_MAILER: "smtp", MAIL_PASSWORD: { secure: "v1:bm9uY2U=:Y2lwaGVydGV4dA==" } } };
@@ -70,5 +60,56 @@ describe("a new user's first hour", () => {
     expect(production.get("MAIL_MAILER")).toEqual({ setBy: "restant:app.env", value: "[secret]" });
     expect(production.get("MAIL_PASSWORD")).toEqual({ setBy: "restant:app.env", value: "[secret]" });
     expect(production.get("DB_URL")).toEqual(documented.get("DB_URL"));
+  });
+});
+
+/**
+ * The shipped example values: a fresh clone plans with them (README's first command) and is told, key by key and file
+ * by file, what to replace; a misspelt namespace is refused naming the key and its file.
+ */
+describe("a fresh clone's example values and typos", () => {
+  let project: ProjectCopy;
+  beforeAll(() => {
+    project = copyProject();
+  });
+  afterAll(() => {
+    if (project) rmSync(project.dir, { recursive: true, force: true });
+  });
+
+  it("plans the shipped values with a warning naming each example value and Pulumi.yaml", () => {
+    const result = project.run("plan", ["staging"]);
+    expect(result.code, result.stderr).toBe(0);
+    const warnings = result.stderr.split("\n").filter((line) => line.startsWith("warning: "));
+    for (const key of ["restant:zone", "restant:zoneId", "restant:gitRepository", "restant:dokku.host", "restant:dokku.hostKey", "restant:dokku.ipv4", "restant:flagsmith.apiUrl"]) {
+      expect(warnings.filter((w) => w.startsWith(`warning: ${key} `)), key).toEqual([
+        expect.stringMatching(new RegExp(`replace the example value of ${key.replace(/\./g, "\\.")} in Pulumi\\.yaml with yours; a real pulumi preview or up refuses it$`)),
+      ]);
+    }
+  });
+
+  it("refuses a misspelt namespace in a stack file, naming the key, the file and the key meant", () => {
+    project.editYaml("Pulumi.yaml", (doc) => withTeamValues(doc.config!));
+    project.editYaml("stacks/Pulumi.staging.yaml", (doc) => {
+      doc.config!["restnt:branch"] = "hotfix";
+    });
+    const result = project.run("plan", ["staging"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/- restnt:branch: "restnt" is not this program's namespace, so the key would be ignored; write restant:branch/);
+    expect(result.stderr).toContain("(stacks/Pulumi.staging.yaml)");
+  });
+
+  it("names Pulumi.yaml for a bad value that lives there, with the team's values no example warning is left", () => {
+    project.editYaml("stacks/Pulumi.staging.yaml", (doc) => {
+      delete doc.config!["restnt:branch"];
+    });
+    const clean = project.run("plan", ["staging"]);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stderr).not.toContain("warning:");
+    project.editYaml("Pulumi.yaml", (doc) => {
+      doc.config!["restant:previewLimit"] = { value: 40 };
+    });
+    const result = project.run("plan", ["staging"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/- restant:previewLimit: must be at most 15 .* \(in Pulumi\.yaml\)/);
   });
 });

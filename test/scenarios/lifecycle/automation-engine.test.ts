@@ -40,7 +40,7 @@ describe("AutomationStackEngine through the Automation API", () => {
     await expect(e.setTags("pr-42", { ["restant:" + "x".repeat(40)]: "v" })).rejects.toThrow(/too long/);
 
     const outputs = await e.up("pr-42", "first");
-    expect(outputs.url).toEqual({ value: "https://restant-pr-42.example.com", secret: false });
+    expect(outputs.url).toEqual({ value: "https://restant-pr-42.restant.app", secret: false });
     expect(outputs.basicAuthPassword?.secret).toBe(true);
     expect(await e.outputs("pr-42")).toEqual(outputs);
     expect((await e.listStacks()).find((s) => s.name === "pr-42")?.resourceCount).toBeGreaterThan(0);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { BranchDeploy } from "../../../scripts/lifecycle/branch-deploy";
-import { stackConfig } from "../../../scripts/plan/stack-files";
+import { TEAM_VALUES } from "../../support/team-values";
 import { Scenario, scenarioPerTest, SHA_A, SHA_B } from "./harness";
 
-/** The app's repository, as Pulumi.yaml declares it for every stack. */
-const REPOSITORY = stackConfig("staging")["restant:gitRepository"]!;
+/** The app's repository, as the team's Pulumi.yaml declares it for every stack (the double's project). */
+const REPOSITORY = String(TEAM_VALUES["restant:gitRepository"]);
 
 /**
  * The whole path of a commit: a CI event → the real script → the stack config it sets → the real program (evaluated by

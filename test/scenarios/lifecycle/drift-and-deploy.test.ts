@@ -27,8 +27,8 @@ describe("long-lived stacks: deploys and drift", () => {
     expect((await s.stacks()).sort()).toEqual([slugForBranch("release/2026"), "production", "staging"].sort());
     expect(s.pulumi.stackConfig(slugForBranch("release/2026"))).toContain("restant:branch: release/2026");
     expect(s.sentry.releases.get("a".repeat(40))?.deploys).toEqual([
-      { environment: "staging", url: "https://restant.staging.example.com" },
-      { environment: "main", url: "https://restant.main.example.com" },
+      { environment: "staging", url: "https://restant.staging.restant.app" },
+      { environment: "main", url: "https://restant.main.restant.app" },
     ]);
   });
 
@@ -48,7 +48,7 @@ describe("long-lived stacks: deploys and drift", () => {
       stacks: {
         production: {
           drift: [
-            { resource: "restant-runtime-app", field: "domains", actual: ["restant.main.example.com", "evil.example.net"] },
+            { resource: "restant-runtime-app", field: "domains", actual: ["restant.main.restant.app", "evil.example.net"] },
             { resource: "restant-runtime-app", field: "env", actual: `APP_KEY=${appKey}` },
             { resource: "restant-dns-a", field: "proxied", actual: true },
           ],

@@ -1,64 +1,20 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stackConfig } from "../../../scripts/plan/stack-files";
-import { projectRoot } from "../../support/built";
-import { PASSPHRASE, Scenario, SHA_A } from "./harness";
-
-const run = promisify(execFile);
+import { TEAM_VALUES } from "../../support/team-values";
+import { ciScript } from "./ci-script";
+import { Scenario, SHA_A } from "./harness";
 
 /** The thin CLI entry points as CI runs them: `node build/scripts/<name>.js`, everything from env and the event file. */
 describe("scripts/{preview,deploy,drift,reap}.ts as CI runs them", () => {
   let s: Scenario;
-  let dir: string;
   beforeAll(async () => {
     s = await Scenario.start();
     s.github.setRole("writer", "write");
-    dir = mkdtempSync(path.join(os.tmpdir(), "entry-points-"));
   });
   afterAll(async () => {
     await s.stop();
   });
 
-  const script = async (name: string, event: { name: string; payload: unknown } | undefined, extra: Record<string, string> = {}) => {
-    const eventPath = path.join(dir, `${name}-event.json`);
-    const summary = path.join(dir, `${name}-summary.md`);
-    writeFileSync(eventPath, JSON.stringify(event?.payload ?? {}));
-    writeFileSync(summary, "");
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? os.tmpdir(),
-      GITHUB_REPOSITORY: "restant/environments",
-      GITHUB_TOKEN: s.github.acceptedToken,
-      GITHUB_API_URL: s.github.url,
-      GITHUB_SERVER_URL: "https://github.com",
-      GITHUB_RUN_ID: "77",
-      GITHUB_EVENT_NAME: event?.name ?? "schedule",
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_STEP_SUMMARY: summary,
-      RESTANT_WORK_DIR: s.pulumi.workDir,
-      PULUMI_BACKEND_URL: s.pulumi.backendUrl,
-      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-      SENTRY_AUTH_TOKEN: "sntrys_double",
-      SENTRY_ORG: "restant",
-      SENTRY_PROJECT: "laravel",
-      SENTRY_URL: s.sentry.url,
-      GITHUB_ACTOR: "writer",
-      ...s.appEnv,
-      ...extra,
-    };
-    const file = path.join(projectRoot, "build", "scripts", `${name}.js`);
-    try {
-      const { stdout, stderr } = await run(process.execPath, [file, ...(extra.ARGS ? extra.ARGS.split(" ") : [])], { env, timeout: 120_000 });
-      return { code: 0, stdout, stderr, summary: readFileSync(summary, "utf8") };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr, summary: readFileSync(summary, "utf8") };
-    }
-  };
+  const script: ReturnType<typeof ciScript> = (name, event, extra) => ciScript(s)(name, event, extra);
 
   it("preview: a /preview comment event makes the preview and writes the run summary", async () => {
     const pr = s.github.state.openPullRequest({ author: "writer", headRef: "feature/cli", headSha: SHA_A });
@@ -82,7 +38,7 @@ describe("scripts/{preview,deploy,drift,reap}.ts as CI runs them", () => {
     // The pushed commit is what the real program deployed, the app's SENTRY_RELEASE, and the release registered.
     const declared = s.pulumi.declared("production")!.resources;
     expect(declared.find((r) => r.name === "restant-runtime-deploy")?.inputs.create).toBe(
-      `git:sync --build restant-main ${stackConfig("production")["restant:gitRepository"]} ${"c".repeat(40)}`,
+      `git:sync --build restant-main ${String(TEAM_VALUES["restant:gitRepository"])} ${"c".repeat(40)}`,
     );
     expect((declared.find((r) => r.name === "restant-runtime-app")?.inputs.config as Record<string, string>).SENTRY_RELEASE).toBe("c".repeat(40));
     expect(s.sentry.releases.get("c".repeat(40))?.deploys).toEqual([expect.objectContaining({ environment: "staging" }), expect.objectContaining({ environment: "main" })]);

@@ -7,7 +7,7 @@ describe("PR previews from forks", () => {
   let s: Scenario;
   scenarioPerTest((scenario) => {
     s = scenario;
-    s.configure({ RESTANT_PREVIEW_LIMIT: "1" });
+    s.setPlatformConfig({ "restant:previewLimit": 1 });
   });
 
   const ups = (pr: number) => s.pulumi.calls().filter((c) => c[0] === "up" && c.includes(`pr-${pr}`)).length;

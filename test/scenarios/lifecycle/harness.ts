@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { afterEach, beforeEach } from "vitest";
 import * as path from "node:path";
 import { AutomationStackEngine } from "../../../scripts/lifecycle/automation-stack-engine";
@@ -9,7 +10,8 @@ import { OctokitGitHubApi } from "../../../scripts/lifecycle/octokit-github-api"
 import { PreviewLifecycle, type PreviewResult } from "../../../scripts/lifecycle/preview-lifecycle";
 import { readPreviewStatus } from "../../../scripts/lifecycle/preview-comment";
 import type { PreviewStatus } from "../../../scripts/lifecycle/preview-status";
-import { SentryReleases } from "../../../scripts/lifecycle/sentry-releases";
+import { sharedSettings } from "../../../infra/config/shared-settings";
+import { SentryReleases, sentryTargetFrom } from "../../../scripts/lifecycle/sentry-releases";
 import { settingsFromEnv, type LifecycleSettings } from "../../../scripts/lifecycle/settings";
 import { httpsHealthProbe } from "../../../scripts/lifecycle/health-check";
 import { parse as parseYaml } from "yaml";
@@ -17,6 +19,7 @@ import { HttpsAppDouble, type AppRequest } from "../../doubles/app/https-app";
 import { GitHubDouble } from "../../doubles/github/github-double";
 import { installPulumiDouble, type PulumiDoubleWorkspace } from "../../doubles/pulumi-cli/install";
 import { SentryDouble } from "../../doubles/sentry-releases/sentry-double";
+import { TEAM_ZONE } from "../../support/team-values";
 
 /** Fake time that still lets real time pass while waiting, so other processes (the CLI double) can finish. */
 export class TestClock implements Clock {
@@ -96,6 +99,15 @@ export class Scenario {
     return scenario;
   }
 
+  /** Sets `restant:*` keys in the project's platform stack file, the one source of the settings CI shares with the program. */
+  setPlatformConfig(values: Record<string, unknown>): void {
+    const file = path.join(this.pulumi.workDir, "stacks", "Pulumi.platform.yaml");
+    const document = parseYaml(readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+    Object.assign(document.config, values);
+    writeFileSync(file, stringifyYaml(document));
+    this.configure();
+  }
+
   configure(env: Record<string, string> = {}): void {
     this.settings = settingsFromEnv(
       { GITHUB_REPOSITORY: "restant/environments", GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "42", ...env },
@@ -121,7 +133,8 @@ export class Scenario {
       clock: this.clock,
       probe: httpsHealthProbe({ resolve: { "*": this.app.address }, extraCa: [this.app.caPem] }),
       settings: this.settings,
-      sentry: new SentryReleases({ baseUrl: this.sentry.url, org: "restant", project: "laravel", token: "sntrys_double" }),
+      // The Sentry project the program makes client keys in (restant:sentry), as the CI scripts read it.
+      sentry: new SentryReleases(sentryTargetFrom({ SENTRY_AUTH_TOKEN: "sntrys_double", SENTRY_URL: this.sentry.url }, sharedSettings(this.pulumi.workDir).sentry)!),
       teardown: { backoffMs: [10, 10] },
       log,
     };
@@ -138,9 +151,10 @@ export class Scenario {
     return { RESTANT_HEALTH_RESOLVE: `*=${this.app.address}`, NODE_EXTRA_CA_CERTS: this.app.caFile, RESTANT_HEALTH_TIMEOUT_MINUTES: "1" };
   }
 
-  /** The stack a host belongs to (`restant.<slug>.example.com`, previews `restant-<slug>.example.com`; production's slug is main). */
+  /** The stack a host belongs to (`restant.<slug>.<zone>`, previews `restant-<slug>.<zone>`; production's slug is main). */
   private stackOfHost(host: string): string | undefined {
-    const slug = /^restant[.-]([a-z0-9-]+)\.example\.com$/.exec(host)?.[1];
+    const zone = TEAM_ZONE.replace(/\./g, "\\.");
+    const slug = new RegExp(`^restant[.-]([a-z0-9-]+)\\.${zone}$`).exec(host)?.[1];
     return slug === "main" ? "production" : slug;
   }
 

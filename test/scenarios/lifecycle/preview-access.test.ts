@@ -14,7 +14,7 @@ describe("PR previews: who may ask, what the comment shows", () => {
 
     const { status, count, body } = s.status(pr);
     expect(count).toBe(1);
-    expect(status).toMatchObject({ state: "ready", commit: SHA_A, url: `https://restant-pr-${pr}.example.com` });
+    expect(status).toMatchObject({ state: "ready", commit: SHA_A, url: `https://restant-pr-${pr}.restant.app` });
     expect(Date.parse(status!.expiresAt!)).toBe(s.clock.now().getTime() + 30 * DAY);
     expect(body).toContain("Preview ready");
 
@@ -23,7 +23,7 @@ describe("PR previews: who may ask, what the comment shows", () => {
     expect(tags[PREVIEW_TAGS.pr]).toBe(String(pr));
     // The stack got the same config `plan` synthesizes for (PR, branch).
     expect(s.pulumi.stackConfig(`pr-${pr}`)).toContain("restant:branch: feature/Checkout");
-    expect(s.sentry.releases.get(SHA_A)?.deploys).toEqual([{ environment: `pr-${pr}`, url: `https://restant-pr-${pr}.example.com` }]);
+    expect(s.sentry.releases.get(SHA_A)?.deploys).toEqual([{ environment: `pr-${pr}`, url: `https://restant-pr-${pr}.restant.app` }]);
 
     // Every up and preview ran with the policy pack; no secret output ever reached a command line.
     const ups = s.pulumi.calls().filter((c) => c[0] === "up");

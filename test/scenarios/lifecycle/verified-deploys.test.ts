@@ -41,10 +41,10 @@ describe("verified deploys, rollback, promotion and history", () => {
     expect(states(first)).toEqual(["in_progress", "success", "inactive"]);
     expect(states(second)).toEqual(["in_progress", "success"]);
     const success = second!.statuses[1]!;
-    expect(success).toMatchObject({ environmentUrl: "https://restant.staging.example.com", logUrl: RUN });
-    expect(success.description).toBe("https://restant.staging.example.com/up answered 200");
+    expect(success).toMatchObject({ environmentUrl: "https://restant.staging.restant.app", logUrl: RUN });
+    expect(success.description).toBe("https://restant.staging.restant.app/up answered 200");
     // The check asked the environment's own host over HTTPS, once per deploy.
-    expect(s.app.requests.filter((r) => r.host === "restant.staging.example.com").map((r) => r.path)).toEqual(["/up", "/up"]);
+    expect(s.app.requests.filter((r) => r.host === "restant.staging.restant.app").map((r) => r.path)).toEqual(["/up", "/up"]);
 
     const history = await deployHistory(s.deps.engine, "staging", 10);
     expect(history.map((h) => [h.kind, h.commit, h.who, h.result, h.check, h.rolledBack])).toEqual([
@@ -117,7 +117,7 @@ describe("verified deploys, rollback, promotion and history", () => {
     const pr = s.github.state.openPullRequest({ author: "writer", headRef: "feature/checked", headSha: A });
     expect(await s.run(s.comment(pr, "writer", "/preview"))).toMatchObject({ outcome: "deployed" });
     const password = (await s.deps.engine.outputs(`pr-${pr}`)).basicAuthPassword?.value;
-    const asked = s.app.requests.filter((r) => r.host === `restant-pr-${pr}.example.com`);
+    const asked = s.app.requests.filter((r) => r.host === `restant-pr-${pr}.restant.app`);
     expect(asked.map((r) => r.basicAuth)).toEqual([{ user: "restant", password }]);
     expect(s.status(pr).status).toMatchObject({ state: "ready", commit: A });
 

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -63,6 +63,18 @@ describe("reading the event", () => {
     expect(deployTargetFromEvent("workflow_dispatch", {}, { GITHUB_REF_NAME: "main", GITHUB_SHA: "def" })).toEqual({ kind: "deploy", branch: "main", sha: "def", stagingVerified: true });
     expect(deployTargetFromEvent("workflow_dispatch", { inputs: { commit: " abc " } }, { GITHUB_REF_NAME: "main", GITHUB_SHA: "def" })).toEqual({ kind: "deploy", branch: "main", sha: "abc" });
     expect(deployTargetFromEvent("workflow_dispatch", { inputs: { commit: "" } }, { GITHUB_REF_NAME: "staging", GITHUB_SHA: "def" })).toEqual({ kind: "deploy", branch: "staging", sha: "def" });
+  });
+
+  it("deploys the commit the app repository's dispatch names, refuses a short SHA, and ignores pushes in the platform layout", () => {
+    const platform = { RESTANT_APP_REPOSITORY: "restant-hq/restant" };
+    const dispatch = (payload: unknown) => ({ action: "restant-app-validated", client_payload: payload });
+    expect(deployTargetFromEvent("repository_dispatch", dispatch({ branch: "main", sha: "a".repeat(40) }), platform)).toEqual({ kind: "deploy", branch: "main", sha: "a".repeat(40) });
+    expect(() => deployTargetFromEvent("repository_dispatch", dispatch({ branch: "main", sha: "abc1234" }), platform)).toThrow(
+      /the restant-app-validated dispatch from restant-hq\/restant[\s\S]*restant:commit: client_payload.sha must be the full 40-character/,
+    );
+    expect(() => deployTargetFromEvent("repository_dispatch", dispatch(null), platform)).toThrow(/restant:branch[\s\S]*restant:commit/);
+    expect(deployTargetFromEvent("repository_dispatch", { action: "other", client_payload: {} }, platform).kind).toBe("ignore");
+    expect(deployTargetFromEvent("push", { ref: "refs/heads/main", after: "b".repeat(40) }, platform)).toMatchObject({ kind: "ignore", reason: expect.stringContaining("restant-hq/restant's CI sends the commit") });
   });
 });
 
@@ -184,14 +196,20 @@ describe("drift", () => {
 });
 
 describe("settings", () => {
-  it("reads the preview limit from the environment, else Pulumi.yaml, and treats unset variables as unset", () => {
+  it("reads the preview limit from the platform stack's config, as the program does, and refuses the retired variable", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "settings-"));
-    writeFileSync(path.join(dir, "Pulumi.yaml"), "name: restant\nconfig:\n  restant:previewLimit:\n    value: 5\n");
+    mkdirSync(path.join(dir, "stacks"));
+    copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     const base = { GITHUB_REPOSITORY: "restant/environments" };
+    expect(settingsFromEnv(base, dir).previewLimit).toBe(3);
+    writeFileSync(path.join(dir, "stacks", "Pulumi.platform.yaml"), "config:\n  restant:kind: platform\n  restant:previewLimit: 5\n");
     expect(settingsFromEnv({ ...base, RESTANT_PREVIEW_LIMIT: "" }, dir).previewLimit).toBe(5);
-    expect(settingsFromEnv({ ...base, RESTANT_PREVIEW_LIMIT: "2" }, dir).previewLimit).toBe(2);
-    expect(settingsFromEnv(base, os.tmpdir()).previewLimit).toBe(3);
-    expect(() => settingsFromEnv({ ...base, RESTANT_PREVIEW_LIMIT: "99" }, dir)).toThrow(/RESTANT_PREVIEW_LIMIT/);
+    expect(() => settingsFromEnv({ ...base, RESTANT_PREVIEW_LIMIT: "2" }, dir)).toThrow(
+      /RESTANT_PREVIEW_LIMIT is no longer read: set restant:previewLimit in Pulumi.yaml or stacks\/Pulumi.platform.yaml/,
+    );
+    expect(() => settingsFromEnv({ ...base, SENTRY_ORG: "acme" }, dir)).toThrow(/SENTRY_ORG is no longer read: set restant:sentry.organization/);
+    writeFileSync(path.join(dir, "stacks", "Pulumi.platform.yaml"), "config:\n  restant:kind: platform\n  restant:previewLimit: 40\n");
+    expect(() => settingsFromEnv(base, dir)).toThrow(/restant:previewLimit: must be at most 15/);
     expect(() => settingsFromEnv({}, dir)).toThrow(/GITHUB_REPOSITORY/);
     expect(settingsFromEnv({ ...base, GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "9" }, dir).runUrl).toBe(
       "https://github.com/restant/environments/actions/runs/9",

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
+import { APP_VALIDATED_EVENT } from "../../../scripts/lifecycle/github-event";
 import { projectRoot } from "../../support/built";
 import {
   agentOrderProblems,
@@ -106,7 +107,10 @@ describe("workflows", () => {
 
   it("send production through the production environment, and only production", () => {
     const deploy = workflow("deploy.yml");
-    expect(deploy.jobs.production?.if).toBe("github.ref_name == 'main'");
+    expect(deploy.jobs.production?.if).toBe(
+      "(github.event_name != 'repository_dispatch' && github.ref_name == 'main') || " +
+        "(github.event_name == 'repository_dispatch' && github.event.client_payload.branch == 'main')",
+    );
     expect(deploy.jobs.production?.with?.environment).toBe("production");
     expect(deploy.jobs.branch?.with?.environment).toBeUndefined();
     expect(deploy.jobs.branch?.if).not.toMatch(/main/);
@@ -277,6 +281,28 @@ describe("workflows", () => {
     const open = copy(workflow("preview.yml"));
     open.jobs.destroy!.if = "(github.event_name == 'issue_comment' && startsWith(github.event.comment.body, '/destroy'))";
     expect(commentGateProblems("preview.yml", open)).toEqual([expect.stringMatching(/preview.yml\/destroy: a comment starts this job without author_association/)]);
+  });
+
+  it("accept the app repository's validated-commit dispatch that docs/app-repository/notify-platform.yml sends", async () => {
+    const deploy = workflow("deploy.yml");
+    expect(deploy.on.repository_dispatch).toEqual({ types: [APP_VALIDATED_EVENT] });
+    // Dispatched branches choose the job as pushed ones do, by the payload's branch (never this repository's ref).
+    expect(deploy.jobs.branch?.if).toContain("github.event.client_payload.branch == 'staging'");
+    expect(deploy.jobs.branch?.concurrency).toEqual({
+      group: "stack-${{ github.event_name == 'repository_dispatch' && github.event.client_payload.branch || github.ref_name }}",
+      "cancel-in-progress": false,
+    });
+    const shared = readFileSync(path.join(workflowsDir, "lifecycle.yml"), "utf8");
+    expect(shared.match(/RESTANT_APP_REPOSITORY: \$\{\{ vars\.RESTANT_APP_REPOSITORY \}\}/g)).toHaveLength(2);
+
+    const file = path.join(projectRoot, "docs", "app-repository", "notify-platform.yml");
+    const text = readFileSync(file, "utf8");
+    expect(await runLint(text, "docs/app-repository/notify-platform.yml")).toEqual([]);
+    expect(text).toContain(`-f event_type=${APP_VALIDATED_EVENT}`);
+    // The SHA sent is the full SHA of the run that passed, never a branch name the platform would resolve later.
+    const notify = parse(text) as Workflow;
+    expect(notify.jobs.notify?.steps?.[0]?.env).toMatchObject({ SHA: "${{ github.event.workflow_run.head_sha }}", BRANCH: "${{ github.event.workflow_run.head_branch }}" });
+    expect(text).toMatch(/client_payload\[sha\]=\$\{SHA\}/);
   });
 
   it("declare the dispatch inputs the queue sends", () => {
