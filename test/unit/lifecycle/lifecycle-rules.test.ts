@@ -210,6 +210,7 @@ describe("settings", () => {
     expect(() => settingsFromEnv({ ...base, SENTRY_ORG: "acme" }, dir)).toThrow(/SENTRY_ORG is no longer read: set restant:sentry.organization/);
     writeFileSync(path.join(dir, "stacks", "Pulumi.platform.yaml"), "config:\n  restant:kind: platform\n  restant:previewLimit: 40\n");
     expect(() => settingsFromEnv(base, dir)).toThrow(/restant:previewLimit: must be at most 15/);
+    writeFileSync(path.join(dir, "stacks", "Pulumi.platform.yaml"), "config:\n  restant:kind: platform\n");
     expect(() => settingsFromEnv({}, dir)).toThrow(/GITHUB_REPOSITORY/);
     expect(settingsFromEnv({ ...base, GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "9" }, dir).runUrl).toBe(
       "https://github.com/restant/environments/actions/runs/9",
