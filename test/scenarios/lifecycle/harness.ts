@@ -14,7 +14,6 @@ import { sharedSettings } from "../../../infra/config/shared-settings";
 import { SentryReleases, sentryTargetFrom } from "../../../scripts/lifecycle/sentry-releases";
 import { settingsFromEnv, type LifecycleSettings } from "../../../scripts/lifecycle/settings";
 import { httpsHealthProbe } from "../../../scripts/lifecycle/health-check";
-import { parse as parseYaml } from "yaml";
 import { HttpsAppDouble, type AppRequest } from "../../doubles/app/https-app";
 import { GitHubDouble } from "../../doubles/github/github-double";
 import { installPulumiDouble, type PulumiDoubleWorkspace } from "../../doubles/pulumi-cli/install";
