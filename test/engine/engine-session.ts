@@ -1,8 +1,10 @@
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type ProjectSettings, Stack } from "@pulumi/pulumi/automation";
 import { type EngineLayout, engineLayout } from "../../scripts/engine/layout";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { projectRoot } from "../support/built";
+import { withTeamValues } from "../support/team-values";
 
 /** A fresh `file://` backend, stand-in cloud and passphrase for one run of the engine tier, over the cached build. */
 export interface EngineSession {
@@ -80,7 +82,10 @@ export async function openEngineSession(extraEnv: Record<string, string> = {}): 
     },
     projectCopy: () => {
       const dir = mkdtempSync(path.join(scratch, "project-"));
-      copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      // A team's project: their values in place of the shipped examples, which the program refuses to deploy.
+      const project = parseYaml(readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8")) as { config: Record<string, unknown> };
+      withTeamValues(project.config);
+      writeFileSync(path.join(dir, "Pulumi.yaml"), stringifyYaml(project));
       cpSync(path.join(projectRoot, "stacks"), path.join(dir, "stacks"), { recursive: true });
       // The CLI checks that Pulumi.yaml's `main` exists even when the program runs inline.
       symlinkSync(path.join(projectRoot, "infra"), path.join(dir, "infra"));
