@@ -4,12 +4,13 @@ import { type EngineWorld, startEngineWorld } from "./engine-world";
 import type { Scenario } from "./scenario";
 import { policyPackScenario } from "./scenarios/policy-pack";
 import { previewLifecycleScenario } from "./scenarios/preview-lifecycle";
+import { previewWarmPoolScenario } from "./scenarios/preview-warm-pool";
 import { previewStackScenario } from "./scenarios/preview-stack";
 import { productionScenario } from "./scenarios/production";
 import { smoke } from "./scenarios/smoke";
 import { verifiedRollbackScenario } from "./scenarios/verified-rollback";
 
-const SCENARIOS: Scenario[] = [smoke, previewStackScenario, previewLifecycleScenario, productionScenario, policyPackScenario, verifiedRollbackScenario];
+const SCENARIOS: Scenario[] = [smoke, previewStackScenario, previewLifecycleScenario, previewWarmPoolScenario, productionScenario, policyPackScenario, verifiedRollbackScenario];
 
 /**
  * `npm run test:engine`: the scenarios on the real Pulumi engine built by scripts/engine/build.ts, each with a fresh

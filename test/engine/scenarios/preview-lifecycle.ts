@@ -90,7 +90,7 @@ export const previewLifecycleScenario: Scenario = {
 };
 
 /** Production-like data in SOURCE, refreshed into the platform's snapshot by the platform's own script; its recorded time. */
-async function refreshSnapshot(world: EngineWorld): Promise<string> {
+export async function refreshSnapshot(world: EngineWorld): Promise<string> {
   const chosen = chooseStack({ stack: "platform" });
   const spec = loadStackSpec(chosen.config, { stack: chosen.stack, origin: chosen.origin });
   if (spec.kind !== "platform") throw new Error("stacks/Pulumi.platform.yaml is not the platform");
@@ -113,7 +113,7 @@ async function refreshSnapshot(world: EngineWorld): Promise<string> {
 }
 
 /** The project copy's Pulumi.yaml pointed at the world's servers, as a user's points at theirs (CI sets nothing else). */
-function projectOnWorld(dir: string, world: EngineWorld): string {
+export function projectOnWorld(dir: string, world: EngineWorld): string {
   const file = path.join(dir, "Pulumi.yaml");
   const project = parse(readFileSync(file, "utf8")) as { config: Record<string, { value: unknown }> };
   for (const [key, value] of Object.entries(world.config)) project.config[key] = { value: JSON.parse(value) as unknown };
