@@ -19,6 +19,10 @@ export interface StoredResource {
   name: string;
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
+  /** URNs this resource waits for (`dependsOn`, as the program declared it). */
+  dependsOn?: string[];
+  /** URN of its parent. */
+  parent?: string;
 }
 
 export interface StackState {

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { projectRoot } from "../../support/built";
 import { withTeamValues } from "../../support/team-values";
+import type { StackState } from "./backend-store";
 import type { DeclaredRecord } from "./real-program";
 import type { World } from "./world";
 
@@ -20,6 +21,8 @@ export interface PulumiDoubleWorkspace {
   /** Every argument list the CLI double was called with, in order. */
   calls(): string[][];
   stackConfig(stack: string): string | undefined;
+  /** What the backend holds for a stack after the operations so far (the resources made), if the stack exists. */
+  state(stack: string): StackState | undefined;
   /** What the real program declared for the stack at its last `up` or `preview`: every resource, inputs revealed. */
   declared(stack: string): DeclaredRecord | undefined;
 }
@@ -69,6 +72,10 @@ export function installPulumiDouble(): PulumiDoubleWorkspace {
     declared: (stack) => {
       const file = path.join(doubleDir, "declared", `${stack}.json`);
       return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as DeclaredRecord) : undefined;
+    },
+    state: (stack) => {
+      const file = path.join(workDir, ".pulumi-state", ".pulumi", "stacks", "restant", `${stack}.json`);
+      return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as StackState) : undefined;
     },
     stackConfig: (stack) => {
       const file = path.join(workDir, "stacks", `Pulumi.${stack}.yaml`);

@@ -97,9 +97,12 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
     if (behaviour.failUp) {
       behaviour.failUp--;
       store.saveWorld(world);
-      const made = declared.resources.slice(0, Math.ceil(declared.resources.length / 2));
+      const half = declared.resources.slice(0, Math.ceil(declared.resources.length / 2));
+      const failing = declared.resources.find((r) => r.name === behaviour.failingResource) ?? declared.resources[half.length]!;
+      // As the engine: nothing that waits for the failed resource (dependsOn, or inside a component that does) is made.
+      const blocked = waitingFor(declared.resources, failing.urn);
+      const made = half.filter((r) => r.urn !== failing.urn && !blocked.has(r.urn));
       for (const r of made) sink.emit(stepEvent("create", r));
-      const failing = declared.resources.find((r) => r.name === behaviour.failingResource) ?? declared.resources[made.length]!;
       for (const line of behaviour.failUpLog ?? []) out.stdout.push(`    ${failing.name} (${failing.type}): ${line}`);
       sink.emit({ diagnosticEvent: { urn: failing.urn, message: `creating ${failing.name}: ssh: connect to host dokku.example.com port 22: connection refused\n`, color: "never", severity: "error" } });
       summary(sink, { create: made.length }, packs);
@@ -189,6 +192,23 @@ export async function preview(store: BackendStore, stack: string, args: ParsedAr
   summary(sink, changes, packs);
   const changed = Object.entries(changes).some(([op, n]) => op !== "same" && n > 0);
   if (has(args, "expect-no-changes") && changed) throw new CliError("error: no changes were expected but changes were proposed", 1);
+}
+
+/** The URNs that wait for `urn`: its dependents, theirs, and every resource inside a waiting component. */
+function waitingFor(resources: readonly StoredResource[], urn: string): Set<string> {
+  const waiting = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const r of resources) {
+      if (waiting.has(r.urn)) continue;
+      const waits = (r.dependsOn ?? []).some((d) => d === urn || waiting.has(d)) || (r.parent !== undefined && waiting.has(r.parent));
+      if (waits) {
+        waiting.add(r.urn);
+        grew = true;
+      }
+    }
+  }
+  return waiting;
 }
 
 /** A resource the stack already has is the same, or updated when the program now declares other inputs. */

@@ -44,7 +44,15 @@ async function evaluate(stack: string, raw: Record<string, string>, doubleDir: s
   const files = configFilesOf(stack, process.cwd());
   const plan = await evaluateStack({ stack, config: raw, secretKeys, origin: `stacks/Pulumi.${stack}.yaml`, files }, undefined, { exampleValues: "refuse" });
   const declared: Declared = {
-    resources: plan.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.inputs, outputs: r.inputs })),
+    resources: plan.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      inputs: r.inputs,
+      outputs: r.inputs,
+      dependsOn: r.options.dependsOn,
+      ...(r.parent ? { parent: r.parent } : {}),
+    })),
     outputs: plan.outputs,
     record: {
       stack,
