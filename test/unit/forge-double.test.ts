@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startForgeDouble, type ForgeDouble } from "../doubles/forge/server";
+import { SteppedClock } from "../doubles/forge/clock";
 
 let double: ForgeDouble;
 afterEach(async () => double?.stop());
@@ -29,15 +30,18 @@ describe("the Forge double", () => {
   });
 
   it("makes a site with 202, a string id and a status that moves from installing to installed", async () => {
-    double = await startForgeDouble({ asyncMs: 50 });
+    const clock = new SteppedClock();
+    double = await startForgeDouble({ asyncMs: 50, clock });
     const made = await call("POST", `${server()}/sites`, site);
     expect(made.status).toBe(202);
     expect(made.body.data).toMatchObject({ type: "sites", attributes: { name: site.name, status: "installing", user: "restant-pr-7", isolated: true } });
     expect(typeof made.body.data.id).toBe("string");
     // Read at the organization's /sites/{site}, not under the server.
-    expect((await call("GET", `/orgs/${double.organization}/sites/${made.body.data.id}`)).body.data.attributes.status).toBe("installing");
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect((await call("GET", `/orgs/${double.organization}/sites/${made.body.data.id}`)).body.data.attributes.status).toBe("installed");
+    const status = async () => (await call("GET", `/orgs/${double.organization}/sites/${made.body.data.id}`)).body.data.attributes.status as string;
+    clock.advance(49);
+    expect(await status()).toBe("installing");
+    clock.advance(1);
+    expect(await status()).toBe("installed");
   });
 
   it("refuses bad input with 422 and the field's message, and unknown things with 404 and a message", async () => {
@@ -72,7 +76,8 @@ describe("the Forge double", () => {
   });
 
   it("counts requests per user in a window: X-RateLimit-* on every answer, then 429 with Retry-After and the reset time", async () => {
-    double = await startForgeDouble({ rateLimit: 3, rateWindowMs: 1_000 });
+    const clock = new SteppedClock();
+    double = await startForgeDouble({ rateLimit: 3, rateWindowMs: 1_000, clock });
     const answers = [];
     for (let i = 0; i < 4; i += 1) answers.push(await call("GET", `${server()}/sites`));
     expect(answers.map((a) => a.headers.get("x-ratelimit-remaining"))).toEqual(["2", "1", "0", "0"]);
@@ -80,20 +85,27 @@ describe("the Forge double", () => {
     const refused = answers[3]!;
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(Number(refused.headers.get("x-ratelimit-reset")) * 1000).toBeGreaterThan(Date.now() - 1000);
-    await new Promise((resolve) => setTimeout(resolve, 1_050));
+    expect(Number(refused.headers.get("x-ratelimit-reset")) * 1000).toBe(clock.now() + 1_000);
+    clock.advance(999);
+    expect((await call("GET", `${server()}/sites`)).status).toBe(429);
+    clock.advance(1);
     expect((await call("GET", `${server()}/sites`)).status).toBe(200);
   });
 
   it("runs a deployment queued → deploying → finished, or failed with its log when told to", async () => {
-    double = await startForgeDouble({ asyncMs: 30 });
+    const clock = new SteppedClock();
+    double = await startForgeDouble({ asyncMs: 30, clock });
     const made = (await call("POST", `${server()}/sites`, site)).body.data.id as string;
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    expect((await call("POST", `${server()}/sites/${made}/deployments`)).body.data.attributes.status).toBe("queued");
+    clock.advance(30);
+    const passing = (await call("POST", `${server()}/sites/${made}/deployments`)).body.data;
+    expect(passing.attributes.status).toBe("queued");
     double.state.failNextDeploymentWith = "composer install\nYour lock file does not contain a compatible set of packages.";
     const failing = (await call("POST", `${server()}/sites/${made}/deployments`)).body.data.id as string;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await call("GET", `${server()}/sites/${made}/deployments/${failing}`)).body.data.attributes.status).toBe("failed");
+    const deployment = async (id: string) => (await call("GET", `${server()}/sites/${made}/deployments/${id}`)).body.data.attributes.status as string;
+    clock.advance(30);
+    expect([await deployment(passing.id as string), await deployment(failing)]).toEqual(["deploying", "deploying"]);
+    clock.advance(30);
+    expect([await deployment(passing.id as string), await deployment(failing)]).toEqual(["finished", "failed"]);
     expect((await call("GET", `${server()}/sites/${made}/deployments/${failing}/log`)).body.data.attributes.output).toMatch(/lock file/);
   });
 });

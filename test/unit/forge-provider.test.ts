@@ -200,8 +200,7 @@ describe("the Forge providers, run from their serialized text", () => {
       await providers.database.delete(made.database.id, made.database.outs);
       await providers.site.delete(made.site.id, made.site.outs);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    double.state.settle();
+    double.state.finishPending();
     expect([double.state.sites, double.state.databases, double.state.databaseUsers, double.state.backgroundProcesses]).toEqual([[], [], [], []]);
     expect((await providers.site.read(made.site.id, made.site.outs)).id).toBe("");
   });

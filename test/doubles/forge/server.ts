@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { LoopbackServer } from "../loopback-server";
 import { route } from "./routes";
 import { ForgeState } from "./state";
+import { wallClock, type ForgeDoubleClock } from "./clock";
 import { readBody } from "../request-body";
 
 /** One request as the double saw it (no headers: the log must not hold the token). */
@@ -20,6 +21,8 @@ export interface ForgeDoubleOptions {
   rateWindowMs?: number;
   /** How long asynchronous work takes, ms. Default 20. */
   asyncMs?: number;
+  /** When work finishes and rate windows reset. Default the wall clock; a `SteppedClock` moves only when told. */
+  clock?: ForgeDoubleClock;
 }
 
 export interface ForgeDouble {
@@ -51,13 +54,14 @@ export interface ForgeDouble {
 export async function startForgeDouble(options: ForgeDoubleOptions = {}): Promise<ForgeDouble> {
   const organization = "restant-co";
   const serverId = 5150;
-  const state = new ForgeState(organization, [serverId]);
+  const clock = options.clock ?? wallClock;
+  const state = new ForgeState(organization, [serverId], clock);
   if (options.asyncMs !== undefined) state.asyncMs = options.asyncMs;
   const limit = options.rateLimit ?? 60;
   const windowMs = options.rateWindowMs ?? 60_000;
   const requests: ForgeRequestLogEntry[] = [];
   let token = newToken();
-  let window = { startedAt: Date.now(), used: 0 };
+  let window = { startedAt: clock.now(), used: 0 };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const raw = await readBody(request);
@@ -74,7 +78,7 @@ export async function startForgeDouble(options: ForgeDoubleOptions = {}): Promis
     if (offered !== token) return send(401, { message: "Unauthenticated." });
 
     // Laravel's throttle: a fixed window per user, counted before the route runs.
-    const now = Date.now();
+    const now = clock.now();
     if (now - window.startedAt >= windowMs) window = { startedAt: now, used: 0 };
     const resetAt = window.startedAt + windowMs;
     if (window.used >= limit) {

@@ -2,8 +2,10 @@
  * What a Forge organization holds, as the double keeps it: servers with their sites, databases, database users and
  * background processes; sites with domains, a certificate per domain, a .env, a deploy script and deployments.
  * Asynchronous work follows Forge: a write answers 202 and the record's status moves on by itself after `asyncMs`
- * (installing → installed, removing → gone, queued → deploying → finished).
+ * (installing → installed, removing → gone, queued → deploying → finished), on the double's clock.
  */
+
+import { wallClock, type ForgeDoubleClock } from "./clock";
 
 export interface Timed {
   status: string;
@@ -87,9 +89,11 @@ export class ForgeState {
   /** The next deployment fails with this log; cleared once used. */
   failNextDeploymentWith: string | undefined;
   private lastId = 1000;
+  private readonly clock: ForgeDoubleClock;
 
-  constructor(organization: string, servers: number[]) {
+  constructor(organization: string, servers: number[], clock: ForgeDoubleClock = wallClock) {
     this.organization = organization;
+    this.clock = clock;
     for (const server of servers) this.servers.add(server);
   }
 
@@ -102,12 +106,21 @@ export class ForgeState {
   startAsync(record: Timed, now: string, next: string, stuck = false): void {
     record.status = now;
     record.next = next;
-    record.changesAt = stuck ? undefined : Date.now() + this.asyncMs;
+    record.changesAt = stuck ? undefined : this.clock.now() + this.asyncMs;
   }
 
   /** Moves every record whose time has come, as Forge's queue would have by now. */
   settle(): void {
-    const due = (record: Timed) => record.changesAt !== undefined && record.changesAt <= Date.now();
+    this.settleAsOf(this.clock.now());
+  }
+
+  /** Finishes all asynchronous work that is not stuck, as Forge's queue eventually does, whatever the clock says. */
+  finishPending(): void {
+    this.settleAsOf(Number.POSITIVE_INFINITY);
+  }
+
+  private settleAsOf(now: number): void {
+    const due = (record: Timed) => record.changesAt !== undefined && record.changesAt <= now;
     const advance = <T extends Timed>(list: T[]) => {
       for (let i = list.length - 1; i >= 0; i -= 1) {
         const record = list[i]!;

@@ -48,8 +48,7 @@ describe("the Forge server inventory the reaper reads", () => {
     leave("pr-7");
     leave("main");
     for (let round = 0; round < 2; round += 1) for (const resource of await inventory.list()) await inventory.remove(resource);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    double.state.settle();
+    double.state.finishPending();
     expect(double.state.sites.map((s) => s.user)).toEqual(["restant-main"]);
     expect(double.state.databases.map((d) => d.name)).toEqual(["restant_main"]);
     expect(double.state.databaseUsers.map((u) => u.name)).toEqual(["restant_main"]);
