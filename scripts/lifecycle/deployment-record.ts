@@ -54,7 +54,7 @@ export class DeploymentRecorder {
             ...(environmentUrl ? { environmentUrl } : {}),
             ...(this.runUrl ? { logUrl: this.runUrl } : {}),
           });
-          if (state === "success") await this.supersede(request.stack, deployment.id);
+          if (state === "success") await this.inactivate(request.stack, `superseded by deployment ${deployment.id}`, deployment.id);
         } catch (error) {
           this.log(`GitHub deployment ${deployment.id} status ${state} not recorded: ${message(error)}\n`);
         }
@@ -64,15 +64,24 @@ export class DeploymentRecorder {
     return recorded;
   }
 
-  /** Every older deployment of the environment whose latest status is success becomes inactive. */
-  private async supersede(environment: string, current: number): Promise<void> {
+  /** The environment is gone (a destroyed preview): its live deployment becomes inactive, which GitHub shows as destroyed. */
+  async retire(environment: string): Promise<void> {
+    try {
+      await this.inactivate(environment, "destroyed with its stack");
+    } catch (error) {
+      this.log(`GitHub deployments of ${environment} not marked inactive: ${message(error)}\n`);
+    }
+  }
+
+  /** Every deployment of the environment older than `before` whose latest status is success becomes inactive. */
+  private async inactivate(environment: string, description: string, before = Number.POSITIVE_INFINITY): Promise<void> {
     for (const older of await this.github.deployments(environment)) {
-      if (older.id >= current) continue;
+      if (older.id >= before) continue;
       const [latest] = await this.github.deploymentStatuses(older.id);
       if (latest?.state !== "success") continue;
       await this.github.createDeploymentStatus(older.id, {
         state: "inactive",
-        description: `superseded by deployment ${current}`,
+        description,
         ...(latest.environmentUrl ? { environmentUrl: latest.environmentUrl } : {}),
         ...(this.runUrl ? { logUrl: this.runUrl } : {}),
       });

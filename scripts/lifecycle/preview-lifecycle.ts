@@ -410,6 +410,7 @@ export class PreviewLifecycle {
       return { outcome: "destroy-failed", pr: pr.number, detail: result.lastError };
     }
     await this.say(pr.number, { state: "destroyed", ...(reason ? { note: reason } : {}) }, secrets);
+    await this.recorder.retire(stack);
     await this.pickup.fillFreePlaces();
     return { outcome: "destroyed", pr: pr.number, detail: stack };
   }

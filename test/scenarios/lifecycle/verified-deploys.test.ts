@@ -130,6 +130,12 @@ describe("verified deploys, rollback, promotion and history", () => {
     expect(states(first)).toEqual(["in_progress", "success"]);
     expect(states(second)).toEqual(["in_progress", "failure"]);
     expect(s.commitOf(`pr-${pr}`)).toBe(B);
+
+    // The preview's own page goes with it: a destroy leaves no transient deployment active (GitHub shows "destroyed").
+    s.github.state.push(pr, C);
+    expect(await s.run({ kind: "update", pr, actor: "writer", trigger: "push", sha: C })).toMatchObject({ outcome: "deployed" });
+    expect(await s.run({ kind: "destroy", pr, actor: "writer", trigger: "comment" })).toMatchObject({ outcome: "destroyed" });
+    expect(deploymentsOf(`pr-${pr}`).map((d) => d.statuses.at(-1)?.state)).toEqual(["inactive", "failure", "inactive"]);
   });
 
   it("a rollback by hand refuses a commit the stack never ran, waits for the stack's lock, then reads the history again", async () => {
