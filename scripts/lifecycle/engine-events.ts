@@ -11,7 +11,7 @@ export function driftedResources(events: readonly EngineEvent[]): DriftedResourc
     const step = event.resourcePreEvent?.metadata;
     if (!step || !CHANGING_OPS.has(step.op) || step.logical === false) continue;
     if (step.type === "pulumi:pulumi:Stack") continue;
-    const keys = step.detailedDiff ? Object.keys(step.detailedDiff) : (step.diffs ?? []);
+    const keys = step.detailedDiff ? Object.keys(step.detailedDiff) : step.diffs?.length ? step.diffs : changedFields(step.old?.outputs, step.new?.inputs);
     const fields: FieldChange[] = keys.map((path) => ({
       path,
       actual: valueAt(step.old?.outputs ?? step.old?.inputs, path),
@@ -22,6 +22,44 @@ export function driftedResources(events: readonly EngineEvent[]): DriftedResourc
     else byUrn.set(step.urn, { urn: step.urn, type: step.type, op: step.op, fields });
   }
   return [...byUrn.values()];
+}
+
+/** How a secret value appears in engine events: masked text, or the wire format's secret marker. */
+function isMasked(value: unknown): boolean {
+  return value === "[secret]" || (value !== null && typeof value === "object" && "4dabf18193072939515e22adb298388d" in value);
+}
+
+/**
+ * The fields that differ between what the refresh read (the old outputs) and what the program declares (the new
+ * inputs), for a step whose provider named none: @pulumi/pulumi's dynamic-provider host drops a DiffResult's field
+ * lists, so the engine reports no `diffs`/`detailedDiff` for any dynamic resource. Plain objects are compared key by
+ * key (`config.APP_ENV`); a secret value is masked in events, so a secret field is named as a whole, and only when no
+ * field that can be compared differs (it must be the one that changed).
+ */
+export function changedFields(actual: Record<string, unknown> | undefined, declared: Record<string, unknown> | undefined): string[] {
+  if (!actual || !declared) return [];
+  const plain: string[] = [];
+  const masked: string[] = [];
+  const walk = (left: unknown, right: unknown, path: string): void => {
+    if (isMasked(left) || isMasked(right)) {
+      masked.push(path);
+      return;
+    }
+    if (isPlainObject(left) && isPlainObject(right)) {
+      for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) walk(left[key], right[key], `${path}.${key}`);
+      return;
+    }
+    if (JSON.stringify(left) !== JSON.stringify(right)) plain.push(path);
+  };
+  for (const key of Object.keys(declared)) {
+    if (key === "__provider") continue;
+    walk(actual[key], declared[key], key);
+  }
+  return plain.length > 0 ? plain : masked;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** Error diagnostics the engine raised: a preview that hit one cannot say whether the stack drifted. */
