@@ -243,9 +243,10 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
         { parent: this, dependsOn: [this.app] },
       );
     }
+    if (tls.email === undefined) throw new Error("internal: a per-host certificate needs restant:tls.email, which kindRuleProblems requires");
     return new LetsEncrypt(
       `${name}-tls`,
-      { target: this.target, app: this.app.appName, domains: [hostname] },
+      { target: this.target, app: this.app.appName, domains: [hostname], email: tls.email },
       { parent: this, dependsOn: [this.deployment] },
     );
   }

@@ -89,7 +89,8 @@ export interface EnvironmentSpec {
    */
   redis: RedisSpec;
   /** Let's Encrypt for this hostname (HTTP-01), or the platform's DNS-01 wildcard certificate installed on the app. */
-  tls: { mode: "per-host" } | { mode: "wildcard"; holderApp: string };
+  /** Per host: Let's Encrypt over HTTP-01, registered with `email` (restant:tls.email; kind-rules requires it on Dokku). */
+  tls: { mode: "per-host"; email?: string } | { mode: "wildcard"; holderApp: string };
   /**
    * What the app is deployed from: `git:sync --build` of `commit` (else `ref`'s head) again whenever either changes.
    * `ref` is where the commit lives: the branch, or for a preview always `refs/pull/<n>/head` (its head branch's name
@@ -270,7 +271,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
     tls:
       config.kind === "preview" && config.tls.previews === "wildcard"
         ? { mode: "wildcard", holderApp: config.tls.wildcardApp }
-        : { mode: "per-host" },
+        : { mode: "per-host", ...(config.tls.email !== undefined ? { email: config.tls.email } : {}) },
     deploy: deployOf(config, branch),
     ...(config.sentry
       ? {

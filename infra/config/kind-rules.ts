@@ -95,6 +95,18 @@ export function kindRuleProblems(config: StackConfig, stack: string): ConfigProb
       `holds ${last - first + 1} slots, fewer than restant:previewLimit (${config.previewLimit}) previews at once; widen the range (and restant:redis.databases) or lower the limit`,
     );
   }
+  // Let's Encrypt registers an account with an e-mail before it issues anything: without one, letsencrypt:enable
+  // fails on the server half-way through an up. Every stack that asks Let's Encrypt for a certificate needs it.
+  const asksLetsEncrypt =
+    config.kind === "platform" ? config.tls.previews === "wildcard" : config.runtime === "dokku" && !(config.kind === "preview" && config.tls.previews === "wildcard");
+  if (asksLetsEncrypt && config.tls.email === undefined) {
+    need(
+      "tls.email",
+      "is required: Let's Encrypt registers its account with an e-mail address (expiry notices go there) before it issues a " +
+        "certificate, and none is set; set it once for every stack in Pulumi.yaml's config (restant:tls: { value: { email: " +
+        "ops@yourcompany.com } }), or in this stack's file if it sets restant:tls itself",
+    );
+  }
   if (config.kind === "preview" && config.tls.previews === "wildcard" && slug !== undefined) {
     const hostname = hostnameFor(hostnameTemplateOf(config), slug, config.zone);
     if (hostname.split(".").length !== config.zone.split(".").length + 1) {

@@ -51,7 +51,7 @@ export async function checkServer(dokku: DokkuRunner, letsEncryptEmail: string |
     check: "Let's Encrypt e-mail",
     ok: letsEncryptEmail !== undefined,
     found: letsEncryptEmail ?? "not set",
-    fix: "set restant:tls.email in stacks/Pulumi.platform.yaml (Let's Encrypt registers the account with it)",
+    fix: "set restant:tls.email in Pulumi.yaml's config (Let's Encrypt registers the account with it)",
   });
   return findings;
 }

@@ -46,8 +46,8 @@ export async function startEngineWorld(): Promise<EngineWorld> {
     const shared = platformServices();
     await operator("mysql:create", shared.snapshot);
     for (const redis of [shared.sharedRedis, ...shared.ownRedis]) await operator("redis:create", redis);
-    // As on a real server: without an e-mail (global, or restant:tls.email) letsencrypt:enable refuses.
-    await operator("letsencrypt:set", "--global", "email", "ops@example.com");
+    // No server-wide Let's Encrypt e-mail: each stack sets restant:tls.email on its app (without any e-mail,
+    // letsencrypt:enable refuses, as on a real server).
     flagsmith.state.createEnvironment(flagsmith.project, "staging");
   } catch (error) {
     agent.stop();

@@ -192,8 +192,10 @@ describe("the Dokku runtime's data, slot, auth, deploy and TLS under mocks", () 
     expect(install.options.dependsOn.join(" ")).toContain("restant-runtime-app");
     expect((install.revealedInputs.connection as Record<string, unknown>).user).toBe("root");
     // Production keeps its own certificate whatever previews do.
-    const production = await plan({ stack: "production" }, { "restant:tls": JSON.stringify({ previews: "wildcard" }) });
+    const production = await plan({ stack: "production" }, { "restant:tls": JSON.stringify({ previews: "wildcard", email: "tls@example.org" }) });
     expect(one(production, LETSENCRYPT).inputs.domains).toEqual(["restant.main.example.com"]);
+    // The app's Let's Encrypt account e-mail is the stack's, set on the app: no server-wide one is needed.
+    expect(one(production, LETSENCRYPT).inputs.email).toBe("tls@example.org");
   });
 
   it("declares the non-production Redis, production's and staging's own, the protected snapshot and its weekly refresh in the platform stack", async () => {

@@ -33,6 +33,9 @@ const BAD: [string, [string, Raw], string, RegExp][] = [
   ["template without slug", staging({ "restant:hostnameTemplate": "restant.{zone}" }), "restant:hostnameTemplate", /\{slug\}/],
   ["template outside the zone", staging({ "restant:hostnameTemplate": "{slug}.other.net" }), "restant:hostnameTemplate", /\.\{zone\}/],
   ["unknown runtime", staging({ "restant:runtime": "heroku" }), "restant:runtime", /"dokku" or "forge"/],
+  // Caught when the stack is planned, not by letsencrypt:enable failing on the server half-way through an up.
+  ["no Let's Encrypt e-mail", staging({ "restant:tls": json({ previews: "per-host" }) }), "restant:tls.email", /required: Let's Encrypt registers its account.*Pulumi\.yaml's config \(restant:tls: \{ value: \{ email:/],
+  ["no Let's Encrypt e-mail for a per-host preview", preview({ "restant:tls": json({}) }), "restant:tls.email", /required/],
   ["forge without its settings", staging({ "restant:runtime": "forge" }), "restant:forge", /required when restant:runtime is forge/],
   ["forge settings with a bad PHP version", staging({ "restant:runtime": "forge", "restant:forge": json({ organization: "acme", serverId: 5, ipv4: "203.0.113.5", phpVersion: "8.4" }) }), "restant:forge.phpVersion", /"php84"/],
   ["forge settings with a web directory not starting with /", staging({ "restant:runtime": "forge", "restant:forge": json({ organization: "acme", serverId: 5, ipv4: "203.0.113.5", webDirectory: "public" }) }), "restant:forge.webDirectory", /starting with "\/"/],

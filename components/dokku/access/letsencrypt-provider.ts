@@ -14,6 +14,8 @@ export interface LetsEncryptInputs {
   app: string;
   /** The hostnames the certificate must cover: a change re-runs `letsencrypt:enable` for the new SAN list. */
   domains: string[];
+  /** The account e-mail, set on the app (`letsencrypt:set <app> email`), so no server-wide one is needed. Absent in older state. */
+  email?: string;
 }
 
 export interface LetsEncryptOutputs extends LetsEncryptInputs {
@@ -38,12 +40,17 @@ export const letsEncryptProvider: pulumi.dynamic.ResourceProvider<LetsEncryptInp
   async diff(_id: string, olds: LetsEncryptOutputs, news: LetsEncryptInputs) {
     const replaces = olds.app !== news.app || !sameTarget(olds.target, news.target) ? ["app"] : [];
     const changes =
-      replaces.length > 0 || olds.version !== news.version || olds.active === false || olds.domains.join(" ") !== news.domains.join(" ");
+      replaces.length > 0 ||
+      olds.version !== news.version ||
+      olds.active === false ||
+      olds.domains.join(" ") !== news.domains.join(" ") ||
+      olds.email !== news.email;
     return { changes, replaces, deleteBeforeReplace: true };
   },
 
   async create(inputs: LetsEncryptInputs) {
     const state = await withTargetSession(inputs.target, async (dokku) => {
+      if (inputs.email !== undefined) await dokku.run(["letsencrypt:set", inputs.app, "email", inputs.email]);
       await dokku.run(["letsencrypt:enable", inputs.app]);
       return report(dokku, inputs.app);
     });
@@ -66,6 +73,7 @@ export const letsEncryptProvider: pulumi.dynamic.ResourceProvider<LetsEncryptInp
 
   async update(_id: string, _olds: LetsEncryptOutputs, news: LetsEncryptInputs) {
     const state = await withTargetSession(news.target, async (dokku) => {
+      if (news.email !== undefined) await dokku.run(["letsencrypt:set", news.app, "email", news.email]);
       await dokku.run(["letsencrypt:enable", news.app]);
       return report(dokku, news.app);
     });

@@ -13,6 +13,8 @@ export interface LetsEncryptArgs {
   app: pulumi.Input<string>;
   /** The hostnames to cover (the app's domains); a change asks for a new certificate. */
   domains: pulumi.Input<pulumi.Input<string>[]>;
+  /** The e-mail Let's Encrypt registers the app's account with (restant:tls.email), set on the app before enable. No default. */
+  email: pulumi.Input<string>;
 }
 
 const KIND: DynamicResourceKind = { module: "dokku", type: "LetsEncrypt", deleteBeforeReplace: true };
