@@ -76,6 +76,8 @@ const BAD: [string, [string, Raw], string, RegExp][] = [
   ["cron comment", staging({ "restant:database": json({ refreshSchedule: "17 3 * * 0 #" }) }), "restant:database.refreshSchedule", /'#'/],
   ["cron sixth field", staging({ "restant:database": json({ refreshSchedule: "17 3 * * 0 root" }) }), "restant:database.refreshSchedule", /exactly 5 fields/],
   ["cron newline", staging({ "restant:database": json({ refreshSchedule: "17 3 * * 0\n* * * * * root id" }) }), "restant:database.refreshSchedule", /one line/],
+  ["pool size out of range", staging({ "restant:database": json({ poolSize: 21 }) }), "restant:database.poolSize", /at most 20 \(preview databases the warm pool keeps/],
+  ["pool member names too long", staging({ "restant:database": json({ snapshotService: "s".repeat(39) }) }), "restant:database.snapshotService", /at most 38 characters while poolSize is above 0/],
   ["cron minute out of range", staging({ "restant:database": json({ refreshSchedule: "61 3 * * 0" }) }), "restant:database.refreshSchedule", /minute field "61": 61 is outside 0-59/],
   ["cron Quartz extension", staging({ "restant:database": json({ refreshSchedule: "0 0 L * ?" }) }), "restant:database.refreshSchedule", /day-of-month field "L"/],
   ["adopt on a preview", preview({ "restant:adopt": "true" }), "restant:adopt", /only for production and staging.*remove restant:adopt/],
