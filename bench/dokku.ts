@@ -99,7 +99,7 @@ async function report(context: Context, print: (line: string) => void): Promise<
     },
     {
       name: "read (refresh)",
-      ours: { prepare: (app) => deployed(context, app), run: async (app, port) => void (await context.provider.read(app, { ...context.state.get(app)!, connection: connection(context, port) })) },
+      ours: { prepare: (app) => deployed(context, app), run: async (app, port) => void (await context.provider.read(app, { ...context.state.get(app)!, target: dokkuTarget(context, port) })) },
       naive: { prepare: (app) => deployed(context, app), run: (app, port) => naiveRead(context, app, port) },
       target: (f) => (f.connections === 1 && Math.round(f.roundTrips) === 1 ? undefined : "read must be 1 connection and 1 round trip"),
     },
@@ -198,17 +198,17 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function connection(context: Context, port: number): AppProps["connection"] {
+function dokkuTarget(context: Context, port: number): AppProps["target"] {
   return { host: context.server.host, port, user: "dokku", hostKey: context.server.hostKey };
 }
 
 function sshOptions(context: Context, port: number): DokkuSshOptions {
-  return { ...connection(context, port), privateKey: context.server.privateKey };
+  return { ...dokkuTarget(context, port), privateKey: context.server.privateKey };
 }
 
 function inputs(context: Context, app: string, port: number): AppProps {
   return {
-    connection: connection(context, port),
+    target: dokkuTarget(context, port),
     appName: app,
     domains: [`${app}.example.com`, `www.${app}.example.com`],
     config: { ...CONFIG },
@@ -227,7 +227,7 @@ async function deployed(context: Context, app: string): Promise<void> {
 }
 
 async function update(context: Context, app: string, port: number, change: Record<string, string>): Promise<void> {
-  const olds = { ...context.state.get(app)!, connection: connection(context, port) };
+  const olds = { ...context.state.get(app)!, target: dokkuTarget(context, port) };
   const news = { ...olds, config: { ...olds.config, ...change } };
   await context.provider.update(app, olds, news);
 }

@@ -69,7 +69,7 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
     return new DokkuApp(
       `${name}-app`,
       {
-        connection: this.target,
+        target: this.target,
         appName: this.spec.names.app,
         domains: [this.spec.hostname],
         config,

@@ -25,7 +25,7 @@ const operator = async (...args: string[]) => {
 };
 const configOf = async (app: string) => JSON.parse(await operator("config:export", "--format", "json", app)) as Record<string, string>;
 const appProps = (app: string, config: Record<string, string>, setElsewhere?: string[]) => ({
-  connection: target(),
+  target: target(),
   appName: app,
   domains: [],
   config,

@@ -51,7 +51,7 @@ beforeEach(() => {
 });
 
 const desired = (appName: string, more: Partial<AppProps> = {}): AppProps => ({
-  connection: { host: server.host, port: server.port, user: "dokku", hostKey: server.hostKey },
+  target: { host: server.host, port: server.port, user: "dokku", hostKey: server.hostKey },
   appName,
   domains: [`${appName}.example.com`, `www.${appName}.example.com`],
   config: { APP_ENV: "production", APP_DEBUG: "false", APP_KEY: `base64:${randomBytes(32).toString("base64")}` },
@@ -244,7 +244,7 @@ describe("DokkuApp over real SSH, run from its serialized text", () => {
   });
 
   it("works as root running `dokku <args>` too", async () => {
-    const wanted = desired("as-root", { connection: { host: server.host, port: server.port, user: "root", hostKey: server.hostKey } });
+    const wanted = desired("as-root", { target: { host: server.host, port: server.port, user: "root", hostKey: server.hostKey } });
     const stored = await up(undefined, wanted);
     expect((await provider.read(stored.id, stored.outs)).props!.config).toEqual(wanted.config);
     await provider.delete(stored.id, stored.outs);
@@ -258,7 +258,7 @@ describe("DokkuApp faults", () => {
     const proxy = await startLatencyProxy(server.port, 5);
     try {
       const wanted = desired("cut");
-      const viaProxy = { ...wanted, connection: { ...wanted.connection, port: proxy.port } };
+      const viaProxy = { ...wanted, target: { ...wanted.target, port: proxy.port } };
       // The config:set after apps:create is held, so the connection can be cut while the create is half done.
       server.injectFault({ kind: "hang", command: "config:set", ms: 1_500 });
       const creating = provider.create(viaProxy);
@@ -286,7 +286,7 @@ describe("DokkuApp faults", () => {
   it("refuses a server with another host key before running anything", async () => {
     const wanted = desired("wrong-key");
     const other = utils.generateKeyPairSync("ed25519").public;
-    const failure = (await provider.create({ ...wanted, connection: { ...wanted.connection, hostKey: other } }).catch((e: unknown) => e)) as Error;
+    const failure = (await provider.create({ ...wanted, target: { ...wanted.target, hostKey: other } }).catch((e: unknown) => e)) as Error;
     expect(failure.name).toBe("DokkuHostKeyMismatchError");
     expect(failure.message).toMatch(/host key of 127\.0\.0\.1:\d+ does not match the pinned key: expected SHA256:\S+, the server offered SHA256:\S+/);
     expect(server.commands()).toEqual([]);

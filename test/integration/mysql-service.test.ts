@@ -172,7 +172,7 @@ describe("MysqlService (serialized provider, over SSH, on real MariaDB)", () => 
       const found = production.resources.find((r) => r.type === `pulumi-nodejs:dynamic/dokku:${kind}`);
       if (!found) throw new Error(`production declares no ${kind}`);
       const { __provider: text, ...inputs } = found.revealedInputs as Record<string, unknown> & { __provider: string };
-      const onTestServer = { ...inputs, ...("connection" in inputs ? { connection: target() } : { target: target() }) };
+      const onTestServer = { ...inputs, target: target() };
       return { provider: loadSerializedProvider(text), inputs: onTestServer, options: found.options };
     };
     const app = declared("App");

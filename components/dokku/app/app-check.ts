@@ -29,21 +29,23 @@ export function checkAppInputs(news: Record<string, unknown>): { inputs: Record<
     fail("appName", "a Dokku app name starts with a lowercase letter or digit and has only lowercase letters, digits, dots and hyphens");
   }
 
-  const connection = inputs.connection;
-  if (known(connection)) {
-    if (!isRecord(connection)) fail("connection", "connection must be { host, port, user, hostKey }");
+  const target = inputs.target;
+  if (known(target)) {
+    if (!isRecord(target)) {
+      fail("target", `target must be { host, port, user, hostKey }${"connection" in news ? " (DokkuApp's `connection` input is now called `target`)" : ""}`);
+    }
     else {
-      if (known(connection.host) && (typeof connection.host !== "string" || connection.host === "")) fail("connection.host", "host is required");
-      const port = connection.port;
+      if (known(target.host) && (typeof target.host !== "string" || target.host === "")) fail("target.host", "host is required");
+      const port = target.port;
       if (known(port) && (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535)) {
-        fail("connection.port", "port must be an integer from 1 to 65535");
+        fail("target.port", "port must be an integer from 1 to 65535");
       }
-      if (known(connection.user) && connection.user !== "dokku" && connection.user !== "root") {
-        fail("connection.user", 'user must be "dokku" (Dokku\'s forced command) or "root"');
+      if (known(target.user) && target.user !== "dokku" && target.user !== "root") {
+        fail("target.user", 'user must be "dokku" (Dokku\'s forced command) or "root"');
       }
-      const hostKey = connection.hostKey;
+      const hostKey = target.hostKey;
       if (known(hostKey) && (typeof hostKey !== "string" || !HOST_KEY.test(hostKey.trim().split(/\s+/).slice(0, 2).join(" ")))) {
-        fail("connection.hostKey", 'hostKey must be the server\'s public key, "ssh-ed25519 AAAA…"');
+        fail("target.hostKey", 'hostKey must be the server\'s public key, "ssh-ed25519 AAAA…"');
       }
     }
   }

@@ -16,13 +16,13 @@ export interface AppDiff {
 export function diffApp(olds: Partial<AppProps>, news: Partial<AppProps>): AppDiff {
   const replaces: string[] = [];
   if (olds.appName !== news.appName) replaces.push("appName");
-  if (olds.connection?.host !== news.connection?.host || olds.connection?.port !== news.connection?.port) {
-    replaces.push("connection");
+  if (olds.target?.host !== news.target?.host || olds.target?.port !== news.target?.port) {
+    replaces.push("target");
   }
   const changed =
     replaces.length > 0 ||
-    olds.connection?.user !== news.connection?.user ||
-    olds.connection?.hostKey !== news.connection?.hostKey ||
+    olds.target?.user !== news.target?.user ||
+    olds.target?.hostKey !== news.target?.hostKey ||
     !sameList(olds.domains, news.domains) ||
     !sameConfig(olds.config, keptConfig(olds, news)) ||
     olds.scale?.web !== news.scale?.web ||

@@ -12,7 +12,7 @@ export interface AppScale {
  * dynamic provider runs). Outputs have the same shape, read back from the server.
  */
 export interface AppProps {
-  connection: DokkuTarget;
+  target: DokkuTarget;
   appName: string;
   domains: string[];
   config: Record<string, string>;
@@ -48,6 +48,19 @@ export interface AppOnServer {
   deployed: boolean;
   /** Whether the server has a global VHOST (`domains:report` global-enabled); absent is read as none. */
   globalVhosts?: boolean;
+}
+
+/**
+ * Props as state may hold them: before the input was named `target` like every other Dokku resource's, DokkuApp
+ * called it `connection`. Production's app was stored that way and must not be replaced or updated for the rename.
+ */
+export type StoredAppProps<T extends Partial<AppProps> = AppProps> = T & { connection?: DokkuTarget };
+
+/** Stored props with an old `connection` read as `target`; props that already say `target` are returned as they are. */
+export function withTarget<T extends Partial<AppProps>>(stored: StoredAppProps<T>): T {
+  if (stored.target !== undefined || stored.connection === undefined) return stored;
+  const { connection, ...rest } = stored;
+  return { ...rest, target: connection } as unknown as T;
 }
 
 export const DEFAULT_SCALE: AppScale = { web: 1, worker: 0 };

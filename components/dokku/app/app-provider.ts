@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkAppInputs } from "./app-check";
 import { diffApp } from "./app-diff";
-import { AppOnServer, AppProps, withKeptValues } from "./app-model";
+import { AppOnServer, AppProps, withKeptValues, withTarget } from "./app-model";
 import { DesiredApp, planAppChanges } from "./app-plan";
 import { readAppOnServer } from "./app-reports";
 import { scaleRefusal } from "./scale-refusal";
@@ -25,12 +25,13 @@ export const dokkuAppProvider: pulumi.dynamic.ResourceProvider<AppProps, AppProp
     return { inputs: inputs as unknown as AppProps, failures };
   },
 
+  // Old state may say `connection` (withTarget): the rename alone neither replaces nor updates the app.
   async diff(_id, olds, news) {
-    return diffApp(olds, news);
+    return diffApp(withTarget(olds), news);
   },
 
   async create(inputs) {
-    const config = await withDokkuSession(sshOptions(inputs.connection), async (session) => {
+    const config = await withDokkuSession(sshOptions(inputs.target), async (session) => {
       const current = await claimOrCreate(session, inputs);
       // A new app is started by the deploy that follows. An adopted app is already serving: a config var that
       // differs must reach it (one restart); nothing that differs, nothing restarts (the marker alone does not).
@@ -43,18 +44,19 @@ export const dokkuAppProvider: pulumi.dynamic.ResourceProvider<AppProps, AppProp
   },
 
   async read(id, stored) {
-    const props = stateForRead(stored, `Dokku app ${id}`);
-    const onServer = await withDokkuSession(sshOptions(props.connection), (session) => readAppOnServer(session, id));
+    const props = withTarget(stateForRead(stored, `Dokku app ${id}`));
+    const onServer = await withDokkuSession(sshOptions(props.target), (session) => readAppOnServer(session, id));
     if (!onServer) return goneOnRead<AppProps>();
     const observed = observedProps(id, onServer, props);
     return foundOnRead(id, observed, observed);
   },
 
-  async update(id, olds, news) {
-    const config = await withDokkuSession(sshOptions(news.connection), async (session) => {
+  async update(id, stored, news) {
+    const olds = withTarget(stored);
+    const config = await withDokkuSession(sshOptions(news.target), async (session) => {
       const current = await readAppOnServer(session, news.appName);
       if (!current) {
-        throw new Error(`Dokku app ${news.appName} no longer exists on ${where(news.connection)}: run \`pulumi refresh\` so it is created again`);
+        throw new Error(`Dokku app ${news.appName} no longer exists on ${where(news.target)}: run \`pulumi refresh\` so it is created again`);
       }
       const previouslyManaged = Object.keys(olds.config ?? {});
       const desired = desiredOf(news, current);
@@ -67,8 +69,9 @@ export const dokkuAppProvider: pulumi.dynamic.ResourceProvider<AppProps, AppProp
     return { outs: { ...news, config } };
   },
 
-  async delete(id, props) {
-    await withDokkuSession(sshOptions(props.connection), async (session) => {
+  async delete(id, stored) {
+    const props = withTarget(stored);
+    await withDokkuSession(sshOptions(props.target), async (session) => {
       try {
         await session.run(["apps:destroy", "--force", id]);
       } catch (error) {
@@ -79,8 +82,8 @@ export const dokkuAppProvider: pulumi.dynamic.ResourceProvider<AppProps, AppProp
   },
 };
 
-function sshOptions(connection: DokkuTarget): DokkuSshOptions {
-  return { host: connection.host, port: connection.port, user: connection.user, hostKey: connection.hostKey, privateKey: dokkuPrivateKeyFromEnv() };
+function sshOptions(target: DokkuTarget): DokkuSshOptions {
+  return { host: target.host, port: target.port, user: target.user, hostKey: target.hostKey, privateKey: dokkuPrivateKeyFromEnv() };
 }
 
 /** What the app should become; a keepOnServer key the app already has keeps its value. */
@@ -102,14 +105,14 @@ async function claimOrCreate(session: DokkuSession, inputs: AppProps): Promise<A
     if (!isNameTaken(error)) throw error;
   }
   const created = await readAppOnServer(session, inputs.appName);
-  if (!created) throw new Error(`Dokku app ${inputs.appName} vanished on ${where(inputs.connection)} right after it was created`);
+  if (!created) throw new Error(`Dokku app ${inputs.appName} vanished on ${where(inputs.target)} right after it was created`);
   return assertClaimable(created, inputs);
 }
 
 function assertClaimable(app: AppOnServer, inputs: AppProps): AppOnServer {
   if (inputs.adopt || managedKeysOf(app.config) !== undefined || isPristine(app)) return app;
   throw new Error(
-    `Dokku app ${inputs.appName} already exists on ${where(inputs.connection)} and was not created by Pulumi; ` +
+    `Dokku app ${inputs.appName} already exists on ${where(inputs.target)} and was not created by Pulumi; ` +
       "set adopt: true to take it over (its config, domains and scale will be made to match)",
   );
 }
@@ -125,7 +128,7 @@ function observedProps(id: string, onServer: AppOnServer, last: AppProps): AppPr
   const config: Record<string, string> = {};
   for (const key of [...managed].sort()) if (key in onServer.config) config[key] = onServer.config[key];
   return {
-    connection: last.connection,
+    target: last.target,
     appName: id,
     domains: onServer.domains,
     config,
@@ -138,6 +141,6 @@ function observedProps(id: string, onServer: AppOnServer, last: AppProps): AppPr
   };
 }
 
-function where(connection: DokkuTarget): string {
-  return `${connection.host}:${connection.port}`;
+function where(target: DokkuTarget): string {
+  return `${target.host}:${target.port}`;
 }

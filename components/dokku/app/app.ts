@@ -5,7 +5,7 @@ import { DynamicResource, type DynamicResourceKind } from "../../dynamic-resourc
 
 export interface DokkuAppArgs {
   /** The Dokku server and how to trust it. No default. The SSH private key comes from DOKKU_SSH_PRIVATE_KEY or DOKKU_SSH_PRIVATE_KEY_PATH where Pulumi runs. */
-  connection: pulumi.Input<DokkuTarget>;
+  target: pulumi.Input<DokkuTarget>;
   /** The Dokku app name, `^[a-z0-9][a-z0-9.-]*$`. No default. Changing it replaces the app (the old one is destroyed first). */
   appName: pulumi.Input<string>;
   /** The app's domains; the list replaces Dokku's (`domains:set`). No default; [] clears them. */
@@ -43,7 +43,7 @@ const KIND: DynamicResourceKind = { module: "dokku", type: "App", deleteBeforeRe
 
 /** A Dokku app, its domains, config vars and process scale, kept in step over SSH; `pulumi refresh` sees drift. */
 export class DokkuApp extends DynamicResource {
-  declare readonly connection: pulumi.Output<DokkuTarget>;
+  declare readonly target: pulumi.Output<DokkuTarget>;
   declare readonly appName: pulumi.Output<string>;
   declare readonly domains: pulumi.Output<string[]>;
   /** Secret: the config vars this resource manages, as on the server. */
@@ -54,7 +54,7 @@ export class DokkuApp extends DynamicResource {
 
   constructor(name: string, args: DokkuAppArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
-      connection: args.connection,
+      target: args.target,
       appName: args.appName,
       domains: args.domains,
       config: pulumi.secret(args.config),

@@ -16,7 +16,7 @@ type Provider = Required<pulumi.dynamic.ResourceProvider<AppProps, AppProps>>;
 
 const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJdD7y3aLq454yWBdwLWbieU1ebz9/cu7/QEXn9OIeZJ";
 const inputs = (more: Partial<AppProps> = {}): AppProps => ({
-  connection: { host: "127.0.0.1", port: 1, user: "dokku", hostKey: HOST_KEY },
+  target: { host: "127.0.0.1", port: 1, user: "dokku", hostKey: HOST_KEY },
   appName: "restant-main",
   domains: ["restant.main.example.com"],
   config: { APP_ENV: "production", APP_KEY: "base64:sekret" },
@@ -61,10 +61,10 @@ describe("the DokkuApp provider as Pulumi stores and loads it", () => {
       domains: ["ok.example.com", "not a domain"],
       config: { "1BAD": "secret-value-1", PULUMI_DOKKU_MANAGED_KEYS: "x", OK: "fine" },
       scale: { web: -1, worker: 1.5 },
-      connection: { host: "", port: 70000, user: "admin" as "root", hostKey: "nope" },
+      target: { host: "", port: 70000, user: "admin" as "root", hostKey: "nope" },
     });
     expect(bad.failures!.map((failure) => failure.property).sort()).toEqual(
-      ["appName", "config.1BAD", "config.PULUMI_DOKKU_MANAGED_KEYS", "connection.host", "connection.hostKey", "connection.port", "connection.user", "domains[1]", "scale.web", "scale.worker"].sort(),
+      ["appName", "config.1BAD", "config.PULUMI_DOKKU_MANAGED_KEYS", "target.host", "target.hostKey", "target.port", "target.user", "domains[1]", "scale.web", "scale.worker"].sort(),
     );
     expect(JSON.stringify(bad.failures)).not.toContain("secret-value-1");
   });
@@ -89,11 +89,24 @@ describe("the DokkuApp provider as Pulumi stores and loads it", () => {
       replaces: ["appName"],
       deleteBeforeReplace: true,
     });
-    expect((await provider.diff("x", base, { ...base, connection: { ...base.connection, host: "other" } })).replaces).toEqual(["connection"]);
+    expect((await provider.diff("x", base, { ...base, target: { ...base.target, host: "other" } })).replaces).toEqual(["target"]);
     for (const change of [{ version: 2 }, { config: { APP_ENV: "production" } }, { scale: { web: 1, worker: 1 } }, { domains: ["a.example.com"] }]) {
       const diff = await provider.diff("restant-main", base, { ...base, ...change });
       expect(diff, JSON.stringify(change)).toMatchObject({ changes: true, replaces: [] });
     }
+  });
+
+  it("reads state stored when the input was called `connection` as `target`: no replace, no update from the rename", async () => {
+    const { provider } = await fromState();
+    const { target, ...rest } = inputs();
+    // What production's state holds: the outputs of the last create/update, server under `connection`.
+    const stored = { ...rest, connection: target } as unknown as AppProps;
+    expect(await provider.diff("restant-main", stored, inputs())).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    // A caller still passing `connection` is told the new name.
+    expect((await provider.check(stored, stored)).failures).toEqual([{ property: "target", reason: expect.stringContaining("is now called `target`") }]);
+    // The old server is still read from `connection`: another host is another app, another host key an update.
+    expect(await provider.diff("restant-main", stored, inputs({ target: { ...target, host: "10.0.0.9" } }))).toEqual({ changes: true, replaces: ["target"], deleteBeforeReplace: true });
+    expect(await provider.diff("restant-main", stored, inputs({ target: { ...target, hostKey: `${HOST_KEY}x` } }))).toMatchObject({ changes: true, replaces: [] });
   });
 
   it("keeps typed errors whole in the serialized code: message, name, kind and fields", async () => {
