@@ -16,6 +16,7 @@ export const TEAM_VALUES: Readonly<Record<string, unknown>> = {
     ipv4: "95.216.10.20",
   },
   "restant:flagsmith": { project: 4, apiUrl: "https://flags.restant.app/api/v1/" },
+  "restant:tls": { email: "ops@restant.app" },
 };
 
 /** Pulumi.yaml's `config:` with the team's values in place of the examples (the Grafana e-mails too). */

@@ -53,6 +53,7 @@ describe("the shipped example values", () => {
       "restant:dokku.host",
       "restant:dokku.hostKey",
       "restant:dokku.ipv4",
+      "restant:tls.email",
       "restant:flagsmith.apiUrl",
       "restant:grafana.oncallEmails.0",
       "restant:grafana.notifyEmails.0",
