@@ -16,6 +16,7 @@ import { GitHubDouble } from "../../doubles/github/github-double";
 import { projectRoot } from "../../support/built";
 import { lifecycleEngine } from "../lifecycle-engine";
 import type { Scenario } from "../scenario";
+import { TEAM_ZONE } from "../../support/team-values";
 
 const GOOD = "3333333333333333333333333333333333333333";
 const BAD = "4444444444444444444444444444444444444444";
@@ -51,7 +52,7 @@ export const verifiedRollbackScenario: Scenario = {
     try {
       for (const sha of [GOOD, BAD]) github.state.addCommit(sha);
       const running = () => new StateStore(world.dokku.stateDir).read().apps[APP]?.release?.ref;
-      app.answer = (request) => (request.host !== "restant.staging.example.com" ? 404 : running() === BAD ? 503 : 200);
+      app.answer = (request) => (request.host !== `restant.staging.${TEAM_ZONE}` ? 404 : running() === BAD ? 503 : 200);
 
       const workDir = session.projectCopy();
       // The scripts' own StackEngine on the real CLI: program inline, the policy pack as an analyzer.
