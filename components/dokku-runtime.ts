@@ -22,6 +22,8 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
   /** Variables other services create (Sentry DSN, Flagsmith key), set beside the app so its creation never waits. */
   readonly lateVariables: AppVariables | undefined;
   readonly database: MysqlService;
+  /** The environment's own service, kept unlinked beside a restored one the app uses (restant:databaseService). */
+  keptDatabase: MysqlService | undefined;
   /** A clone's link to the app, a step of its own so the clone need not wait for the app (previews). */
   readonly databaseLink: MysqlLink | undefined;
   /** A slot on the non-production Redis (branches, previews), or the link to the environment's own service. */
@@ -98,6 +100,7 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
    */
   private createDatabase(name: string): MysqlService {
     const { database, names } = this.spec;
+    if (database.kept !== undefined) return this.useRestoredDatabase(name, database.kept);
     return new MysqlService(
       `${name}-database`,
       {
@@ -110,6 +113,23 @@ export class DokkuRuntime extends pulumi.ComponentResource implements Environmen
       },
       // An adopted service held data before this stack existed: it outlives the stack too.
       { parent: this, ...(database.retain ? { protect: true, retainOnDelete: true } : this.spec.adopt ? { retainOnDelete: true } : {}) },
+    );
+  }
+
+  /**
+   * After `npm run restore --yes` (restant:databaseService): the environment's own service stays declared under its
+   * old resource name, unlinked, so no up replaces or destroys it; the restored service (made by the restore, so
+   * adopted) is linked to the app under a resource of its own. Both are kept like production's data: retained always,
+   * protected where the spec retains.
+   */
+  private useRestoredDatabase(name: string, kept: string): MysqlService {
+    const { database } = this.spec;
+    const keep = { parent: this, retainOnDelete: true, ...(database.retain ? { protect: true } : {}) };
+    this.keptDatabase = new MysqlService(`${name}-database`, { target: this.target, service: kept, adopt: true }, keep);
+    return new MysqlService(
+      `${name}-database-${database.name}`,
+      { target: this.target, service: database.name, app: this.app.appName, adopt: true },
+      { ...keep, dependsOn: [this.keptDatabase] },
     );
   }
 

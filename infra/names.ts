@@ -131,6 +131,21 @@ export function poolMemberPattern(snapshotService: string): string {
   return `^${snapshotService}-pool-[0-9]{14}-[0-9a-f]{4}$`;
 }
 
+/**
+ * The dokku-mysql service a backup (`20261128T220000Z`) of `live` is restored into (`npm run restore`): the live
+ * service's name, `-r`, the id in lower case; never the live service's name.
+ */
+export function restoredMysqlService(live: string, backupId: string): string {
+  return `${live}-r${backupId.toLowerCase()}`.slice(0, 63);
+}
+
+/** Whether `service` is the environment's own database service or one a backup of it was restored into. */
+export function isOwnMysqlService(names: Pick<EnvironmentNames, "mysqlService">, service: string): boolean {
+  if (service === names.mysqlService) return true;
+  const id = service.slice(`${names.mysqlService}-r`.length).toUpperCase();
+  return /^\d{8}T\d{6}Z$/.test(id) && restoredMysqlService(names.mysqlService, id) === service;
+}
+
 /** Fills a hostname template (`restant.{slug}.{zone}`). */
 export function hostnameFor(template: string, slug: string, zone: string): string {
   return template.replace(/\{slug\}/g, slug).replace(/\{zone\}/g, zone);

@@ -74,9 +74,11 @@ export interface EnvironmentSpec {
    * preview first claims a member of the platform's warm pool and links it under the member's own name; `name` is
    * the direct clone it falls back to when the pool is empty. `user`: the database user the runtime makes, with a
    * password the stack generates (components/app-secrets.ts): Forge's `names.mysqlUser`. Absent on Dokku, where
-   * dokku-mysql makes the user and its password and hands both to the app in DATABASE_URL.
+   * dokku-mysql makes the user and its password and hands both to the app in DATABASE_URL. After `npm run restore
+   * --yes` (restant:databaseService), `name` is the service the backup was restored into and `kept` the environment's
+   * own `names.mysqlService`: still declared, unlinked, kept like `name` (never destroyed by an up).
    */
-  database: { name: string; user?: string; cloneFrom?: string; retain: boolean; pool?: WarmPoolSpec };
+  database: { name: string; kept?: string; user?: string; cloneFrom?: string; retain: boolean; pool?: WarmPoolSpec };
   /**
    * A verified backup of the database before every deploy, kept on the server (`directory`, the newest `keep`).
    * Production always; staging when `restant:backup.staging`; never branches or previews. `service` is the database
@@ -181,6 +183,14 @@ export const DEFAULT_HEALTH_PATH = "/up";
 /** SENTRY_TRACES_SAMPLE_RATE per kind, unless `restant:sentry.tracesSampleRate` says otherwise. */
 const TRACES_SAMPLE_RATE: Record<EnvironmentKind, number> = { production: 0.1, staging: 0.5, branch: 0.5, preview: 1 };
 
+/** The key `npm run restore --yes` sets to the service the app now uses. */
+export const DATABASE_SERVICE_KEY = "restant:databaseService";
+
+/** The dokku-mysql service the app uses: its own, or one restored from its backups (restant:databaseService). */
+function databaseServiceOf(config: StackConfig, names: EnvironmentNames): string {
+  return config.databaseService ?? names.mysqlService;
+}
+
 /** Parses a stack's raw config (throws StackConfigError listing every problem) and derives its spec. */
 export function loadStackSpec(raw: Record<string, string>, source: ConfigSource): StackSpec {
   return specOf(parseStackConfig(raw, source), source.stack);
@@ -252,7 +262,8 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
     basicAuth: config.kind === "preview",
     adopt: config.adopt,
     database: {
-      name: runtime.kind === "dokku" ? names.mysqlService : names.mysqlDatabase,
+      name: runtime.kind === "dokku" ? databaseServiceOf(config, names) : names.mysqlDatabase,
+      ...(runtime.kind === "dokku" && databaseServiceOf(config, names) !== names.mysqlService ? { kept: names.mysqlService } : {}),
       ...(runtime.kind === "forge" ? { user: names.mysqlUser } : {}),
       ...(config.kind === "preview" ? { cloneFrom: config.database.snapshotService } : {}),
       ...(config.kind === "preview" && runtime.kind === "dokku" && warmPoolOf(config) ? { pool: warmPoolOf(config)! } : {}),
@@ -264,7 +275,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
             runtime.kind === "forge"
               ? // The deploy script backs up as the site's user, who can write only under its home.
                 { service: names.mysqlDatabase, directory: `/home/${names.siteUser}/backups/${names.mysqlDatabase}`, keep: config.backup.keep }
-              : { service: names.mysqlService, directory: `${config.backup.directory}/${names.mysqlService}`, keep: config.backup.keep },
+              : { service: databaseServiceOf(config, names), directory: `${config.backup.directory}/${databaseServiceOf(config, names)}`, keep: config.backup.keep },
         }
       : {}),
     redis: redisOf(config, names),

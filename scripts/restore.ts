@@ -1,12 +1,14 @@
 // `npm run restore -- <stack> --backup <id> [--yes]`: restores one of the stack's verified backups (stack output
 // `backup`, kept under restant:backup.directory on the server) into a NEW dokku-mysql service, verifies it (complete
 // dump, as many tables as the backup), and only with --yes moves the app's link to it. The live database is never
-// dropped or written: it stays, unlinked after a swap, until you remove it yourself. Logs in as root with the key in
+// dropped or written: it stays, unlinked after a swap, until you remove it yourself. A swap sets restant:databaseService
+// in the stack's file (commit it), so the next up links the restored service and keeps the old one. Logs in as root with the key in
 // DOKKU_SSH_PRIVATE_KEY(_PATH). Exit codes: 0 restored (and swapped with --yes); 1 failed; 2 bad stack config or a
 // stack without backups; 3 no such backup, or an incomplete one; 64 bad usage.
 import { parseArgs } from "node:util";
 import { StackConfigError } from "../infra/config/problems";
-import { loadStackSpec } from "../infra/spec";
+import { setStackFileValue } from "../infra/config/stack-files";
+import { DATABASE_SERVICE_KEY, loadStackSpec } from "../infra/spec";
 import { chooseStack } from "./plan/choose-stack";
 import { BACKUP_ID, restoreScript } from "./restore/restore-script";
 import { runAsRootOnServer } from "./restore/root-shell";
@@ -47,11 +49,27 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const { host, port, hostKey } = spec.runtime.dokku;
-  const script = restoreScript({ app: spec.names.app, live: spec.backup.service, directory: spec.backup.directory, id, swap: parsed.values.yes === true });
+  const swap = parsed.values.yes === true;
+  const script = restoreScript({ app: spec.names.app, live: spec.backup.service, own: spec.names.mysqlService, directory: spec.backup.directory, id, swap });
   const result = await runAsRootOnServer({ host, port, hostKey }, script);
   process.stderr.write(result.stderr);
-  if (result.code === 0) process.stdout.write(result.stdout);
-  return result.code === 0 ? 0 : result.code === 3 ? 3 : 1;
+  if (result.code !== 0) return result.code === 3 ? 3 : 1;
+  process.stdout.write(result.stdout);
+  if (swap) keepSwapInStackConfig(stack, result.stdout);
+  return 0;
+}
+
+/**
+ * The app now uses the restored service; the stack's config says so (restant:databaseService), or the next up would
+ * link the old service again and silently undo the restore.
+ */
+function keepSwapInStackConfig(stack: string, stdout: string): void {
+  const { service } = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { service?: string };
+  if (typeof service !== "string") throw new Error("the restore swapped but did not name the restored service; set restant:databaseService by hand");
+  const file = setStackFileValue(stack, DATABASE_SERVICE_KEY, service);
+  process.stderr.write(
+    `restore: set ${DATABASE_SERVICE_KEY}: ${service} in ${file}; commit it before the next deploy, or that up links the old service again\n`,
+  );
 }
 
 main(process.argv.slice(2)).then(

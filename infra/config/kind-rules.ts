@@ -1,5 +1,5 @@
 import { RESERVED_VARIABLES } from "../app-variables";
-import { hostnameFor, slugForBranch, slugForPullRequest } from "../names";
+import { hostnameFor, isOwnMysqlService, namesForSlug, slugForBranch, slugForPullRequest } from "../names";
 import type { ConfigProblem } from "./problems";
 import type { StackConfig } from "./schema";
 
@@ -66,6 +66,8 @@ export function kindRuleProblems(config: StackConfig, stack: string): ConfigProb
         "creates its own: remove restant:adopt",
     );
   }
+
+  if (config.databaseService !== undefined) problems.push(...databaseServiceProblems(config));
 
   if (config.kind === "production") {
     if (config.app.debug === true) need("app.debug", "must be false in production: APP_DEBUG shows stack traces and secrets");
@@ -177,4 +179,25 @@ function hostnameProblems(config: StackConfig, slug: string): ConfigProblem[] {
     });
   }
   return problems;
+}
+
+/**
+ * `restant:databaseService` names a database restored from this environment's own backups, on Dokku, in production or
+ * staging (the stacks that keep backups): never another environment's service, never a preview's clone.
+ */
+function databaseServiceProblems(config: StackConfig): ConfigProblem[] {
+  const service = config.databaseService!;
+  const problem = (message: string): ConfigProblem[] => [{ key: "restant:databaseService", message }];
+  if (config.kind !== "production" && config.kind !== "staging") {
+    return problem(`is only for production and staging (the stacks whose backups npm run restore restores); remove it from this ${config.kind} stack`);
+  }
+  if (config.runtime !== "dokku") return problem("is a dokku-mysql service, for the Dokku runtime only; remove it");
+  const slug = slugOf(config);
+  if (slug === undefined) return [];
+  const names = namesForSlug(slug);
+  if (isOwnMysqlService(names, service)) return [];
+  return problem(
+    `is ${JSON.stringify(service)}, which is neither ${names.mysqlService} nor a backup of it restored by npm run restore ` +
+      `(${names.mysqlService}-r<backup id>, e.g. ${names.mysqlService}-r20261128t220000z); fix it or remove it to use ${names.mysqlService}`,
+  );
 }

@@ -366,6 +366,14 @@ export const stackConfigSchema = z.strictObject({
     .optional(),
   backup: backupSchema.default({ staging: false, keep: 14, directory: "/var/backups/restant" }),
   adopt: flag("take over the Dokku app, MySQL service and Redis link that already exist, on production or staging").default(false),
+  /**
+   * The dokku-mysql service the app uses when it is not the environment's own (`restant-<slug>`): one a backup was
+   * restored into (`restant-<slug>-r<backup id>`), set by `npm run restore -- <stack> --backup <id> --yes`.
+   */
+  databaseService: z
+    .string({ error: "must be the dokku-mysql service the app uses, e.g. restant-main-r20261128t220000z (npm run restore --yes sets it)" })
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, { error: "must be a dokku-mysql service name: 1-63 of [A-Za-z0-9_-]" })
+    .optional(),
 });
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;

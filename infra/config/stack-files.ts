@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { projectDir } from "../project-dir";
 
 /** Config as the Pulumi engine hands it to a program: every key → a string, objects as JSON text. */
@@ -68,6 +68,20 @@ export function configFilesOf(stack: string, dir: string = projectDir): ConfigFi
     // A file the engine could read but this reader cannot: messages then name the stack file only.
     return {};
   }
+}
+
+/**
+ * Sets one plain key in a stack's file (`stacks/Pulumi.<stack>.yaml`, Pulumi.yaml's stackConfigDir), as `pulumi config
+ * set` would, keeping the file's other keys and comments: the file every up reads the stack's config from, so CI's
+ * next up gets the value once the file is committed. Returns the file's path relative to the project.
+ */
+export function setStackFileValue(stack: string, key: string, value: string, dir: string = projectDir): string {
+  if (!hasStackFile(stack, dir)) throw new Error(`no stack file ${stackFilePath(stack)} to set ${key} in`);
+  const file = path.join(dir, stackFilePath(stack));
+  const document = parseDocument(readFileSync(file, "utf8"));
+  document.setIn(["config", key], value);
+  writeFileSync(file, document.toString());
+  return stackFilePath(stack);
 }
 
 function withoutSecureValues(value: unknown): { value: unknown; secret: boolean } {

@@ -52,7 +52,8 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
   if (DATABASE_USER_TYPES.has(type)) return [ownName("database user", names.mysqlUser)];
   if (DATABASE_TYPES.has(type)) {
     return [
-      ownName("database", spec.database.name),
+      // After a restore, the environment's own service stays declared (kept, unlinked) beside the one the app uses.
+      ownName("database", knownStringProp(resource.props, nameInputOf(type)) === spec.database.kept ? spec.database.kept! : spec.database.name),
       ...linkedApp(),
       ...(spec.database.cloneFrom !== undefined || !isAbsentProp(resource.props, "cloneFrom")
         ? [check("database cloned from", "cloneFrom", spec.database.cloneFrom ?? "(no clone)")]

@@ -9,7 +9,7 @@ import { projectRoot } from "./built";
 export interface ProjectCopy {
   dir: string;
   /** Runs `npm run <script> -- <args>`'s command in the copy (ts-node, as package.json says); never throws. */
-  run(script: "plan" | "doctor" | "contract", args: string[], env?: NodeJS.ProcessEnv): { code: number; stdout: string; stderr: string };
+  run(script: "plan" | "doctor" | "contract" | "restore", args: string[], env?: NodeJS.ProcessEnv): { code: number; stdout: string; stderr: string };
   /** Edits a YAML file of the copy (Pulumi.yaml, stacks/Pulumi.<stack>.yaml). */
   editYaml(file: string, edit: (document: { config?: Record<string, unknown> }) => void): void;
 }

@@ -82,7 +82,29 @@ const BAD: [string, [string, Raw], string, RegExp][] = [
   ["cron Quartz extension", staging({ "restant:database": json({ refreshSchedule: "0 0 L * ?" }) }), "restant:database.refreshSchedule", /day-of-month field "L"/],
   ["adopt on a preview", preview({ "restant:adopt": "true" }), "restant:adopt", /only for production and staging.*remove restant:adopt/],
   ["adopt not a boolean", production({ "restant:adopt": "yes" }), "restant:adopt", /must be true or false/],
+  ["database service of another environment", production({ "restant:databaseService": "restant-staging" }), "restant:databaseService", /neither restant-main nor a backup of it restored by npm run restore/],
+  ["database service restored from another environment", production({ "restant:databaseService": "restant-staging-r20261128t220000z" }), "restant:databaseService", /neither restant-main nor/],
+  ["database service not a service name", staging({ "restant:databaseService": "restant staging" }), "restant:databaseService", /must be a dokku-mysql service name/],
+  ["database service on a preview", preview({ "restant:databaseService": "restant-pr-7-r20261128t220000z" }), "restant:databaseService", /only for production and staging.*remove it/],
 ];
+
+describe("restant:databaseService (set by npm run restore --yes)", () => {
+  it("links the restored service and keeps the environment's own one, unlinked; backups follow the service in use", () => {
+    const [stack, raw] = production({ "restant:databaseService": "restant-main-r20261128t220000z" });
+    const spec = loadStackSpec(raw, { stack, origin: "test" });
+    if (spec.kind === "platform") throw new Error("production planned as platform");
+    expect(spec.database).toMatchObject({ name: "restant-main-r20261128t220000z", kept: "restant-main", retain: true });
+    expect(spec.backup?.service).toBe("restant-main-r20261128t220000z");
+  });
+
+  it("naming the environment's own service changes nothing", () => {
+    const [stack, raw] = staging({ "restant:databaseService": "restant-staging" });
+    const spec = loadStackSpec(raw, { stack, origin: "test" });
+    if (spec.kind === "platform") throw new Error("staging planned as platform");
+    expect(spec.database.name).toBe("restant-staging");
+    expect(spec.database.kept).toBeUndefined();
+  });
+});
 
 describe("bad stack config", () => {
   it.each(BAD)("%s: fails naming the key, the file and the fix", (_what, [stack, raw], key, fix) => {

@@ -138,7 +138,9 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider<MysqlServiceI
       // A moved app is linked anew; the old link is left to the old app's own destruction (pre-delete unlinks it).
       const inUse = olds.serviceInUse ?? news.service;
       if (news.app !== undefined) await linkMysql(dokku, inUse, news.app);
-      return { outs: { ...olds, ...news, linkedApps: await mysqlLinks(dokku, inUse) } };
+      // A service no longer given an app (kept beside a restored one) stops recording the app it was linked to.
+      const { app: _unlinked, ...kept } = olds;
+      return { outs: { ...(news.app === undefined ? kept : olds), ...news, linkedApps: await mysqlLinks(dokku, inUse) } };
     });
   },
 
