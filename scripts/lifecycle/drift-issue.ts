@@ -1,3 +1,4 @@
+import { isMasked } from "./engine-events";
 import { GITHUB_BODY_LIMIT } from "./github-api";
 import { assertNoSecrets, maskSecrets } from "./secret-guard";
 import type { DriftedResource } from "./stack-engine";
@@ -48,7 +49,8 @@ export function renderDriftIssue(stack: string, resources: readonly DriftedResou
 
 function show(path: string, value: unknown, secrets: readonly string[]): string {
   if (value === undefined) return "nothing";
-  if (SECRET_LOOKING.test(path)) return "`[secret]`";
+  // A secret field (the engine's secret marker, e.g. a whole app config) says nothing readable either side.
+  if (SECRET_LOOKING.test(path) || isMasked(value)) return "`[secret]`";
   const text = typeof value === "string" ? value : JSON.stringify(value);
   const masked = maskSecrets(text, secrets);
   const cut = masked.length > VALUE_LIMIT ? `${masked.slice(0, VALUE_LIMIT)}…` : masked;

@@ -25,7 +25,7 @@ export function driftedResources(events: readonly EngineEvent[]): DriftedResourc
 }
 
 /** How a secret value appears in engine events: masked text, or the wire format's secret marker. */
-function isMasked(value: unknown): boolean {
+export function isMasked(value: unknown): boolean {
   return value === "[secret]" || (value !== null && typeof value === "object" && "4dabf18193072939515e22adb298388d" in value);
 }
 

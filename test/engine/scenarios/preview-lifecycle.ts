@@ -6,11 +6,14 @@ import { SNAPSHOT_TIME_TABLE } from "../../../components/dokku/mysql";
 import { snapshotRefreshScript } from "../../../components/dokku/server";
 import { loadStackSpec } from "../../../infra/spec";
 import { httpsHealthProbe } from "../../../scripts/lifecycle/health-check";
+import type { LifecycleDeps } from "../../../scripts/lifecycle/lifecycle-deps";
 import { OctokitGitHubApi } from "../../../scripts/lifecycle/octokit-github-api";
 import { readPreviewStatus } from "../../../scripts/lifecycle/preview-comment";
-import { PreviewLifecycle } from "../../../scripts/lifecycle/preview-lifecycle";
+import { DriftCheck } from "../../../scripts/lifecycle/drift-check";
+import { PREVIEW_TAGS, PreviewLifecycle } from "../../../scripts/lifecycle/preview-lifecycle";
+import { Reaper } from "../../../scripts/lifecycle/reaper";
 import { settingsFromEnv } from "../../../scripts/lifecycle/settings";
-import { systemClock } from "../../../scripts/lifecycle/clock";
+import { type Clock, systemClock } from "../../../scripts/lifecycle/clock";
 import { chooseStack } from "../../../scripts/plan/choose-stack";
 import { HttpsAppDouble } from "../../doubles/app/https-app";
 import { testMariaDb } from "../../doubles/dokku/services/mariadb";
@@ -20,6 +23,7 @@ import { runAsRoot } from "../../support/root-shell";
 import { loadSnapshot } from "../../support/snapshot-data";
 import type { EngineWorld } from "../engine-world";
 import { lifecycleEngine } from "../lifecycle-engine";
+import { slotHolders } from "../redis-slots";
 import type { Scenario } from "../scenario";
 
 const SHA = "3333333333333333333333333333333333333333";
@@ -31,10 +35,11 @@ const SOURCE = "restant-refresh-source";
  * cron does) and records when it took production's data; a `/preview` comment goes through the lifecycle
  * (scripts/lifecycle/preview-lifecycle.ts, with the GitHub double) to `pulumi up` on the real CLI; the database provider
  * clones the snapshot and reads its time; the program exports `snapshotTakenAt`; the PR comment shows the age and
- * that time. Closing the PR destroys the preview and removes its stack.
+ * that time. The drift check passes the preview by; the reaper, run after the preview's term, destroys it, removes its
+ * stack and says so on the PR (closing a PR is walked by the warm pool scenario).
  */
 export const previewLifecycleScenario: Scenario = {
-  name: "preview lifecycle: snapshot refresh, /preview through the lifecycle, the comment shows the snapshot's time, close",
+  name: "preview lifecycle: snapshot refresh, /preview through the lifecycle, the comment shows the snapshot's time, the reaper removes it when expired",
   async run({ session, world: startWorld }) {
     const world = await startWorld();
     const takenAt = await refreshSnapshot(world);
@@ -54,16 +59,11 @@ export const previewLifecycleScenario: Scenario = {
         const password = (await engine.outputs(stack)).basicAuthPassword?.value;
         return request.basicAuth?.user === "restant" && request.basicAuth.password === password ? 200 : 401;
       };
-      const lifecycle = new PreviewLifecycle({
-        engine,
-        github: new OctokitGitHubApi({ token: github.acceptedToken, owner: "restant", repo: "environments", baseUrl: github.url, paceWrites: false, log: say }),
-        clock: systemClock,
-        probe: httpsHealthProbe({ resolve: { "*": app.address }, extraCa: [app.caPem] }),
-        settings: settingsFromEnv({ GITHUB_REPOSITORY: "restant/environments", GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "7" }, project),
-        sentry: undefined,
-        teardown: { backoffMs: [1_000, 1_000] },
-        log: say,
-      });
+      const lifecycleGitHub = new OctokitGitHubApi({ token: github.acceptedToken, owner: "restant", repo: "environments", baseUrl: github.url, paceWrites: false, log: say });
+      const probe = httpsHealthProbe({ resolve: { "*": app.address }, extraCa: [app.caPem] });
+      const settings = settingsFromEnv({ GITHUB_REPOSITORY: "restant/environments", GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "7" }, project);
+      const deps: LifecycleDeps = { engine, github: lifecycleGitHub, clock: systemClock, probe, settings, sentry: undefined, teardown: { backoffMs: [1_000, 1_000] }, log: say };
+      const lifecycle = new PreviewLifecycle(deps);
 
       github.state.addComment(pr, "writer", "/preview");
       const created = await lifecycle.run({ kind: "create", pr, actor: "writer", trigger: "comment" });
@@ -75,12 +75,26 @@ export const previewLifecycleScenario: Scenario = {
       const row = comment.body.split("\n").find((line) => line.startsWith("| Database snapshot |"));
       assert.match(row ?? "", new RegExp(`^\\| Database snapshot \\| \\d+ h old \\(taken ${takenAt}\\) \\|$`), `the comment shows the age: ${comment.body}`);
 
-      github.state.close(pr);
-      const closed = await lifecycle.run({ kind: "destroy", pr, actor: "writer", trigger: "close" });
-      assert.equal(closed.outcome, "destroyed", `closing destroys the preview: ${closed.detail}`);
-      assert.equal((await world.dokku.operator(["apps:exists", `restant-${stack}`])).code, 20, "no app after close");
-      assert.equal((await engine.listStacks()).some((s) => s.name === stack), false, "the stack is removed");
-      return `refresh recorded ${takenAt}; /preview deployed ${stack} through the lifecycle; comment: "${row}"; close destroyed it and removed the stack`;
+      // The scheduled drift check (scripts/drift.ts) looks at long-lived stacks only: a preview is never checked
+      // (the staging scenario walks the drift path on the real engine).
+      assert.deepEqual(await new DriftCheck(deps).run([stack]), [], "the drift check skips previews");
+
+      assert.ok(Object.keys(new StateStore(world.dokku.stateDir).read().mysql).some((name) => name.includes(stack)), "the preview has its database service");
+      // The scheduled reaper (scripts/reap.ts) a day after the preview's term: the PR is open, its expiry tag is past.
+      const expiresAt = (await engine.tags(stack))[PREVIEW_TAGS.expires] ?? "";
+      assert.ok(Date.parse(expiresAt) > Date.now(), `the up tagged the stack with its expiry: ${expiresAt}`);
+      const later: Clock = { now: () => new Date(Date.parse(expiresAt) + 86_400_000), sleep: systemClock.sleep };
+      const report = await new Reaper({ ...deps, clock: later }, undefined).run();
+      assert.deepEqual(report.reaped, [{ pr, reason: "expired", outcome: "destroyed" }], `the reaper destroys the expired preview\n${log.join("").slice(-3000)}`);
+      assert.equal((await world.dokku.operator(["apps:exists", `restant-${stack}`])).code, 20, "no app after the reaper");
+      const left = new StateStore(world.dokku.stateDir).read();
+      assert.deepEqual(Object.keys(left.mysql).filter((name) => name.includes(stack)), [], "no database service of the preview left");
+      assert.equal(Object.values(slotHolders()).includes(stack), false, "no Redis slot held by the preview");
+      assert.equal((await engine.listStacks()).some((s) => s.name === stack), false, "the reaper removes the stack");
+      const removed = github.state.commentsOn(pr).find((c) => c.author === "github-actions[bot]" && readPreviewStatus(c.body));
+      assert.equal(readPreviewStatus(removed?.body ?? "")?.state, "destroyed", `the PR comment says the preview is removed: ${removed?.body}`);
+      assert.match(removed?.body ?? "", /Removed after 30 days without a push or `\/update`; comment `\/preview` to make it again\./, `the comment says why: ${removed?.body}`);
+      return `refresh recorded ${takenAt}; /preview deployed ${stack} through the lifecycle; comment: "${row}"; drift check skips it; 30 days on the reaper destroyed it and removed the stack`;
     } finally {
       await github.stop();
       await app.stop();

@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { BranchDeploy } from "../../../scripts/lifecycle/branch-deploy";
 import type { Clock } from "../../../scripts/lifecycle/clock";
 import { deployHistory } from "../../../scripts/lifecycle/deploy-history";
+import { DriftCheck } from "../../../scripts/lifecycle/drift-check";
 import { deployTargetFromEvent } from "../../../scripts/lifecycle/github-event";
 import { httpsHealthProbe } from "../../../scripts/lifecycle/health-check";
 import type { LifecycleDeps } from "../../../scripts/lifecycle/lifecycle-deps";
@@ -28,11 +29,12 @@ const APP = "restant-staging";
  * (restant:commit set by the script) → the real program → the real providers and remote commands (git:sync over SSH)
  * → the Dokku double. The app double answers /up over HTTPS with 503 while Dokku runs the bad commit: the script
  * reports the failure and the rollback, Dokku runs the good commit again, GitHub's Deployments show it in order and the
- * stack's real `pulumi stack history` says it. Runs last: it replaces the world's stand-in staging Flagsmith
+ * stack's real `pulumi stack history` says it. Then the scheduled drift check finds the stack clean, and after a config
+ * value is changed by hand on Dokku opens the stack's drift issue naming the app and its config. Runs last: it replaces the world's stand-in staging Flagsmith
  * environment with the one the staging stack makes.
  */
 export const verifiedRollbackScenario: Scenario = {
-  name: "staging: a push whose health check fails rolls back (event → script → config → program → providers → Dokku)",
+  name: "staging: a push whose health check fails rolls back (event → script → config → program → providers → Dokku); drift check",
   async run({ session, world: startWorld }) {
     const world = await startWorld();
     const workflowEnv = scriptStepEnv();
@@ -94,7 +96,22 @@ export const verifiedRollbackScenario: Scenario = {
           ["deploy", GOOD, "maintainer", "passed", false],
         ],
       );
-      return `deploy ${GOOD.slice(0, 4)} verified; ${BAD.slice(0, 4)} failed its check and rolled back; Dokku runs ${running()?.slice(0, 4)}; ${deployments.length} GitHub deployments; history of ${history.length}`;
+
+      // The scheduled drift check (scripts/drift.ts's DriftCheck) on the same stack: clean, then a value changed by
+      // hand on the server is reported in the stack's drift issue, naming the resource and the field.
+      const drift = new DriftCheck(deps);
+      assert.deepEqual(await drift.run(["staging"]), [{ stack: "staging", outcome: "clean", issue: "none" }], `staging is clean after the rollback\n${log.join("").slice(-3000)}`);
+      await world.operator("config:set", "--no-restart", APP, "APP_ENV=edited-by-hand");
+      assert.deepEqual(await drift.run(["staging"]), [{ stack: "staging", outcome: "drifted", issue: "opened" }], `the edit is drift\n${log.join("").slice(-3000)}`);
+      const issues = [...github.state.issues.values()].filter((i) => i.title === "Drift in stack staging");
+      assert.equal(issues.length, 1, "one drift issue for staging");
+      const issue = issues[0]!;
+      assert.deepEqual([issue.state, issue.author, issue.labels], ["open", "github-actions[bot]", ["drift"]]);
+      assert.match(issue.body, /on \*\*staging\*\* found 1 drifted resource\(s\)/, issue.body);
+      assert.match(issue.body, /^### `[^`]+` \(update\)\n`urn:pulumi:staging::[^`]*restant-runtime-app`/m, `the issue names the app: ${issue.body}`);
+      // The app's config is a secret output: the field is named, its values are not shown.
+      assert.match(issue.body, /^- `config`: server has `\[secret\]`, program declares `\[secret\]`$/m, `the issue names the field: ${issue.body}`);
+      return `deploy ${GOOD.slice(0, 4)} verified; ${BAD.slice(0, 4)} failed its check and rolled back; Dokku runs ${running()?.slice(0, 4)}; ${deployments.length} GitHub deployments; history of ${history.length}; drift check clean, then a hand edit opened "${issue.title}" naming config`;
     } finally {
       await app.stop();
       await github.stop();

@@ -193,6 +193,14 @@ describe("drift", () => {
     expect(body).not.toContain("plain-looking");
     expect(body).toMatch(/…and \d+ more resource\(s\)/);
   });
+
+  it("shows a secret field's value as [secret], not the engine's secret marker", () => {
+    const marker = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[secret]" };
+    const resources: DriftedResource[] = [{ urn: "urn:a", type: "t", op: "update", fields: [{ path: "config", actual: marker, declared: marker }] }];
+    const body = renderDriftIssue("staging", resources, [], new Date(0));
+    expect(body).toContain("- `config`: server has `[secret]`, program declares `[secret]`");
+    expect(body).not.toContain("4dabf");
+  });
 });
 
 describe("settings", () => {
