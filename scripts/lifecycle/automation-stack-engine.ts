@@ -74,28 +74,39 @@ export class AutomationStackEngine implements StackEngine {
     for (const [key, value] of Object.entries(tags)) await ws.setTag(stack, key, value);
   }
 
+  /**
+   * The Automation API's `up` always runs with `--skip-preview`, and the engine checks the policy packs' stack policies
+   * only after every step of an update: a mandatory violation would fail the update after its resources were made.
+   * So the same update is previewed first, with the same packs; a refused preview fails as a failed `up` does and
+   * makes nothing.
+   */
   async up(stack: string, message: string): Promise<StackOutputs> {
     const selected = await this.select(stack);
+    // With refresh: a plain `up` diffs the program against the state, which still holds what was declared, so it
+    // leaves a value changed on the server by hand as it is (seen on the real engine); refreshing first repairs it.
+    await this.failingAsUp(stack, (onOutput, onEvent) => selected.preview({ refresh: true, policyPacks: this.policyPacks, onOutput, onEvent }));
+    const result = await this.failingAsUp(stack, (onOutput, onEvent) =>
+      selected.up({ message, refresh: true, policyPacks: this.policyPacks, onOutput, onEvent }),
+    );
+    return result.outputs;
+  }
+
+  /** Runs an operation of `up` (waiting out a lock); a failure of the CLI becomes an UpFailedError with its output. */
+  private async failingAsUp<T>(stack: string, operation: (onOutput: (text: string) => void, onEvent: (event: EngineEvent) => void) => Promise<T>): Promise<T> {
     let output = "";
     const events: EngineEvent[] = [];
     try {
-      // With refresh: a plain `up` diffs the program against the state, which still holds what was declared, so it
-      // leaves a value changed on the server by hand as it is (seen on the real engine); refreshing first repairs it.
-      const result = await this.waitingForLock(stack, () => {
+      return await this.waitingForLock(stack, () => {
         output = "";
         events.length = 0;
-        return selected.up({
-          message,
-          refresh: true,
-          policyPacks: this.policyPacks,
-          onOutput: (text) => {
+        return operation(
+          (text) => {
             output += text;
             this.log(text);
           },
-          onEvent: (event) => events.push(event),
-        });
+          (event) => events.push(event),
+        );
       });
-      return result.outputs;
     } catch (error) {
       if (!(error instanceof CommandError)) throw error;
       throw new UpFailedError(error.message, failedResource(events), `${output.trimEnd()}\n${stderrOf(error)}`.trim());
@@ -190,9 +201,14 @@ export class AutomationStackEngine implements StackEngine {
   }
 }
 
-/** The logical name of the last resource the engine reported an error for (URNs end in `::<name>`). */
+/**
+ * The logical name of the last resource the engine reported an error for (URNs end in `::<name>`), else of the last
+ * resource a mandatory policy refused.
+ */
 function failedResource(events: readonly EngineEvent[]): string | undefined {
-  const urn = events.map((e) => e.diagnosticEvent).filter((d) => d?.severity === "error" && d.urn).at(-1)?.urn;
+  const urn =
+    events.map((e) => e.diagnosticEvent).filter((d) => d?.severity === "error" && d.urn).at(-1)?.urn ??
+    events.map((e) => e.policyEvent).filter((p) => p?.enforcementLevel === "mandatory" && p.resourceUrn).at(-1)?.resourceUrn;
   return urn?.split("::").at(-1);
 }
 

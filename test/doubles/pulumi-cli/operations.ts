@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { CliError, type BackendStore, type StackState, type StoredResource } from "./backend-store";
 import { flags, has, type ParsedArgs } from "./cli-args";
 import type { EventSink } from "./event-sink";
-import { declareWithRealProgram } from "./real-program";
+import { declareWithRealProgram, type Declared } from "./real-program";
 import { StackLock } from "./stack-lock";
 import type { StackBehaviour, World } from "./world";
 
@@ -41,6 +41,32 @@ function stepEvent(op: string, resource: StoredResource, extra: Record<string, u
 
 function summary(sink: EventSink, changes: Record<string, number>, packs: string[]): void {
   sink.emit({ summaryEvent: { maybeCorrupt: false, durationSeconds: 1, resourceChanges: changes, policyPacks: Object.fromEntries(packs.map((p) => [p, "0.0.1"])) } });
+}
+
+/**
+ * `--policy-pack policies`: what the project's pack reported over the program's resources, as the engine shows it (a
+ * policy event each, a "Policies:" section); the mandatory ones, which fail the operation. Every pack path names the
+ * project's one pack (checkPolicyPacks), so no pack means no policy ran.
+ */
+function reportPolicies(declared: Declared, packs: string[], sink: EventSink, out: Output): Declared["violations"] {
+  if (packs.length === 0 || declared.violations.length === 0) return [];
+  for (const v of declared.violations) {
+    sink.emit({
+      policyEvent: {
+        ...(v.urn ? { resourceUrn: v.urn } : {}),
+        message: v.message,
+        color: "never",
+        policyName: v.policy,
+        policyPackName: declared.policyPack,
+        policyPackVersion: "0.0.1",
+        policyPackVersionTag: "0.0.1",
+        enforcementLevel: v.enforcementLevel === "mandatory" ? "mandatory" : "warning",
+      },
+    });
+  }
+  out.stdout.push("Policies:", `    ${declared.violations.some((v) => v.enforcementLevel === "mandatory") ? "❌" : "⚠️"} ${declared.policyPack}@v0.0.1 (local: ${packs.join(", ")})`);
+  for (const v of declared.violations) out.stdout.push(`        - [${v.enforcementLevel}]  ${v.policy}  (${v.urn ?? "stack"})`, `          ${v.message}`);
+  return declared.violations.filter((v) => v.enforcementLevel === "mandatory");
 }
 
 function outputsText(outputs: StackState["outputs"]): string[] {
@@ -122,6 +148,13 @@ export async function up(store: BackendStore, stack: string, args: ParsedArgs, s
     for (const urn of before.keys()) if (!declared.resources.some((r) => r.urn === urn)) changes.delete = (changes.delete ?? 0) + 1;
     summary(sink, changes, packs);
     if (has(args, "refresh")) clearDrift(store, world, behaviour);
+    // As the engine under `up --skip-preview` (what the Automation API runs): the pack's stack policies are checked
+    // only once every step has run, so a mandatory violation fails an update whose resources already exist.
+    // (A resource policy refuses its own resource's step instead; the double fails every violation the later way.)
+    if (reportPolicies(declared, packs, sink, out).length > 0) {
+      store.write(stack, { ...state, resources: declared.resources, outputs: declared.outputs, history: [{ version: state.history.length + 1, kind: "update", result: "failed", message: messageOf(args), startTime: start, endTime: new Date().toISOString(), ...recorded(store, stack) }, ...state.history] });
+      throw new CliError("error: update failed: mandatory policy violations", 255);
+    }
     const leaked = behaviour.leakSecretIntoUrl ? declared.outputs[behaviour.leakSecretIntoUrl] : undefined;
     if (leaked && declared.outputs.url) declared.outputs.url = { value: `${String(declared.outputs.url.value)}/?debug=${String(leaked.value)}`, secret: false };
     const message = messageOf(args);
@@ -156,6 +189,11 @@ export async function preview(store: BackendStore, stack: string, args: ParsedAr
   sink.emit({ preludeEvent: { config: {} } });
   out.stdout.push(`Previewing update (${stack}):`);
   if (refresh) for (const r of existing.values()) sink.emit(stepEvent("refresh", r));
+  const refused = reportPolicies(declared, packs, sink, out);
+  if (refused.length > 0) {
+    summary(sink, {}, packs);
+    throw new CliError("error: preview failed: mandatory policy violations", 255);
+  }
   if (behaviour.previewError) {
     sink.emit({ diagnosticEvent: { message: `${behaviour.previewError}\n`, color: "never", severity: "error" } });
     summary(sink, {}, packs);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import type { PolicyViolation } from "../../../scripts/plan/run-policies";
 import type { StackState, StoredResource } from "./backend-store";
 
 /** What the double records of one evaluation, for tests: every resource the program declared, inputs revealed. */
@@ -30,20 +31,29 @@ export async function declareWithRealProgram(
   return declared;
 }
 
-interface Declared {
+export interface Declared {
   resources: StoredResource[];
   outputs: StackState["outputs"];
   record: DeclaredRecord;
+  /** What the project's policy pack (policies/) reports over these resources, run as `npm run plan` runs it. */
+  violations: PolicyViolation[];
+  /** The name that pack registers under. */
+  policyPack: string;
 }
 
 async function evaluate(stack: string, raw: Record<string, string>, doubleDir: string, secretKeys: string[]): Promise<Declared> {
   // Loaded on a cache miss only: the program and its providers take seconds to load.
   const { evaluateStack } = await import("../../../scripts/plan/evaluate");
   const { configFilesOf } = await import("../../../infra/config/stack-files");
+  const { runPolicies } = await import("../../../scripts/plan/run-policies");
+  const { policies, POLICY_PACK_NAME } = await import("../../../policies/all");
   // The CLI runs in the project folder; as the real engine's program does, shipped example values are refused.
   const files = configFilesOf(stack, process.cwd());
   const plan = await evaluateStack({ stack, config: raw, secretKeys, origin: `stacks/Pulumi.${stack}.yaml`, files }, undefined, { exampleValues: "refuse" });
+  const violations = await runPolicies(plan.resources, policies);
   const declared: Declared = {
+    violations,
+    policyPack: POLICY_PACK_NAME,
     resources: plan.resources.map((r) => ({
       urn: r.urn,
       type: r.type,
