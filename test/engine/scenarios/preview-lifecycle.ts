@@ -5,24 +5,18 @@ import { parse, stringify } from "yaml";
 import { SNAPSHOT_TIME_TABLE } from "../../../components/dokku/mysql";
 import { snapshotRefreshScript } from "../../../components/dokku/server";
 import { loadStackSpec } from "../../../infra/spec";
-import { httpsHealthProbe } from "../../../scripts/lifecycle/health-check";
-import type { LifecycleDeps } from "../../../scripts/lifecycle/lifecycle-deps";
-import { OctokitGitHubApi } from "../../../scripts/lifecycle/octokit-github-api";
 import { readPreviewStatus } from "../../../scripts/lifecycle/preview-comment";
 import { DriftCheck } from "../../../scripts/lifecycle/drift-check";
 import { PREVIEW_TAGS, PreviewLifecycle } from "../../../scripts/lifecycle/preview-lifecycle";
 import { Reaper } from "../../../scripts/lifecycle/reaper";
-import { settingsFromEnv } from "../../../scripts/lifecycle/settings";
 import { type Clock, systemClock } from "../../../scripts/lifecycle/clock";
 import { chooseStack } from "../../../scripts/plan/choose-stack";
-import { HttpsAppDouble } from "../../doubles/app/https-app";
 import { testMariaDb } from "../../doubles/dokku/services/mariadb";
 import { StateStore } from "../../doubles/dokku/state/store";
-import { GitHubDouble } from "../../doubles/github/github-double";
 import { runAsRoot } from "../../support/root-shell";
 import { loadSnapshot } from "../../support/snapshot-data";
 import type { EngineWorld } from "../engine-world";
-import { lifecycleEngine } from "../lifecycle-engine";
+import { openPreviewPr } from "../preview-pr";
 import { slotHolders } from "../redis-slots";
 import type { Scenario } from "../scenario";
 
@@ -44,25 +38,8 @@ export const previewLifecycleScenario: Scenario = {
     const world = await startWorld();
     const takenAt = await refreshSnapshot(world);
     const project = projectOnWorld(session.projectCopy(), world);
-    const github = await new GitHubDouble().start();
-    const app = await HttpsAppDouble.start();
-    const log: string[] = [];
+    const { github, pr, stack, engine, deps, log, stop } = await openPreviewPr(session, world, project, { headRef: "feat/snapshot-age", sha: SHA, runId: "7" });
     try {
-      github.setRole("writer", "write");
-      github.state.workflows.set("preview.yml", ["pr", "action"]);
-      const pr = github.state.openPullRequest({ author: "writer", headRef: "feat/snapshot-age", headSha: SHA });
-      const stack = `pr-${pr}`;
-      const say = (text: string) => void log.push(text);
-      const engine = lifecycleEngine(session, world, project, say);
-      // The preview answers its health check behind basic auth, with the password its stack generated.
-      app.answer = async (request) => {
-        const password = (await engine.outputs(stack)).basicAuthPassword?.value;
-        return request.basicAuth?.user === "restant" && request.basicAuth.password === password ? 200 : 401;
-      };
-      const lifecycleGitHub = new OctokitGitHubApi({ token: github.acceptedToken, owner: "restant", repo: "environments", baseUrl: github.url, paceWrites: false, log: say });
-      const probe = httpsHealthProbe({ resolve: { "*": app.address }, extraCa: [app.caPem] });
-      const settings = settingsFromEnv({ GITHUB_REPOSITORY: "restant/environments", GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "7" }, project);
-      const deps: LifecycleDeps = { engine, github: lifecycleGitHub, clock: systemClock, probe, settings, sentry: undefined, teardown: { backoffMs: [1_000, 1_000] }, log: say };
       const lifecycle = new PreviewLifecycle(deps);
 
       github.state.addComment(pr, "writer", "/preview");
@@ -96,8 +73,7 @@ export const previewLifecycleScenario: Scenario = {
       assert.match(removed?.body ?? "", /Removed after 30 days without a push or `\/update`; comment `\/preview` to make it again\./, `the comment says why: ${removed?.body}`);
       return `refresh recorded ${takenAt}; /preview deployed ${stack} through the lifecycle; comment: "${row}"; drift check skips it; 30 days on the reaper destroyed it and removed the stack`;
     } finally {
-      await github.stop();
-      await app.stop();
+      await stop();
       await world.operator("mysql:destroy", SOURCE, "--force").catch(() => undefined);
     }
   },

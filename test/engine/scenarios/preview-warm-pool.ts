@@ -4,20 +4,14 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { poolRefillScript } from "../../../components/dokku/server";
 import { loadStackSpec } from "../../../infra/spec";
-import { httpsHealthProbe } from "../../../scripts/lifecycle/health-check";
-import { OctokitGitHubApi } from "../../../scripts/lifecycle/octokit-github-api";
 import { readPreviewStatus } from "../../../scripts/lifecycle/preview-comment";
 import { PreviewLifecycle } from "../../../scripts/lifecycle/preview-lifecycle";
-import { settingsFromEnv } from "../../../scripts/lifecycle/settings";
-import { systemClock } from "../../../scripts/lifecycle/clock";
 import { chooseStack } from "../../../scripts/plan/choose-stack";
-import { HttpsAppDouble } from "../../doubles/app/https-app";
 import { runSql, testMariaDb } from "../../doubles/dokku/services/mariadb";
 import { StateStore } from "../../doubles/dokku/state/store";
-import { GitHubDouble } from "../../doubles/github/github-double";
 import { runAsRoot } from "../../support/root-shell";
 import type { EngineWorld } from "../engine-world";
-import { lifecycleEngine } from "../lifecycle-engine";
+import { openPreviewPr } from "../preview-pr";
 import type { Scenario } from "../scenario";
 import { projectOnWorld, refreshSnapshot } from "./preview-lifecycle";
 
@@ -37,30 +31,9 @@ export const previewWarmPoolScenario: Scenario = {
     await refreshSnapshot(world);
     const members = await fillPool(world);
     const project = projectOnWorld(session.projectCopy(), world);
-    const github = await new GitHubDouble().start();
-    const app = await HttpsAppDouble.start();
-    const log: string[] = [];
+    const { github, pr, stack, engine, deps, log, stop } = await openPreviewPr(session, world, project, { headRef: "feat/warm-pool", sha: SHA, runId: "8" });
     try {
-      github.setRole("writer", "write");
-      github.state.workflows.set("preview.yml", ["pr", "action"]);
-      const pr = github.state.openPullRequest({ author: "writer", headRef: "feat/warm-pool", headSha: SHA });
-      const stack = `pr-${pr}`;
-      const say = (text: string) => void log.push(text);
-      const engine = lifecycleEngine(session, world, project, say);
-      app.answer = async (request) => {
-        const password = (await engine.outputs(stack)).basicAuthPassword?.value;
-        return request.basicAuth?.user === "restant" && request.basicAuth.password === password ? 200 : 401;
-      };
-      const lifecycle = new PreviewLifecycle({
-        engine,
-        github: new OctokitGitHubApi({ token: github.acceptedToken, owner: "restant", repo: "environments", baseUrl: github.url, paceWrites: false, log: say }),
-        clock: systemClock,
-        probe: httpsHealthProbe({ resolve: { "*": app.address }, extraCa: [app.caPem] }),
-        settings: settingsFromEnv({ GITHUB_REPOSITORY: "restant/environments", GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "8" }, project),
-        sentry: undefined,
-        teardown: { backoffMs: [1_000, 1_000] },
-        log: say,
-      });
+      const lifecycle = new PreviewLifecycle(deps);
 
       github.state.addComment(pr, "writer", "/preview");
       const created = await lifecycle.run({ kind: "create", pr, actor: "writer", trigger: "comment" });
@@ -92,8 +65,7 @@ export const previewWarmPoolScenario: Scenario = {
       assert.equal(registry, "0", "the registry forgets it");
       return `refill made ${members.length} members; /preview claimed ${claimed}, the app read ${users} users through it; comment: "${row}"; close destroyed it`;
     } finally {
-      await github.stop();
-      await app.stop();
+      await stop();
     }
   },
 };
