@@ -51,6 +51,13 @@ describe("npm run plan", () => {
     expect(run.stdout).toContain("restant.feature-checkout-v2-");
   });
 
+  it("says which outputs only a real up can tell, never printing undefined", () => {
+    const run = planCommand("staging");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}databaseSource +\(known after up\)$/m);
+    expect(run.stdout).not.toMatch(/\bundefined\b/);
+  });
+
   it("exits 2 with the schema's messages naming key and file for a bad stack file", () => {
     const stack = `test-bad-${process.pid}`;
     const file = path.join(projectRoot, "stacks", `Pulumi.${stack}.yaml`);
