@@ -21,6 +21,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
       {
         project: flagsmith.project,
         name: flagsmith.environmentName,
+        apiUrl: flagsmith.apiUrl,
         ...(flagsmith.cloneFrom ? { cloneFrom: flagsmith.cloneFrom } : {}),
         ...(flagsmith.adopt ? { adopt: true } : {}),
       },
@@ -28,7 +29,7 @@ export class FeatureFlags extends pulumi.ComponentResource {
     );
     const key = new FlagsmithServerKey(
       `${name}-server-key`,
-      { environmentApiKey: environment.apiKey, name: `${flagsmith.environmentName} app` },
+      { environmentApiKey: environment.apiKey, name: `${flagsmith.environmentName} app`, apiUrl: flagsmith.apiUrl },
       { parent: this },
     );
     this.serverKey = key.key;

@@ -1,11 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { FlagsmithEnvironmentRecord } from "./api-types";
 import { FlagsmithClient } from "./client";
-import { connectionFromEnv, retryPolicyFromEnv } from "./settings-from-env";
+import { apiUrlProblem, connectionFor, retryPolicyFromEnv } from "./settings-from-env";
 import type { ProviderVersion } from "../dynamic-resource";
 
 // Pulumi serializes this class into state with everything its methods reach. They reach only globals, the client's
-// code and the helpers below; credentials are read from the environment inside each method.
+// code and the helpers below; credentials are read from the environment inside each method, the API's address comes
+// with the inputs.
 
 /** What the resource passes in (see FlagsmithEnvironmentArgs). */
 export interface FlagsmithEnvironmentInputs {
@@ -13,6 +14,11 @@ export interface FlagsmithEnvironmentInputs {
   name: string;
   cloneFrom?: string;
   adopt?: boolean;
+  /**
+   * The Flagsmith API's URL (restant:flagsmith.apiUrl). Absent only in state stored by provider version 1, which read
+   * FLAGSMITH_API_URL instead; a change is made in place (the environment is found by its uuid at the new address).
+   */
+  apiUrl?: string;
   /** Set by the resource: a new value makes the engine store this provider's newer code. */
   version: ProviderVersion;
 }
@@ -36,20 +42,23 @@ export class FlagsmithEnvironmentProvider
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (!Number.isInteger(news.project) || news.project <= 0) failures.push({ property: "project", reason: "must be a Flagsmith project id (a positive whole number)" });
     if (typeof news.name !== "string" || news.name.trim() === "" || news.name.length > 2000) failures.push({ property: "name", reason: "must be a non-empty name of at most 2000 characters" });
+    const badUrl = apiUrlProblem(news.apiUrl);
+    if (badUrl) failures.push({ property: "apiUrl", reason: badUrl });
     if (news.cloneFrom !== undefined && (typeof news.cloneFrom !== "string" || news.cloneFrom === "")) failures.push({ property: "cloneFrom", reason: "must name an environment of the same project" });
     else if (news.cloneFrom !== undefined && news.cloneFrom === news.name) failures.push({ property: "cloneFrom", reason: "an environment cannot be cloned from itself" });
     return { inputs: news, failures };
   }
 
   async diff(_id: string, olds: FlagsmithEnvironmentOutputs, news: FlagsmithEnvironmentInputs): Promise<pulumi.dynamic.DiffResult> {
-    // cloneFrom and adopt only matter when the environment is made: a change to them is recorded, nothing more.
-    const changed = (["name", "project", "cloneFrom", "adopt", "version"] as const).filter((key) => (olds[key] ?? null) !== (news[key] ?? null));
+    // cloneFrom and adopt only matter when the environment is made: a change to them is recorded, nothing more. An
+    // apiUrl new to a state stored without one (provider version 1) is recorded too: the environment stays.
+    const changed = (["name", "project", "cloneFrom", "adopt", "apiUrl", "version"] as const).filter((key) => (olds[key] ?? null) !== (news[key] ?? null));
     const replaces = changed.filter((key) => key === "project");
     return { changes: changed.length > 0, replaces, deleteBeforeReplace: true, stables: ["environmentId"] };
   }
 
   async create(inputs: FlagsmithEnvironmentInputs): Promise<pulumi.dynamic.CreateResult<FlagsmithEnvironmentOutputs>> {
-    const client = new FlagsmithClient(connectionFromEnv(), retryPolicyFromEnv());
+    const client = new FlagsmithClient(connectionFor(inputs.apiUrl), retryPolicyFromEnv());
     const taken = await client.environmentsNamed(inputs.project, inputs.name);
     if (taken.length > 0 && !inputs.adopt) {
       throw new Error(`Flagsmith project ${inputs.project} already has an environment named "${inputs.name}": choose another name, or set adopt: true to manage that one with this stack`);
@@ -62,7 +71,7 @@ export class FlagsmithEnvironmentProvider
   }
 
   async read(id: string, props?: FlagsmithEnvironmentOutputs): Promise<pulumi.dynamic.ReadResult<FlagsmithEnvironmentOutputs>> {
-    const client = new FlagsmithClient(connectionFromEnv(), retryPolicyFromEnv());
+    const client = new FlagsmithClient(connectionFor(props?.apiUrl), retryPolicyFromEnv());
     const environment = await client.getEnvironmentByUuid(id);
     if (!environment) return { id: "", props: undefined };
     const settings = props ?? { project: environment.project, name: environment.name, version: 0 };
@@ -70,7 +79,7 @@ export class FlagsmithEnvironmentProvider
   }
 
   async update(id: string, _olds: FlagsmithEnvironmentOutputs, news: FlagsmithEnvironmentInputs): Promise<pulumi.dynamic.UpdateResult<FlagsmithEnvironmentOutputs>> {
-    const client = new FlagsmithClient(connectionFromEnv(), retryPolicyFromEnv());
+    const client = new FlagsmithClient(connectionFor(news.apiUrl), retryPolicyFromEnv());
     // Looked up by uuid, not by the api_key in state, which someone may have changed since.
     const live = await client.getEnvironmentByUuid(id);
     if (!live) throw new Error(`Flagsmith environment "${news.name}" (uuid ${id}) was deleted outside Pulumi: run \`pulumi refresh\` to recreate it`);
@@ -78,8 +87,8 @@ export class FlagsmithEnvironmentProvider
     return { outs: environmentOutputs(environment, news) };
   }
 
-  async delete(id: string): Promise<void> {
-    const client = new FlagsmithClient(connectionFromEnv(), retryPolicyFromEnv());
+  async delete(id: string, props: FlagsmithEnvironmentOutputs): Promise<void> {
+    const client = new FlagsmithClient(connectionFor(props.apiUrl), retryPolicyFromEnv());
     const live = await client.getEnvironmentByUuid(id);
     if (live) await client.deleteEnvironment(live.api_key);
   }
@@ -100,6 +109,7 @@ function environmentOutputs(environment: FlagsmithEnvironmentRecord, settings: F
     name: environment.name,
     ...(settings.cloneFrom === undefined ? {} : { cloneFrom: settings.cloneFrom }),
     ...(settings.adopt === undefined ? {} : { adopt: settings.adopt }),
+    ...(settings.apiUrl === undefined ? {} : { apiUrl: settings.apiUrl }),
     version: settings.version,
     apiKey: environment.api_key,
     environmentId: environment.id,

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { FlagsmithServerKeyRecord } from "./api-types";
 import { FlagsmithClient } from "./client";
-import { connectionFromEnv, retryPolicyFromEnv } from "./settings-from-env";
+import { apiUrlProblem, connectionFor, retryPolicyFromEnv } from "./settings-from-env";
 import type { ProviderVersion } from "../dynamic-resource";
 
 // Serialized into state like the environment provider: only globals, the client's code and the helper below.
@@ -10,6 +10,8 @@ import type { ProviderVersion } from "../dynamic-resource";
 export interface FlagsmithServerKeyInputs {
   environmentApiKey: string;
   name: string;
+  /** The Flagsmith API's URL (restant:flagsmith.apiUrl); absent only in state stored by provider version 1. */
+  apiUrl?: string;
   /** Set by the resource: a new value makes the engine store this provider's newer code. */
   version: ProviderVersion;
 }
@@ -32,38 +34,45 @@ export class FlagsmithServerKeyProvider implements pulumi.dynamic.ResourceProvid
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (typeof news.environmentApiKey !== "string" || news.environmentApiKey === "") failures.push({ property: "environmentApiKey", reason: "must be an environment's client-side key" });
     if (typeof news.name !== "string" || news.name.trim() === "" || news.name.length > 100) failures.push({ property: "name", reason: "must be a non-empty name of at most 100 characters" });
+    const badUrl = apiUrlProblem(news.apiUrl);
+    if (badUrl) failures.push({ property: "apiUrl", reason: badUrl });
     return { inputs: news, failures };
   }
 
   async diff(_id: string, olds: FlagsmithServerKeyOutputs, news: FlagsmithServerKeyInputs): Promise<pulumi.dynamic.DiffResult> {
     const replaces = olds.environmentApiKey === news.environmentApiKey ? [] : ["environmentApiKey"];
-    const changes = replaces.length > 0 || olds.name !== news.name || olds.version !== news.version || olds.active !== true;
+    // A new apiUrl (or one new to a state stored without it) is recorded in place: the key stays.
+    const changes =
+      replaces.length > 0 || olds.name !== news.name || olds.version !== news.version || olds.active !== true || (olds.apiUrl ?? null) !== (news.apiUrl ?? null);
     return { changes, replaces, stables: ["keyId"] };
   }
 
   async create(inputs: FlagsmithServerKeyInputs): Promise<pulumi.dynamic.CreateResult<FlagsmithServerKeyOutputs>> {
-    const client = new FlagsmithClient(connectionFromEnv(), retryPolicyFromEnv());
+    const client = new FlagsmithClient(connectionFor(inputs.apiUrl), retryPolicyFromEnv());
     const key = await client.createServerKey(inputs.environmentApiKey, inputs.name);
     return { id: String(key.id), outs: serverKeyOutputs(key, inputs) };
   }
 
   async read(id: string, props?: FlagsmithServerKeyOutputs): Promise<pulumi.dynamic.ReadResult<FlagsmithServerKeyOutputs>> {
     if (!props?.environmentApiKey) throw new Error(`Reading Flagsmith server-side key ${id} needs its environmentApiKey: import it with that input set`);
-    const client = new FlagsmithClient(connectionFromEnv(), retryPolicyFromEnv());
+    const client = new FlagsmithClient(connectionFor(props.apiUrl), retryPolicyFromEnv());
     const key = (await client.listServerKeys(props.environmentApiKey))?.find((candidate) => String(candidate.id) === id);
     if (!key) return { id: "", props: undefined };
     return { id, props: serverKeyOutputs(key, props) };
   }
 
   async update(id: string, olds: FlagsmithServerKeyOutputs, news: FlagsmithServerKeyInputs): Promise<pulumi.dynamic.UpdateResult<FlagsmithServerKeyOutputs>> {
-    if (olds.name === news.name && olds.active === true) return { outs: { ...olds, version: news.version } };
-    const client = new FlagsmithClient(connectionFromEnv(), retryPolicyFromEnv());
+    // Nothing to change at Flagsmith: the new version and address are only recorded.
+    if (olds.name === news.name && olds.active === true) {
+      return { outs: { ...olds, version: news.version, ...(news.apiUrl === undefined ? {} : { apiUrl: news.apiUrl }) } };
+    }
+    const client = new FlagsmithClient(connectionFor(news.apiUrl), retryPolicyFromEnv());
     const key = await client.updateServerKey(news.environmentApiKey, Number(id), { name: news.name, active: true });
     return { outs: serverKeyOutputs(key, news) };
   }
 
   async delete(id: string, props: FlagsmithServerKeyOutputs): Promise<void> {
-    const client = new FlagsmithClient(connectionFromEnv(), retryPolicyFromEnv());
+    const client = new FlagsmithClient(connectionFor(props.apiUrl), retryPolicyFromEnv());
     await client.deleteServerKey(props.environmentApiKey, Number(id));
   }
 }
@@ -72,6 +81,7 @@ function serverKeyOutputs(key: FlagsmithServerKeyRecord, settings: FlagsmithServ
   return {
     environmentApiKey: settings.environmentApiKey,
     name: key.name,
+    ...(settings.apiUrl === undefined ? {} : { apiUrl: settings.apiUrl }),
     version: settings.version,
     key: key.key,
     keyId: key.id,

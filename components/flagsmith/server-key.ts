@@ -2,8 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { FlagsmithServerKeyProvider } from "./server-key-provider";
 import { DynamicResource, type DynamicResourceKind } from "../dynamic-resource";
 
-/** Raise when the provider's code changes: read and delete run the code stored at the last create or update. */
-const PROVIDER_VERSION = 1;
+/**
+ * Raise when the provider's code changes: read and delete run the code stored at the last create or update.
+ * 2: the API's address is the `apiUrl` input, no longer FLAGSMITH_API_URL (an in-place update stores both).
+ */
+const PROVIDER_VERSION = 2;
 
 /** One instance: Pulumi caches the serialized text per provider object. */
 const provider = new FlagsmithServerKeyProvider();
@@ -13,6 +16,8 @@ export interface FlagsmithServerKeyArgs {
   environmentApiKey: pulumi.Input<string>;
   /** The key's name in Flagsmith's UI. Required; changing it renames in place. */
   name: pulumi.Input<string>;
+  /** The Flagsmith API's URL (restant:flagsmith.apiUrl). Required; changing it updates in place. */
+  apiUrl: pulumi.Input<string>;
 }
 
 const KIND: DynamicResourceKind = { module: "flagsmith", type: "ServerKey", deleteBeforeReplace: false, secretOutputs: ["key"] };

@@ -5,17 +5,31 @@ import type { FlagsmithConnection } from "./transport";
 // with the CLI's environment), never at module load: a value read at load time would be serialized into state.
 
 /**
- * The admin API's address and key, from FLAGSMITH_API_URL and FLAGSMITH_ADMIN_API_KEY. Read per operation, so a
- * rotated key is picked up and `pulumi destroy` works with whatever key is current.
+ * The admin API's address and key. The address is the resource's `apiUrl` input (restant:flagsmith.apiUrl, through
+ * the program); the key is FLAGSMITH_ADMIN_API_KEY, read per operation, so a rotated key is picked up and
+ * `pulumi destroy` works with whatever key is current. A resource stored by provider version 1 has no `apiUrl` (that
+ * code read FLAGSMITH_API_URL): until its next update stores it, FLAGSMITH_API_URL still serves as its address.
  */
-export function connectionFromEnv(): FlagsmithConnection {
-  const apiUrl = process.env.FLAGSMITH_API_URL ?? "";
+export function connectionFor(apiUrl: string | undefined): FlagsmithConnection {
+  const url = apiUrl || process.env.FLAGSMITH_API_URL || "";
   const adminApiKey = process.env.FLAGSMITH_ADMIN_API_KEY ?? "";
-  const missing = [apiUrl ? "" : "FLAGSMITH_API_URL", adminApiKey ? "" : "FLAGSMITH_ADMIN_API_KEY"].filter(Boolean);
-  if (missing.length > 0) {
-    throw new Error(`The Flagsmith provider needs ${missing.join(" and ")} in the environment of \`pulumi\` (the admin API's base URL and an organisation API key)`);
+  const missing = [
+    url ? "" : "its apiUrl input (restant:flagsmith.apiUrl; FLAGSMITH_API_URL for a resource stored without one)",
+    adminApiKey ? "" : "FLAGSMITH_ADMIN_API_KEY in the environment of `pulumi` (an organisation API key)",
+  ].filter(Boolean);
+  if (missing.length > 0) throw new Error(`The Flagsmith provider needs ${missing.join(" and ")}`);
+  return { apiUrl: url, adminApiKey };
+}
+
+/** A check failure for an `apiUrl` input that is not an http(s) URL; undefined when it is one. */
+export function apiUrlProblem(apiUrl: unknown): string | undefined {
+  if (typeof apiUrl !== "string") return "must be the Flagsmith API's URL (restant:flagsmith.apiUrl)";
+  try {
+    const { protocol } = new URL(apiUrl);
+    return protocol === "https:" || protocol === "http:" ? undefined : "must be an http(s) URL (restant:flagsmith.apiUrl)";
+  } catch {
+    return "must be the Flagsmith API's URL (restant:flagsmith.apiUrl)";
   }
-  return { apiUrl, adminApiKey };
 }
 
 /**

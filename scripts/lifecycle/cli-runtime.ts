@@ -26,7 +26,9 @@ export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
   const shared = sharedSettings(workDir);
   const sentryTarget = sentryTargetFrom(env, shared.sentry);
   const engineEnv: Record<string, string> = {
-    // The Flagsmith providers find their API here: restant:flagsmith.apiUrl, the URL the app is given too.
+    // The Flagsmith resources take their API's URL as an input (restant:flagsmith.apiUrl). Resources a stack stored
+    // with provider version 1 have none until their next update, and the first refresh or destroy runs that stored
+    // code, which reads FLAGSMITH_API_URL: the same URL, for those.
     ...(shared.flagsmithApiUrl ? { FLAGSMITH_API_URL: shared.flagsmithApiUrl } : {}),
     // The program's GitHub provider manages deployment environments, which needs more than this run's token:
     // PULUMI_GITHUB_TOKEN, when given, is what the pulumi process sees as GITHUB_TOKEN.

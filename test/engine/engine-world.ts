@@ -62,7 +62,7 @@ export async function startEngineWorld(): Promise<EngineWorld> {
     env: {
       DOKKU_SSH_PRIVATE_KEY: dokku.privateKey,
       SSH_AUTH_SOCK: agent.socket,
-      FLAGSMITH_API_URL: flagsmith.url,
+      // No FLAGSMITH_API_URL: the Flagsmith resources reach the API at their apiUrl input (restant:flagsmith.apiUrl).
       FLAGSMITH_ADMIN_API_KEY: flagsmith.adminKey,
       FLAGSMITH_RETRY_WITHIN_MS: "5000",
     },

@@ -37,7 +37,8 @@ afterEach(async () => {
   await double.stop();
 });
 
-const inputs = (name: string, more: Partial<FlagsmithEnvironmentInputs> = {}): FlagsmithEnvironmentInputs => ({ project: double.project.id, name, version: 1, ...more });
+const inputs = (name: string, more: Partial<FlagsmithEnvironmentInputs> = {}): FlagsmithEnvironmentInputs => ({ project: double.project.id, name, apiUrl: double.url, version: 2, ...more });
+const keyInputs = (environmentApiKey: string, name = "app"): FlagsmithServerKeyInputs => ({ environmentApiKey, name, apiUrl: double.url, version: 2 });
 const posts = () => double.requests.filter((r) => r.method === "POST");
 
 describe("the Flagsmith environment provider, run from its serialized text", () => {
@@ -46,7 +47,7 @@ describe("the Flagsmith environment provider, run from its serialized text", () 
     expect((await environments.check(wanted, wanted)).failures).toEqual([]);
     const { id, outs } = await environments.create(wanted);
     const row = double.state.environmentByUuid(id)!;
-    expect(outs).toEqual({ project: double.project.id, name: "restant-main", version: 1, apiKey: row.apiKey, environmentId: row.id });
+    expect(outs).toEqual({ project: double.project.id, name: "restant-main", apiUrl: double.url, version: 2, apiKey: row.apiKey, environmentId: row.id });
     expect(double.state.flagsOf(row.apiKey)).toEqual({ dark_mode: { enabled: false, value: null }, new_checkout: { enabled: true, value: "v1" } });
     const read = await environments.read(id, outs);
     expect(read).toEqual({ id, props: outs });
@@ -108,10 +109,10 @@ describe("the Flagsmith environment provider, run from its serialized text", () 
     const { id, outs } = await environments.create(inputs("restant-main"));
     expect(await environments.diff(id, outs, { ...inputs("restant-main"), project: 99 })).toMatchObject({ changes: true, replaces: ["project"], deleteBeforeReplace: true });
     expect(await environments.diff(id, outs, inputs("restant-prod"))).toMatchObject({ changes: true, replaces: [] });
-    expect(await environments.diff(id, outs, inputs("restant-main", { version: 2 }))).toMatchObject({ changes: true, replaces: [] });
+    expect(await environments.diff(id, outs, inputs("restant-main", { version: 3 }))).toMatchObject({ changes: true, replaces: [] });
     const before = double.requests.length;
-    const updated = await environments.update(id, outs, inputs("restant-main", { version: 2, cloneFrom: "x" }));
-    expect(updated.outs).toMatchObject({ version: 2, cloneFrom: "x", apiKey: outs.apiKey });
+    const updated = await environments.update(id, outs, inputs("restant-main", { version: 3, cloneFrom: "x" }));
+    expect(updated.outs).toMatchObject({ version: 3, cloneFrom: "x", apiKey: outs.apiKey });
     expect(double.requests.slice(before).map((r) => r.method)).toEqual(["GET"]);
   });
 
@@ -130,8 +131,13 @@ describe("the Flagsmith environment provider, run from its serialized text", () 
   });
 
   it("checks its inputs", async () => {
-    const bad = { project: 0, name: "", cloneFrom: "", version: 1 };
-    expect((await environments.check(bad, bad)).failures!.map((f) => f.property)).toEqual(["project", "name", "cloneFrom"]);
+    const bad = { project: 0, name: "", cloneFrom: "", apiUrl: "flags.example.com", version: 2 };
+    expect((await environments.check(bad, bad)).failures!.map((f) => f.property)).toEqual(["project", "name", "apiUrl", "cloneFrom"]);
+    const key = { environmentApiKey: "", name: "app", apiUrl: "ftp://flags.example.com", version: 2 };
+    expect((await serverKeys.check(key, key)).failures).toEqual([
+      { property: "environmentApiKey", reason: "must be an environment's client-side key" },
+      { property: "apiUrl", reason: "must be an http(s) URL (restant:flagsmith.apiUrl)" },
+    ]);
   });
 });
 
@@ -142,7 +148,7 @@ describe("the Flagsmith server-side key provider, run from its serialized text",
 
   it("creates a ser. key and reads it back unchanged", async () => {
     const env = await environment();
-    const wanted = { environmentApiKey: env.apiKey, name: "restant-main app", version: 1 };
+    const wanted = keyInputs(env.apiKey, "restant-main app");
     expect((await serverKeys.check(wanted, wanted)).failures).toEqual([]);
     const { id, outs } = await serverKeys.create(wanted);
     expect(outs).toMatchObject({ ...wanted, key: expect.stringMatching(/^ser\.[A-Za-z0-9]{22}$/), keyId: Number(id), active: true });
@@ -152,13 +158,13 @@ describe("the Flagsmith server-side key provider, run from its serialized text",
   });
 
   it("says so when the environment to make a key in does not exist", async () => {
-    await expect(serverKeys.create({ environmentApiKey: "noSuchEnvironmentKey00", name: "app", version: 1 })).rejects.toThrow(/no environment with the key noSuchEnvironmentKey00/);
+    await expect(serverKeys.create(keyInputs("noSuchEnvironmentKey00"))).rejects.toThrow(/no environment with the key noSuchEnvironmentKey00/);
     expect(posts()).toEqual([]);
   });
 
   it("reads a rename or deactivation made by hand as drift and repairs it on update", async () => {
     const env = await environment();
-    const wanted = { environmentApiKey: env.apiKey, name: "app", version: 1 };
+    const wanted = keyInputs(env.apiKey);
     const { id, outs } = await serverKeys.create(wanted);
     const row = double.state.serverKeysOf(double.state.environmentByKey(env.apiKey)!)[0]!;
     row.name = "renamed";
@@ -173,16 +179,62 @@ describe("the Flagsmith server-side key provider, run from its serialized text",
 
   it("reports a key gone when it, or its environment, was deleted, and deleting twice succeeds", async () => {
     const env = await environment();
-    const { id, outs } = await serverKeys.create({ environmentApiKey: env.apiKey, name: "app", version: 1 });
+    const { id, outs } = await serverKeys.create(keyInputs(env.apiKey));
     await serverKeys.delete(id, outs);
     expect(double.state.serverKeysOf(double.state.environmentByKey(env.apiKey)!)).toEqual([]);
     expect((await serverKeys.read(id, outs)).id).toBe("");
     await expect(serverKeys.delete(id, outs)).resolves.toBeUndefined();
 
-    const again = await serverKeys.create({ environmentApiKey: env.apiKey, name: "app", version: 1 });
+    const again = await serverKeys.create(keyInputs(env.apiKey));
     await environments.delete(String(double.state.environmentByKey(env.apiKey)!.uuid), env);
     expect((await serverKeys.read(again.id, again.outs)).id).toBe("");
     await expect(serverKeys.delete(again.id, again.outs)).resolves.toBeUndefined();
+  });
+});
+
+describe("a state stored by provider version 1 (no apiUrl: that code read FLAGSMITH_API_URL)", () => {
+  it("diffs as an in-place update that stores the address, so the same environment and key stay and later runs need no FLAGSMITH_API_URL", async () => {
+    // Made the way version 1 made them: the address from FLAGSMITH_API_URL, none in the inputs or the state.
+    restoreEnv();
+    restoreEnv = pointProvidersAt(double, { FLAGSMITH_API_URL: double.url });
+    const stored = await environments.create(inputs("restant-main", { apiUrl: undefined, version: 1 }));
+    const storedKey = await serverKeys.create({ environmentApiKey: stored.outs.apiKey, name: "app", version: 1 });
+    expect(stored.outs).not.toHaveProperty("apiUrl");
+    expect(storedKey.outs).not.toHaveProperty("apiUrl");
+    restoreEnv();
+    restoreEnv = pointProvidersAt(double);
+    expect(process.env.FLAGSMITH_API_URL).toBeUndefined();
+
+    // The program now passes apiUrl (and version 2): a change, never a replacement.
+    const environmentDiff = await environments.diff(stored.id, stored.outs, inputs("restant-main"));
+    expect(environmentDiff).toMatchObject({ changes: true, replaces: [] });
+    const keyDiff = await serverKeys.diff(storedKey.id, storedKey.outs, keyInputs(stored.outs.apiKey));
+    expect(keyDiff).toMatchObject({ changes: true, replaces: [] });
+    const before = double.requests.length;
+    const environment = await environments.update(stored.id, stored.outs, inputs("restant-main"));
+    const key = await serverKeys.update(storedKey.id, storedKey.outs, keyInputs(stored.outs.apiKey));
+    expect(double.requests.slice(before).filter((r) => r.method !== "GET")).toEqual([]);
+    expect(environment.outs).toEqual({ ...stored.outs, apiUrl: double.url, version: 2 });
+    expect(key.outs).toEqual({ ...storedKey.outs, apiUrl: double.url, version: 2 });
+
+    // With the address in state, read and delete work without FLAGSMITH_API_URL; the next diff is empty.
+    expect((await environments.diff(stored.id, environment.outs!, inputs("restant-main"))).changes).toBe(false);
+    expect((await serverKeys.diff(storedKey.id, key.outs!, keyInputs(stored.outs.apiKey))).changes).toBe(false);
+    expect(await serverKeys.read(storedKey.id, key.outs as FlagsmithServerKeyOutputs)).toEqual({ id: storedKey.id, props: key.outs });
+    await serverKeys.delete(storedKey.id, key.outs as FlagsmithServerKeyOutputs);
+    await environments.delete(stored.id, environment.outs as FlagsmithEnvironmentOutputs);
+    expect(double.state.liveEnvironments(double.project.id)).toEqual([]);
+  });
+
+  it("still reads and deletes such a state through FLAGSMITH_API_URL, and says what is missing without it", async () => {
+    restoreEnv();
+    restoreEnv = pointProvidersAt(double, { FLAGSMITH_API_URL: double.url });
+    const stored = await environments.create(inputs("restant-pr-4", { apiUrl: undefined, version: 1 }));
+    expect((await environments.read(stored.id, stored.outs)).id).toBe(stored.id);
+    restoreEnv();
+    restoreEnv = pointProvidersAt(double);
+    await expect(environments.delete(stored.id, stored.outs)).rejects.toThrow(/needs its apiUrl input \(restant:flagsmith.apiUrl; FLAGSMITH_API_URL for a resource stored without one\)/);
+    expect(double.state.liveEnvironments(double.project.id)).toHaveLength(1);
   });
 });
 
@@ -212,7 +264,9 @@ describe("credentials", () => {
   it("are read when a method runs, not when the provider is serialized, and a missing one is named", async () => {
     restoreEnv();
     const bare = (await asPulumiHostRunsIt(new FlagsmithEnvironmentProvider())).provider as EnvironmentProvider;
-    await expect(bare.create(inputs("restant-main"))).rejects.toThrow(/needs FLAGSMITH_API_URL and FLAGSMITH_ADMIN_API_KEY/);
+    await expect(bare.create(inputs("restant-main", { apiUrl: undefined }))).rejects.toThrow(
+      /needs its apiUrl input \(restant:flagsmith.apiUrl; FLAGSMITH_API_URL for a resource stored without one\) and FLAGSMITH_ADMIN_API_KEY in the environment of `pulumi`/,
+    );
     restoreEnv = pointProvidersAt(double);
     await expect(bare.create(inputs("restant-main"))).resolves.toMatchObject({ outs: { name: "restant-main" } });
   });

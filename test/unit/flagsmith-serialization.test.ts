@@ -38,8 +38,8 @@ beforeAll(async () => {
   const monitor = new RecordingMonitor(mocks);
   await pulumi.runtime.setMocks(mocks, "restant", "pr-7", false);
   getStore().settings.monitor = monitor;
-  const environment = new FlagsmithEnvironment("flags", { project: double.project.id, name: "restant-pr-7", cloneFrom: "restant-staging" });
-  const key = new FlagsmithServerKey("flags-key", { environmentApiKey: environment.apiKey, name: "restant-pr-7 app" });
+  const environment = new FlagsmithEnvironment("flags", { project: double.project.id, name: "restant-pr-7", cloneFrom: "restant-staging", apiUrl: double.url });
+  const key = new FlagsmithServerKey("flags-key", { environmentApiKey: environment.apiKey, name: "restant-pr-7 app", apiUrl: double.url });
   keySecret = await pulumi.isSecret(key.key);
   await waitForRPCs();
   recorded = monitor.recorded;
@@ -54,10 +54,10 @@ const ENVIRONMENT = "pulumi-nodejs:dynamic/flagsmith:Environment";
 const SERVER_KEY = "pulumi-nodejs:dynamic/flagsmith:ServerKey";
 
 describe("the Flagsmith resources as the program registers them", () => {
-  it("have their own type tokens and a version input", () => {
+  it("have their own type tokens, a version input and the API's address as an input", () => {
     expect(recorded.map((r) => r.type)).toEqual([ENVIRONMENT, SERVER_KEY]);
-    expect(byType(ENVIRONMENT).inputs).toMatchObject({ project: double.project.id, name: "restant-pr-7", cloneFrom: "restant-staging", version: 1 });
-    expect(byType(SERVER_KEY).inputs).toMatchObject({ name: "restant-pr-7 app", version: 1 });
+    expect(byType(ENVIRONMENT).inputs).toMatchObject({ project: double.project.id, name: "restant-pr-7", cloneFrom: "restant-staging", apiUrl: double.url, version: 2 });
+    expect(byType(SERVER_KEY).inputs).toMatchObject({ name: "restant-pr-7 app", apiUrl: double.url, version: 2 });
   });
 
   it("delete an environment before its replacement takes the name, and keep created keys secret", () => {
@@ -77,13 +77,16 @@ describe("the Flagsmith resources as the program registers them", () => {
     }
   });
 
-  it("store provider text that works when the host loads it", async () => {
+  it("store provider text that works when the host loads it, with no FLAGSMITH_API_URL in its environment", async () => {
+    expect(process.env.FLAGSMITH_API_URL).toBeUndefined();
     const staging = double.state.createEnvironment(double.project, "restant-staging");
     const environments = loadSerializedProvider(byType(ENVIRONMENT).revealedInputs.__provider as string);
     const keys = loadSerializedProvider(byType(SERVER_KEY).revealedInputs.__provider as string);
-    const environment = await environments.create({ project: double.project.id, name: "restant-pr-7", cloneFrom: "restant-staging", version: 1 });
+    // The inputs the program registered (apiUrl among them), as the engine hands them to create.
+    const registered = (type: string) => Object.fromEntries(Object.entries(byType(type).revealedInputs).filter(([name, value]) => name !== "__provider" && value !== undefined));
+    const environment = await environments.create(registered(ENVIRONMENT));
     expect(double.state.flagsOf(environment.outs.apiKey)).toEqual(double.state.flagsOf(staging.apiKey));
-    const key = await keys.create({ environmentApiKey: environment.outs.apiKey, name: "restant-pr-7 app", version: 1 });
+    const key = await keys.create({ ...registered(SERVER_KEY), environmentApiKey: environment.outs.apiKey });
     expect(key.outs.key).toMatch(/^ser\./);
   });
 });

@@ -63,6 +63,18 @@ describe("Sentry, Grafana and GitHub per environment", () => {
     expect(resourcesOfType(r.preview!, "pulumi-nodejs:dynamic/flagsmith:ServerKey")[0]!.options.additionalSecretOutputs).toContain("key");
   });
 
+  it("gives both Flagsmith resources the API's URL from restant:flagsmith.apiUrl, the URL the app reads flags from", () => {
+    for (const result of [r.production!, r.staging!, r.preview!]) {
+      const apiUrl = result.spec.kind === "platform" ? undefined : result.spec.flagsmith?.apiUrl;
+      expect(apiUrl).toBe("https://flags.example.com/api/v1/");
+      for (const type of ["pulumi-nodejs:dynamic/flagsmith:Environment", "pulumi-nodejs:dynamic/flagsmith:ServerKey"]) {
+        expect(resourcesOfType(result, type)[0]!.inputs, type).toMatchObject({ apiUrl, version: 2 });
+      }
+      const app = resourcesOfType(result, "pulumi-nodejs:dynamic/dokku:App")[0]!;
+      expect((app.revealedInputs.config as Record<string, string>).FLAGSMITH_API_URL).toBe(apiUrl);
+    }
+  });
+
   it("labels alert rules with the slug, uses the configured queries, and pages only for production", () => {
     const rulesOf = (result: PlanResult) => resourcesOfType(result, RULES)[0]!.inputs.rules as Rule[];
     for (const [result, slug, contact, severity] of [
