@@ -10,6 +10,7 @@ import {
   ForgeDatabaseUser,
   ForgeDeployment,
   ForgeEnvironmentFile,
+  ForgeSecurityRule,
   ForgeSite,
 } from "./forge";
 import { backupStep } from "./forge/backup-step";
@@ -17,7 +18,8 @@ import type { EnvironmentRuntime, RuntimeArgs } from "./runtime/environment-runt
 
 /**
  * The environment as a Laravel Forge site, through Forge's organization API, in the order Forge needs: the site
- * (isolated user, PHP, web directory, repository), the server's database and a user for it, the site's .env, the
+ * (isolated user, PHP, web directory, repository), basic auth over it where asked (previews), the server's database
+ * and a user for it, the site's .env, the
  * queue worker as a background process, the deploy of the environment's commit (a verified backup first where the
  * spec asks for one), then the Let's Encrypt certificate (HTTP-01 needs the domain served). Redis is the server's own,
  * the environment's keys kept apart by their prefix (docs/forge.md).
@@ -37,6 +39,8 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
   readonly queueWorker: ForgeBackgroundProcess | undefined;
   readonly deployment: ForgeDeployment;
   readonly tls: ForgeCertificate;
+  /** HTTP basic auth over the whole site (previews); none when the environment is public. */
+  readonly basicAuth: ForgeSecurityRule | undefined;
   readonly appName: pulumi.Output<string>;
   readonly redisSlot = undefined;
   /** Forge databases are never clones of the snapshot here (previews on Forge are refused: docs/forge.md). */
@@ -56,6 +60,7 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
     this.settings = spec.runtime.forge;
     this.site = this.createSite(name);
     this.appName = this.site.domain;
+    this.basicAuth = this.closeWithBasicAuth(name, args.basicAuth);
     this.database = this.createDatabase(name);
     this.databaseUser = this.createDatabaseUser(name, login);
     // One .env holds every variable: the late ones (Sentry, Flagsmith keys) make it wait for those services.
@@ -166,7 +171,17 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
     return new ForgeDeployment(
       `${name}-deploy`,
       { ...this.server, siteId: this.site.siteId, script, revision: deploy.commit ?? deploy.ref },
-      { parent: this, dependsOn: [this.environmentFile, ...(this.queueWorker ? [this.queueWorker] : [])] },
+      { parent: this, dependsOn: [this.environmentFile, ...(this.queueWorker ? [this.queueWorker] : []), ...(this.basicAuth ? [this.basicAuth] : [])] },
+    );
+  }
+
+  /** Forge's security rule over the whole site, before the first deploy puts the app's code behind it. */
+  private closeWithBasicAuth(name: string, basicAuth: RuntimeArgs["basicAuth"]): ForgeSecurityRule | undefined {
+    if (!basicAuth) return undefined;
+    return new ForgeSecurityRule(
+      `${name}-basic-auth`,
+      { ...this.server, siteId: this.site.siteId, domain: this.spec.hostname, name: this.spec.names.app, user: basicAuth.user, password: basicAuth.password },
+      { parent: this },
     );
   }
 

@@ -21,6 +21,7 @@ export const FORGE_ENVIRONMENT_FILE = "pulumi-nodejs:dynamic/forge:EnvironmentFi
 export const FORGE_BACKGROUND_PROCESS = "pulumi-nodejs:dynamic/forge:BackgroundProcess";
 export const FORGE_CERTIFICATE = "pulumi-nodejs:dynamic/forge:Certificate";
 export const FORGE_DEPLOYMENT = "pulumi-nodejs:dynamic/forge:Deployment";
+export const FORGE_SECURITY_RULE = "pulumi-nodejs:dynamic/forge:SecurityRule";
 export const FLAGSMITH_ENVIRONMENT = "pulumi-nodejs:dynamic/flagsmith:Environment";
 export const REMOTE_COMMAND = "command:remote:Command";
 export const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
@@ -56,8 +57,15 @@ export const SLOT_TYPES: ReadonlySet<string> = new Set([DOKKU_REDIS_SLOT]);
 /** Resources that give an app a Redis service of its own (production, staging). */
 export const REDIS_LINK_TYPES: ReadonlySet<string> = new Set([DOKKU_REDIS_LINK]);
 
-/** Resources that close an app behind HTTP basic auth: `{ app, user, password }`. */
-export const AUTH_TYPES: ReadonlySet<string> = new Set([DOKKU_HTTP_AUTH]);
+/**
+ * Resources that close an app behind HTTP basic auth with a `user` and a secret: Dokku's http-auth (`{ app, user,
+ * password }`) and a Forge site's security rule (`{ domain, user, password }`, whose outputs keep a hash of the
+ * credentials instead of the password).
+ */
+export const AUTH_TYPES: ReadonlySet<string> = new Set([DOKKU_HTTP_AUTH, FORGE_SECURITY_RULE]);
+
+/** Where an auth resource's secret is: the password, or (a Forge rule's outputs) the hash of the credentials. */
+export const AUTH_SECRET_INPUTS: readonly string[] = ["password", "credentialsHash"];
 
 /** Resources that obtain a certificate for the app's domains. */
 export const CERTIFICATE_TYPES: ReadonlySet<string> = new Set([DOKKU_LETSENCRYPT, FORGE_CERTIFICATE]);
@@ -74,4 +82,19 @@ const NAME_INPUTS: Readonly<Record<string, string>> = {
 
 export function nameInputOf(type: string): string {
   return NAME_INPUTS[type] ?? "name";
+}
+
+/**
+ * The input that says which app a resource is (an app) or closes (an auth): a Dokku app's name; a Forge site's domain,
+ * which both the site and its security rule carry and which is known during a preview (the site's id is not).
+ */
+const APP_REFERENCE_INPUTS: Readonly<Record<string, string>> = {
+  [DOKKU_APP]: "appName",
+  [DOKKU_HTTP_AUTH]: "app",
+  [FORGE_SITE]: "domain",
+  [FORGE_SECURITY_RULE]: "domain",
+};
+
+export function appReferenceInputOf(type: string): string {
+  return APP_REFERENCE_INPUTS[type] ?? "app";
 }

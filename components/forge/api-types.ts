@@ -86,3 +86,14 @@ export interface ForgeDeploymentScriptAttributes {
 export interface ForgeEnvironmentAttributes {
   content: string;
 }
+
+/** A site's security rule (nginx basic auth). Forge never answers with its credentials. */
+export interface ForgeSecurityRuleAttributes {
+  name: string;
+  /** The protected path; null protects the whole site. */
+  path: string | null;
+  status: ForgeStatus | null;
+  created_at: string;
+  /** Moves whenever the rule is changed, by the API or in Forge's dashboard. */
+  updated_at: string;
+}

@@ -8,6 +8,7 @@ import type {
   ForgeDeploymentScriptAttributes,
   ForgeDomainAttributes,
   ForgeEnvironmentAttributes,
+  ForgeSecurityRuleAttributes,
   ForgeSiteAttributes,
   JsonApiDocument,
   JsonApiList,
@@ -31,6 +32,14 @@ export type DatabaseUser = JsonApiResource<ForgeDatabaseUserAttributes>;
 export type BackgroundProcess = JsonApiResource<ForgeBackgroundProcessAttributes>;
 export type Certificate = JsonApiResource<ForgeCertificateAttributes>;
 export type Deployment = JsonApiResource<ForgeDeploymentAttributes>;
+export type SecurityRule = JsonApiResource<ForgeSecurityRuleAttributes>;
+
+/** What a security rule is written with: a realm name, a path (null: the whole site) and who may pass. */
+export interface SecurityRuleSpec {
+  name: string;
+  path: string | null;
+  credentials: { username: string; password: string }[];
+}
 
 /** What a site is made with; `repository` and `branch` can only be changed afterwards through updateGit. */
 export interface NewSite {
@@ -240,6 +249,35 @@ export class ForgeClient {
   async getDeploymentLog(siteId: string, deploymentId: string): Promise<string> {
     const document = await this.document<{ output?: string; content?: string }>(`${this.sitePath(siteId)}/deployments/${encodeURIComponent(deploymentId)}/log`);
     return document.attributes.output ?? document.attributes.content ?? "";
+  }
+
+  // Security rules (basic auth in front of a site). Create, update and delete are asynchronous.
+
+  private securityRulePath(siteId: string, ruleId?: string): string {
+    return `${this.sitePath(siteId)}/security-rules${ruleId === undefined ? "" : `/${encodeURIComponent(ruleId)}`}`;
+  }
+
+  async getSecurityRule(siteId: string, ruleId: string): Promise<SecurityRule | undefined> {
+    return this.unlessMissing(() => this.document<ForgeSecurityRuleAttributes>(this.securityRulePath(siteId, ruleId)));
+  }
+
+  async securityRuleNamed(siteId: string, name: string): Promise<SecurityRule | undefined> {
+    return (await this.list<ForgeSecurityRuleAttributes>(this.securityRulePath(siteId))).find((rule) => rule.attributes.name === name);
+  }
+
+  /** 202: the rule starts `installing`. A path of null is left out, which protects the whole site. */
+  async createSecurityRule(siteId: string, rule: SecurityRuleSpec): Promise<SecurityRule> {
+    const { path, ...rest } = rule;
+    return this.created<ForgeSecurityRuleAttributes>(this.securityRulePath(siteId), path === null ? rest : rule, () => this.securityRuleNamed(siteId, rule.name));
+  }
+
+  /** 202 with no body: the rule is written again, credentials and all (Forge keeps none it could merge). */
+  async updateSecurityRule(siteId: string, ruleId: string, rule: SecurityRuleSpec): Promise<void> {
+    await this.send({ method: "PUT", path: this.securityRulePath(siteId, ruleId), body: rule });
+  }
+
+  async deleteSecurityRule(siteId: string, ruleId: string): Promise<boolean> {
+    return this.deleted(this.securityRulePath(siteId, ruleId));
   }
 
   // Plumbing

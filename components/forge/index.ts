@@ -7,3 +7,4 @@ export { ForgeCertificate, type ForgeCertificateArgs } from "./certificate";
 export { ForgeDeployment, type ForgeDeploymentArgs } from "./deployment";
 export { deployScript } from "./deploy-script";
 export { dotenv } from "./dotenv";
+export { ForgeSecurityRule, type ForgeSecurityRuleArgs } from "./security-rule";

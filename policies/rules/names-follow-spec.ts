@@ -44,7 +44,7 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
     knownStringListProp(resource.props, "domains").map((domain, i) => ({ what: "domain", input: `domains[${i}]`, actual: domain, expected: spec.hostname }));
   const { type } = resource;
   const ownName = (what: string, expected: string) => check(what, nameInputOf(type), expected);
-  // A Forge site is its domain, run by its own user; its certificate names the domain it is for.
+  // A Forge site is its domain, run by its own user; its certificate and its security rule name the domain they are for.
   const domain = () => (isAbsentProp(resource.props, "domain") ? [] : [check("domain", "domain", spec.hostname)]);
   if (type === FORGE_SITE) return [ownName("site user", names.siteUser), ...domain()];
   if (APP_TYPES.has(type)) return [ownName("app", names.app), ...domains()];
@@ -78,7 +78,7 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
   if (REDIS_LINK_TYPES.has(type)) {
     return [check("own Redis service", "service", spec.redis.mode === "own" ? spec.redis.service : `(none: ${names.slug} claims a slot)`), ...linkedApp()];
   }
-  if (AUTH_TYPES.has(type)) return linkedApp();
+  if (AUTH_TYPES.has(type)) return [...linkedApp(), ...domain()];
   if (type === DNS_RECORD) {
     // Address records point the hostname at the runtime; others (TXT challenges, …) may carry other names.
     if (!ADDRESS_RECORD_TYPES.has(knownStringProp(resource.props, "type") ?? "A")) return [];

@@ -1,15 +1,16 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { isKnownProp, knownStringProp } from "../props";
-import { APP_TYPES, AUTH_TYPES, TENANT_ENVIRONMENT } from "../resource-types";
+import { APP_TYPES, appReferenceInputOf, AUTH_SECRET_INPUTS, AUTH_TYPES, TENANT_ENVIRONMENT } from "../resource-types";
 import { environmentSpecOf } from "../stack-spec";
 
 /**
  * Previews run unreviewed code against a copy of real data: every preview app answers only behind HTTP basic auth,
- * an http-auth resource (components/dokku/access/http-auth.ts) for that app with a user and a password.
+ * an auth resource for that app (components/dokku/access/http-auth.ts on Dokku, components/forge/security-rule.ts on
+ * Forge) with a user and a password.
  */
 export const previewsProtected: StackValidationPolicy = {
   name: "previews-protected",
-  description: "Every app of a preview stack is behind HTTP basic auth.",
+  description: "Every app of a preview stack (Dokku app, Forge site) is behind HTTP basic auth.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const spec = environmentSpecOf(args.resources);
@@ -21,19 +22,21 @@ export const previewsProtected: StackValidationPolicy = {
         args.resources.find((r) => r.type === TENANT_ENVIRONMENT)?.urn,
       );
     }
-    // A password not known yet during a preview is one generated in the same run (never empty); user and app must be known.
-    const hasPassword = (props: Record<string, unknown>) => !isKnownProp(props, "password") || (props.password !== undefined && props.password !== "");
+    // A secret not known yet during a preview is one generated in the same run (never empty); user and app must be known.
+    const hasSecret = (props: Record<string, unknown>) =>
+      AUTH_SECRET_INPUTS.some((key) => !isKnownProp(props, key) || (typeof props[key] === "string" && props[key] !== ""));
     const closedApps = new Set(
       args.resources
-        .filter((r) => AUTH_TYPES.has(r.type) && knownStringProp(r.props, "user") && hasPassword(r.props))
-        .map((r) => knownStringProp(r.props, "app")),
+        .filter((r) => AUTH_TYPES.has(r.type) && knownStringProp(r.props, "user") && hasSecret(r.props))
+        .map((r) => knownStringProp(r.props, appReferenceInputOf(r.type))),
     );
     for (const app of args.resources.filter((r) => APP_TYPES.has(r.type))) {
-      const appName = knownStringProp(app.props, "appName");
-      if (appName !== undefined && closedApps.has(appName)) continue;
+      const appRef = knownStringProp(app.props, appReferenceInputOf(app.type));
+      if (appRef !== undefined && closedApps.has(appRef)) continue;
       reportViolation(
-        `preview app "${appName ?? app.name}" is open to the public: give it HTTP basic auth, an http-auth resource ` +
-          `(components/dokku/access/http-auth.ts) for this app with the user and the environment's generated password.`,
+        `preview app "${appRef ?? app.name}" is open to the public: give it HTTP basic auth, an auth resource for this ` +
+          `app with the user and the environment's password (components/dokku/access/http-auth.ts on Dokku, ` +
+          `components/forge/security-rule.ts on Forge).`,
         app.urn,
       );
     }

@@ -108,4 +108,60 @@ describe("the Forge double", () => {
     expect([await deployment(passing.id as string), await deployment(failing)]).toEqual(["finished", "failed"]);
     expect((await call("GET", `${server()}/sites/${made}/deployments/${failing}/log`)).body.data.attributes.output).toMatch(/lock file/);
   });
+
+  it("keeps a site's security rules: 202 and installing → installed, updated_at moving with every change, no credential in any answer", async () => {
+    const clock = new SteppedClock();
+    double = await startForgeDouble({ asyncMs: 40, clock });
+    const siteId = (await call("POST", `${server()}/sites`, site)).body.data.id as string;
+    const rules = `${server()}/sites/${siteId}/security-rules`;
+    clock.advance(40);
+    const made = await call("POST", rules, { name: "restant-pr-7", credentials: [{ username: "restant", password: "a-long-secret-password" }] });
+    expect(made.status).toBe(202);
+    expect(made.body.data).toMatchObject({ type: "securityRules", attributes: { name: "restant-pr-7", path: null, status: "installing" } });
+    const id = made.body.data.id as string;
+    expect(typeof id).toBe("string");
+    const show = async () => (await call("GET", `${rules}/${id}`)).body.data.attributes as { status: string; updated_at: string };
+    const createdAt = (await show()).updated_at;
+    clock.advance(39);
+    expect((await show()).status).toBe("installing");
+    clock.advance(1);
+    const installed = await show();
+    expect(installed.status).toBe("installed");
+    expect(installed.updated_at).not.toBe(createdAt);
+    // An update without a password keeps the user's; the server holds the credentials, no answer does.
+    clock.advance(1_000);
+    expect((await call("PUT", `${rules}/${id}`, { name: "restant-pr-7", path: null, credentials: [{ username: "restant" }] })).status).toBe(202);
+    expect(double.state.site(Number(siteId))!.securityRules[0]!.credentials).toEqual([{ username: "restant", password: "a-long-secret-password" }]);
+    expect(await show()).toMatchObject({ status: "updating" });
+    expect((await show()).updated_at).not.toBe(installed.updated_at);
+    const listed = await call("GET", rules);
+    expect(listed.body.data).toHaveLength(1);
+    expect(JSON.stringify(listed.body)).not.toContain("a-long-secret-password");
+    expect((await call("DELETE", `${rules}/${id}`)).status).toBe(202);
+    clock.advance(40);
+    expect((await call("GET", `${rules}/${id}`)).status).toBe(404);
+    expect((await call("DELETE", `${rules}/${id}`)).status).toBe(404);
+  });
+
+  it("refuses a security rule without a name, credentials, a username or (on create) a password, naming each field", async () => {
+    double = await startForgeDouble({ asyncMs: 1 });
+    const siteId = (await call("POST", `${server()}/sites`, site)).body.data.id as string;
+    double.state.finishPending();
+    const rules = `${server()}/sites/${siteId}/security-rules`;
+    const none = await call("POST", rules, {});
+    expect(none.status).toBe(422);
+    expect(none.body.errors).toEqual({ name: ["The name field is required."], credentials: ["The credentials field is required."] });
+    const empty = await call("POST", rules, { name: "x", credentials: [] });
+    expect(empty.body.errors).toEqual({ credentials: ["The credentials field must have at least 1 items."] });
+    const bad = await call("POST", rules, { name: "x".repeat(256), path: "/" + "p".repeat(255), credentials: [{ username: "u".repeat(51) }, { password: "only-a-password" }] });
+    expect(bad.body.errors).toEqual({
+      name: ["The name field must not be greater than 255 characters."],
+      path: ["The path field must not be greater than 255 characters."],
+      "credentials.0.username": ["The credentials.0.username field must not be greater than 50 characters."],
+      "credentials.0.password": ["The credentials.0.password field is required."],
+      "credentials.1.username": ["The credentials.1.username field is required."],
+    });
+    expect(double.state.site(Number(siteId))!.securityRules).toEqual([]);
+    expect((await call("GET", `${rules}/4242`)).body).toEqual({ message: "No query results for model [App\\Models\\SecurityRule]." });
+  });
 });

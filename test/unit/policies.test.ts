@@ -24,6 +24,8 @@ import {
   DOKKU_MYSQL_SERVICE as MYSQL,
   DOKKU_REDIS_LINK as REDIS_LINK,
   DOKKU_REDIS_SLOT as SLOT,
+  FORGE_SECURITY_RULE as SECURITY_RULE,
+  FORGE_SITE as SITE,
   FLAGSMITH_ENVIRONMENT as FLAGSMITH,
   REMOTE_COMMAND as COMMAND,
   RULE_GROUP as RULES,
@@ -296,6 +298,25 @@ describe("previews-protected", () => {
 
   it("leaves production's public app alone", async () => {
     expect(violations(await validateStack(previewsProtected, [tenantEnvironment(production), appOf(production)]))).toEqual([]);
+  });
+
+  describe("on Forge", () => {
+    const site: HandBuilt = { type: SITE, name: "restant-runtime-site", props: { domain: preview.hostname, isolatedUser: preview.names.siteUser } };
+    const rule = (props: Record<string, unknown>): HandBuilt => ({ type: SECURITY_RULE, name: "restant-runtime-basic-auth", props: { domain: preview.hostname, name: preview.names.app, user: "restant", ...props } });
+
+    it("passes a preview site closed by a security rule: planned with its password, or made (outputs: a hash of it, no password)", async () => {
+      expect(violations(await validateStack(previewsProtected, [tenantEnvironment(preview), site, rule({ password: "pw" })]))).toEqual([]);
+      expect(violations(await validateStack(previewsProtected, [tenantEnvironment(preview), site, rule({ credentialsHash: "c2FsdGVkLWhhc2g=" })]))).toEqual([]);
+      const generated = rule({ password: unknownStringValue, credentialsHash: unknownStringValue });
+      expect(violations(await validateStack(previewsProtected, [tenantEnvironment(preview), site, { ...generated, props: unknownCheckingProxy(generated.props) }]))).toEqual([]);
+    });
+
+    it("refuses a preview site with no rule, a rule for another site, or a rule whose credentials are gone", async () => {
+      for (const auth of [[], [rule({ domain: `restant.pr-8.${preview.zone}`, password: "pw" })], [rule({ credentialsHash: "" })], [rule({ password: "pw", user: undefined })]]) {
+        const found = violations(await validateStack(previewsProtected, [tenantEnvironment(preview), site, ...auth]));
+        expect(found).toEqual([expect.stringMatching(new RegExp(`preview app "${preview.hostname.replace(/\./g, "\\.")}" is open to the public: .*components/forge/security-rule\\.ts on Forge`))]);
+      }
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 import { accepted, invalid, notFound, one, page, type Answer, resource } from "./json-api";
+import { securityRules } from "./security-rules";
 import { type DatabaseUserRecord, type ForgeState, PHP_VERSIONS, type SiteRecord } from "./state";
 
 type Body = Record<string, unknown>;
@@ -111,6 +112,8 @@ function sites(state: ForgeState, serverId: number, method: string, id: string |
       return notFound();
     case "deployments":
       return deployments(state, site, method, partId, tail, body);
+    case "security-rules":
+      return tail.length === 0 ? securityRules(state, site, method, partId, query, body) : notFound();
     default:
       return notFound();
   }
@@ -147,6 +150,7 @@ function createSite(state: ForgeState, serverId: number, onServer: SiteRecord[],
     environment: "",
     deployScript: "",
     domains: [],
+    securityRules: [],
     status: "installing",
   };
   site.domains.push({ id: state.nextId(), name: site.name, type: "primary" });

@@ -2,7 +2,7 @@
  * What a Forge organization holds, as the double keeps it: servers with their sites, databases, database users and
  * background processes; sites with domains, a certificate per domain, a .env, a deploy script and deployments.
  * Asynchronous work follows Forge: a write answers 202 and the record's status moves on by itself after `asyncMs`
- * (installing → installed, removing → gone, queued → deploying → finished), on the double's clock.
+ * (installing → installed, updating → installed, removing → gone, queued → deploying → finished), on the double's clock.
  */
 
 import { wallClock, type ForgeDoubleClock } from "./clock";
@@ -27,6 +27,22 @@ export interface SiteRecord extends Timed {
   environment: string;
   deployScript: string;
   domains: DomainRecord[];
+  /** Basic-auth rules (Forge's security rules); they go with the site. */
+  securityRules: SecurityRuleRecord[];
+}
+
+/**
+ * A site's security rule: nginx basic auth on a path (null: the whole site). Forge writes the credentials to an
+ * .htpasswd on the server and never shows them again; the double keeps them so tests can see what the server holds.
+ */
+export interface SecurityRuleRecord extends Timed {
+  id: number;
+  name: string;
+  path: string | null;
+  credentials: { username: string; password: string }[];
+  createdAt: string;
+  /** Moves with every change, whoever makes it (the API or someone in Forge's dashboard). */
+  updatedAt: string;
 }
 
 export interface DomainRecord {
@@ -134,6 +150,9 @@ export class ForgeState {
     advance(this.databaseUsers);
     advance(this.backgroundProcesses);
     for (const site of this.sites) {
+      // As Laravel saves a model, a rule's status change moves its updated_at.
+      for (const rule of site.securityRules) if (due(rule) && rule.next !== "gone") rule.updatedAt = new Date(rule.changesAt!).toISOString();
+      advance(site.securityRules);
       for (const domain of site.domains) {
         if (domain.certificate && due(domain.certificate)) {
           if (domain.certificate.next === "gone") delete domain.certificate;
@@ -160,6 +179,11 @@ export class ForgeState {
     } else {
       this.advance(deployment);
     }
+  }
+
+  /** The double's time as Forge writes timestamps (ISO 8601, UTC). */
+  timestamp(): string {
+    return new Date(this.clock.now()).toISOString();
   }
 
   site(id: number): SiteRecord | undefined {

@@ -12,7 +12,7 @@ let inventory: ForgeServerInventory;
 function leave(slug: string): void {
   const names = namesForSlug(slug);
   const { state } = double;
-  const site = { id: state.nextId(), serverId: double.serverId, name: `restant.${slug}.example.com`, webDirectory: "/public", phpVersion: "php84", isolated: true, user: names.siteUser, repository: null, environment: "", deployScript: "", domains: [], status: "installed" };
+  const site = { id: state.nextId(), serverId: double.serverId, name: `restant.${slug}.example.com`, webDirectory: "/public", phpVersion: "php84", isolated: true, user: names.siteUser, repository: null, environment: "", deployScript: "", domains: [], securityRules: [], status: "installed" };
   state.sites.push(site);
   const database = { id: state.nextId(), serverId: double.serverId, name: names.mysqlDatabase, status: "installed" };
   state.databases.push(database);
