@@ -17,6 +17,8 @@ type RootShell = typeof import("../support/root-shell");
 type Harness = typeof import("../support/serialized-provider");
 type ServiceProvider = typeof import("../../components/dokku/mysql/mysql-service-provider");
 type LinkProvider = typeof import("../../components/dokku/mysql/mysql-link-provider");
+type SnapshotTime = typeof import("../../components/dokku/mysql/snapshot-time");
+type RedisScript = typeof import("../../components/dokku/redis/redis-slot-script");
 
 const { poolRefillScript } = requireBuilt<Scripts>("components/dokku/server/server-scripts.ts");
 const { claimPoolMember, listPool } = requireBuilt<Pool>("components/dokku/mysql/pool-operations.ts");
@@ -29,10 +31,14 @@ const { runAsRoot } = requireBuilt<RootShell>("test/support/root-shell.ts");
 const { asPulumiHostRunsIt } = requireBuilt<Harness>("test/support/serialized-provider.ts");
 const { mysqlServiceProvider } = requireBuilt<ServiceProvider>("components/dokku/mysql/mysql-service-provider.ts");
 const { mysqlLinkProvider } = requireBuilt<LinkProvider>("components/dokku/mysql/mysql-link-provider.ts");
+const { SNAPSHOT_TIME_TABLE } = requireBuilt<SnapshotTime>("components/dokku/mysql/snapshot-time.ts");
+const { redisCliLine } = requireBuilt<RedisScript>("components/dokku/redis/redis-slot-script.ts");
 
 const SNAPSHOT = "restant-snapshot";
 const REDIS = "restant-previews";
 const POOL = { registry: MYSQL_POOL_REGISTRY, redisService: REDIS, memberPattern: poolMemberPattern(SNAPSHOT) };
+/** When the snapshot's data was taken, as its refresh records it. */
+const TAKEN_AT = "2026-11-22T03:17:02Z";
 
 let server: DokkuServer;
 let scratch: string;
@@ -71,6 +77,8 @@ beforeAll(async () => {
   await operator("redis:create", REDIS);
   await operator("mysql:create", SNAPSHOT);
   await loadSnapshot(mariadb(), services()[SNAPSHOT]!.database, 0.05);
+  const database = services()[SNAPSHOT]!.database;
+  await runSql(mariadb(), `CREATE TABLE \`${database}\`.${SNAPSHOT_TIME_TABLE} (taken_at CHAR(20) NOT NULL); INSERT INTO \`${database}\`.${SNAPSHOT_TIME_TABLE} VALUES ('${TAKEN_AT}');`);
 }, 120_000);
 
 afterAll(async () => {
@@ -89,6 +97,8 @@ describe("the warm pool on the Dokku double (real MariaDB and Redis, refill run 
     const records = await registry();
     expect(Object.keys(records).sort()).toEqual(members());
     expect(Object.values(records).map((r) => r.state)).toEqual(["ready", "ready"]);
+    // The snapshot's time is recorded with each member, so a claim answers it without a query on the member.
+    expect(Object.values(records).map((r) => r.takenAt)).toEqual([TAKEN_AT, TAKEN_AT]);
 
     const second = await refill(2);
     expect(second.code, second.stderr).toBe(0);
@@ -101,9 +111,11 @@ describe("the warm pool on the Dokku double (real MariaDB and Redis, refill run 
     expect(refilled.code, refilled.stderr).toBe(0);
     const ready = Object.entries(await registry()).filter(([, r]) => r.state === "ready").map(([name]) => name);
     expect(ready).toHaveLength(5);
-    const claims = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => withDokkuSession(ssh(), (dokku) => claimPoolMember(dokku, POOL, `pr-${100 + i}`, `restant-pr-${100 + i}`))),
-    );
+    const claims = (
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => withDokkuSession(ssh(), (dokku) => claimPoolMember(dokku, POOL, `pr-${100 + i}`, `restant-pr-${100 + i}`))),
+      )
+    ).map((claim) => claim?.member);
     const got = claims.filter((member): member is string => member !== undefined);
     expect(got).toHaveLength(5);
     expect(new Set(got).size).toBe(5);
@@ -115,7 +127,7 @@ describe("the warm pool on the Dokku double (real MariaDB and Redis, refill run 
     // A claim retried by the same holder (its first answer lost) gets the same member back, never a second one.
     const first = claims.findIndex((member) => member !== undefined);
     const again = await withDokkuSession(ssh(), (dokku) => claimPoolMember(dokku, POOL, `pr-${100 + first}`, `restant-pr-${100 + first}`));
-    expect(again).toBe(claims[first]);
+    expect(again?.member).toBe(claims[first]);
   }, 240_000);
 
   it("retires ready members of an older snapshot generation but never a claimed one, and refills", async () => {
@@ -157,7 +169,7 @@ describe("the warm pool on the Dokku double (real MariaDB and Redis, refill run 
     const inputs = { version: 3, target: target(), service: "restant-pr-7", cloneFrom: SNAPSHOT, pool: { ...POOL, holder: "pr-7", app: "restant-pr-7" } };
     const database = await databases.create(inputs);
     expect(database.id).toBe(ready[0]);
-    expect(database.outs).toMatchObject({ serviceInUse: ready[0], source: "pool" });
+    expect(database.outs).toMatchObject({ serviceInUse: ready[0], source: "pool", snapshotTakenAt: TAKEN_AT });
     expect(services()["restant-pr-7"]).toBeUndefined();
     const link = await links.create({ version: 1, target: target(), service: database.outs.serviceInUse, app: "restant-pr-7" });
 
@@ -171,6 +183,23 @@ describe("the warm pool on the Dokku double (real MariaDB and Redis, refill run 
     await databases.delete(database.id, database.outs);
     expect(services()[ready[0]!]).toBeUndefined();
     expect((await registry())[ready[0]!]).toBeUndefined();
+  }, 120_000);
+
+  it("reads the snapshot time from the member itself when its record predates recorded times, and never shows a non-time", async () => {
+    const refilled = await refill(Object.values(await registry()).filter((r) => r.state === "ready").length + 2);
+    expect(refilled.code, refilled.stderr).toBe(0);
+    const records = await registry();
+    const [older, forged] = Object.keys(records).filter((name) => records[name]!.state === "ready").sort();
+    const rewrite = async (member: string, takenAt: string | undefined) => {
+      const record = JSON.stringify({ ...records[member], takenAt });
+      const reply = await server.operator(["redis:connect", REDIS], `${redisCliLine(["HSET", POOL.registry, member, record])}\n`);
+      expect(reply.code, reply.stderr).toBe(0);
+    };
+    await rewrite(older!, undefined);
+    await rewrite(forged!, "<b>fresh</b>");
+    const claim = (holder: string) => withDokkuSession(ssh(), (dokku) => claimPoolMember(dokku, POOL, holder, `restant-${holder}`));
+    expect(await claim("pr-9")).toEqual({ member: older, snapshotTakenAt: TAKEN_AT });
+    expect(await claim("pr-10")).toEqual({ member: forged, snapshotTakenAt: TAKEN_AT });
   }, 120_000);
 
   it("falls back to a verified direct clone when the pool is empty, and says so", async () => {

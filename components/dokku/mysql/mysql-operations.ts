@@ -44,9 +44,14 @@ export async function mysqlServiceExists(dokku: DokkuRunner, service: string): P
     await dokku.run(["mysql:exists", service]);
     return true;
   } catch (error) {
-    if (isDokkuCommandError(error) && error.messages.some((m) => m.endsWith("does not exist"))) return false;
+    if (isServiceMissing(error)) return false;
     throw error;
   }
+}
+
+/** dokku-mysql's answer to any command on a service that does not exist (`MySQL service <name> does not exist`). */
+export function isServiceMissing(error: unknown): boolean {
+  return isDokkuCommandError(error) && error.messages.some((m) => m.endsWith("does not exist"));
 }
 
 /** The apps linked to the service (its LINKS file). */

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { cloneMysqlVerified, createEmptyMysql, destroyMysqlIfPresent, linkMysql, mysqlLinks, mysqlServiceExists, snapshotTime } from "./mysql-operations";
+import { cloneMysqlVerified, createEmptyMysql, destroyMysqlIfPresent, linkMysql, mysqlLinks, mysqlServiceExists } from "./mysql-operations";
 import type { DokkuTarget } from "../client/ssh-options";
 import { sameTarget, withTargetSession } from "../client/target-session";
 import { foundOnRead, goneOnRead, stateForRead } from "../../dynamic-read";
@@ -87,9 +87,9 @@ export const mysqlServiceProvider: pulumi.dynamic.ResourceProvider<MysqlServiceI
       let proof: { tables: number; rows: number; snapshotTakenAt?: string } = { tables: 0, rows: 0 };
       if (inputs.cloneFrom !== undefined && inputs.pool !== undefined) {
         // Verified by the refill job before it joined the pool; claimed atomically, so it is this environment's alone.
-        const member = await claimPoolMember(dokku, inputs.pool, inputs.pool.holder, inputs.pool.app);
-        if (member !== undefined) {
-          const snapshotTakenAt = await snapshotTime(dokku, member);
+        const claim = await claimPoolMember(dokku, inputs.pool, inputs.pool.holder, inputs.pool.app);
+        if (claim !== undefined) {
+          const { member, snapshotTakenAt } = claim;
           return { ...inputs, ...proof, ...(snapshotTakenAt !== undefined ? { snapshotTakenAt } : {}), linkedApps: [], serviceInUse: member, source: "pool" };
         }
       }

@@ -1,6 +1,6 @@
 /**
  * The warm pool's registry on the non-production Redis (database 0): a hash, member service name → JSON record
- * `{ state, generation, holder? }`. Every change is one Lua script run with EVAL, so it is one atomic step: two
+ * `{ state, generation, takenAt?, holder? }`. Every change is one Lua script run with EVAL, so it is one atomic step: two
  * previews claiming at the same moment can never get the same member, and the refill job and a claim never both act
  * on one member. The provider (claim, drop) and the refill job on the server (register, ready, retire, count) use
  * these same scripts. Knows nothing of SSH or Pulumi.
@@ -11,17 +11,26 @@
 
 /**
  * Claims a member for ARGV[1]: the member it already holds (a create retried after a lost answer converges), else
- * the oldest ready one, marked claimed in the same step. An empty pool answers `{ empty: true, filling: n }`.
+ * the oldest ready one, marked claimed in the same step. ARGV[3], when not empty, is a member the holder was given and
+ * found unusable (missing, or linked to another app): it is forgotten first, in the same step, so rejecting one member
+ * and claiming the next costs one round trip. The reply carries the member's recorded snapshot time (`takenAt`, set by
+ * the refill when the member became ready), so a claim needs no query on the member. An empty pool answers
+ * `{ empty: true, filling: n }`.
  */
 export const POOL_CLAIM_SCRIPT = `
-local registry, holder = KEYS[1], ARGV[1]
+local registry, holder, rejected = KEYS[1], ARGV[1], ARGV[3]
+if rejected ~= nil and rejected ~= '' then
+  local raw = redis.call('HGET', registry, rejected)
+  local ok, m = pcall(cjson.decode, raw or '')
+  if ok and type(m) == 'table' and m.state == 'claimed' and m.holder == holder then redis.call('HDEL', registry, rejected) end
+end
 local entries = redis.call('HGETALL', registry)
 local pick, filling = nil, 0
 for i = 1, #entries, 2 do
   local ok, m = pcall(cjson.decode, entries[i + 1])
   if ok and type(m) == 'table' then
     if m.state == 'claimed' and m.holder == holder then
-      return cjson.encode({ member = entries[i], claimed = false })
+      return cjson.encode({ member = entries[i], claimed = false, takenAt = m.takenAt })
     end
     if m.state == 'ready' and (pick == nil or entries[i] < pick) then pick = entries[i] end
     if m.state == 'filling' then filling = filling + 1 end
@@ -33,7 +42,7 @@ m.state = 'claimed'
 m.holder = holder
 m.claimedAt = ARGV[2]
 redis.call('HSET', registry, pick, cjson.encode(m))
-return cjson.encode({ member = pick, claimed = true })
+return cjson.encode({ member = pick, claimed = true, takenAt = m.takenAt })
 `;
 
 /** Forgets member ARGV[1] if ARGV[2] holds it (its service is being destroyed); `{ dropped, holder }`. */
@@ -66,13 +75,18 @@ if redis.call('HSETNX', KEYS[1], ARGV[1], cjson.encode({ state = 'filling', gene
 return 'taken'
 `;
 
-/** Refill: a verified member becomes claimable, only if it is still the refill's (`filling`). Answers `ready` or `gone`. */
+/**
+ * Refill: a verified member becomes claimable, only if it is still the refill's (`filling`), with the time its data
+ * was taken from production (ARGV[2]: the snapshot's recorded time, or `unknown`), so a claim need not read it from
+ * the member. Answers `ready` or `gone`.
+ */
 export const POOL_READY_SCRIPT = `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return 'gone' end
 local m = cjson.decode(raw)
 if m.state ~= 'filling' then return 'gone' end
 m.state = 'ready'
+m.takenAt = ARGV[2]
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(m))
 return 'ready'
 `;
@@ -108,10 +122,13 @@ end
 return 'ready ' .. ready .. ' ' .. table.concat(names, ' ')
 `;
 
-export type PoolClaimReply = { member: string; claimed: boolean } | { empty: true; filling: number };
+/** `takenAt` is absent for a member made ready before the refill recorded it. */
+export type PoolClaimReply = { member: string; claimed: boolean; takenAt?: string } | { empty: true; filling: number };
 export type PoolDropReply = { dropped: boolean; holder: string | null };
 export interface PoolRecord {
   state: "filling" | "ready" | "claimed" | "unreadable";
   generation?: string;
   holder?: string;
+  /** The snapshot's time (ISO 8601 UTC) or `unknown`, recorded when it became ready; absent in older records. */
+  takenAt?: string;
 }

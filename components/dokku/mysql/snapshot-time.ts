@@ -29,6 +29,11 @@ export const UNKNOWN_SNAPSHOT_TIME = "unknown";
 
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 
+/** Whether a recorded value is a UTC time as the refresh writes it (anything else is never shown as one). */
+export function isSnapshotTime(value: string): boolean {
+  return ISO_UTC.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 /**
  * The recorded time from SNAPSHOT_TIME_SQL's output, or undefined when the snapshot recorded none (or something that
  * is not a UTC time: never shown as one). Throws when the output stops before its end marker.
@@ -38,7 +43,7 @@ export function parseSnapshotTime(output: string): string | undefined {
   let complete = false;
   for (const line of output.split("\n")) {
     const [tag, value] = line.split("\t");
-    if (tag === "taken_at" && value !== undefined && ISO_UTC.test(value) && !Number.isNaN(Date.parse(value))) takenAt = value;
+    if (tag === "taken_at" && value !== undefined && isSnapshotTime(value)) takenAt = value;
     else if (tag === "end") complete = true;
   }
   if (!complete) throw new Error("reading the snapshot's time ended early (its output has no end marker)");

@@ -1,5 +1,6 @@
 import { redisCliLine } from "../redis/redis-slot-script";
 import { INVENTORY_SQL } from "../mysql/mysql-verification";
+import { SNAPSHOT_TIME_SQL, UNKNOWN_SNAPSHOT_TIME } from "../mysql/snapshot-time";
 import { POOL_COUNT_SCRIPT, POOL_READY_SCRIPT, POOL_REGISTER_SCRIPT, POOL_RETIRE_SCRIPT } from "../mysql/pool-script";
 import { SNAPSHOT_GENERATION_PATH, SNAPSHOT_LOCK_PATH } from "./snapshot-refresh-script";
 import { shellWord } from "./shell-word";
@@ -36,8 +37,8 @@ const evalPrefix = (script: string, registry: string) => redisCliLine(["EVAL", s
  *  2. Leftovers: a service named like a member that the registry does not know is destroyed (if no app is linked).
  *  3. Fill: while fewer than `size` are ready, a new member is registered as `filling` (never claimable), cloned from
  *     the snapshot, and proved identical to it (tables, row counts, CHECKSUM TABLE: mysql:clone swallows import errors);
- *     only then does it become `ready`. A clone that fails the proof is destroyed and the run fails, leaving its record
- *     `filling` for the next run to retire.
+ *     only then does it become `ready`, with the snapshot's recorded time (a claim answers it from the registry). A
+ *     clone that fails the proof is destroyed and the run fails, leaving its record `filling` for the next run to retire.
  * Claimed members are never touched here: they are their previews', destroyed with them (or by the reaper).
  */
 export function poolRefillScript(options: PoolRefillOptions): string {
@@ -137,6 +138,17 @@ if [ "$ready" -ge "$size" ]; then
 fi
 inventory "$snapshot" >"$work/snapshot.inventory"
 grep -q '^end$' "$work/snapshot.inventory" || fail "could not read the inventory of $snapshot"
+# When the snapshot's data was taken: recorded with each member (proved identical to the snapshot, the time's table
+# included), so a claim answers it without a query on the member.
+dokku mysql:connect "$snapshot" >"$work/snapshot.time" <<'RESTANT_SQL'
+${SNAPSHOT_TIME_SQL.trimEnd()}
+RESTANT_SQL
+grep -q '^end$' "$work/snapshot.time" || fail "could not read when $snapshot was taken"
+taken_at="$(awk -F '\\t' '$1 == "taken_at" { print $2 }' "$work/snapshot.time")"
+case "$taken_at" in
+  [0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z) ;;
+  *) taken_at=${UNKNOWN_SNAPSHOT_TIME} ;;
+esac
 while [ "$ready" -lt "$size" ]; do
   member="$prefix$(date -u +%Y%m%d%H%M%S)-$(od -An -N2 -tx1 /dev/urandom | tr -d ' \\n')"
   echo "$member" | grep -Eq "$pattern" || fail "made the member name $member, which does not match $pattern"
@@ -147,7 +159,7 @@ while [ "$ready" -lt "$size" ]; do
     destroy_member "$member"
     fail "the clone $member differs from $snapshot (mysql:clone hides import errors); destroyed, the pool stays at $ready"
   fi
-  if [ "$(pool_eval "$READY" "$member")" != ready ]; then
+  if [ "$(pool_eval "$READY" "$member" "$taken_at")" != ready ]; then
     destroy_member "$member"
     fail "$member was taken out of the registry while it was cloned; destroyed"
   fi
