@@ -107,6 +107,20 @@ export function namesForSlug(slug: string): EnvironmentNames {
  */
 export const PREVIEW_DOKKU_APP_PATTERN = "^restant-pr-[0-9]+$";
 
+/**
+ * Every preview's MySQL database and no other (an extended regular expression): the `mysqlDatabase` namesForSlug
+ * derives from slugForPullRequest. The Forge snapshot copy fills and empties only databases it matches.
+ */
+export const PREVIEW_MYSQL_DATABASE_PATTERN = "^restant_pr_[0-9]+$";
+
+/**
+ * The master snapshot as a MySQL database on a Forge server (`restant:database.snapshotService` with `_` for `-`:
+ * Forge names databases with a-z, 0-9 and _ only).
+ */
+export function snapshotDatabaseName(snapshotService: string): string {
+  return snapshotService.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 64);
+}
+
 /** The hash on the non-production Redis (database 0) that records which environment holds which logical database. */
 export const REDIS_SLOT_REGISTRY = "restant:redis-slots";
 

@@ -8,3 +8,5 @@ export { ForgeDeployment, type ForgeDeploymentArgs } from "./deployment";
 export { deployScript } from "./deploy-script";
 export { dotenv } from "./dotenv";
 export { ForgeSecurityRule, type ForgeSecurityRuleArgs } from "./security-rule";
+export { ForgeDatabaseClone, type ForgeDatabaseCloneArgs } from "./database-clone";
+export { ForgeRedisSlot, type ForgeRedisSlotArgs } from "./redis-slot";

@@ -44,6 +44,8 @@ export type { DokkuFault };
 
 const SSHD = "/usr/sbin/sshd";
 const DOKKU_USER = "dokku";
+/** The user Laravel Forge makes on its servers: a plain shell. */
+const FORGE_USER = "forge";
 
 /** Environment the double needs on the server: its state, and where the test MariaDB and Redis listen. */
 const FORWARDED_ENV = /^RESTANT_TEST_/;
@@ -53,7 +55,12 @@ const FORWARDED_ENV = /^RESTANT_TEST_/;
  * to a forced command exactly as Dokku's sshcommand writes it, and an empty double state. Needs root (it runs sshd and
  * creates the `dokku` system user when absent) and OpenSSH from test/services/start.sh.
  */
-export async function startDokkuServer(): Promise<DokkuServer> {
+/**
+ * `forgeUser`: also let the client key in as `forge`, a plain shell user as on a Laravel Forge server, whose `mysql`,
+ * `mysqldump` and `redis-cli` reach the test MariaDB (an option file in MYSQL_HOME, as Forge's user has ~/.my.cnf) and
+ * the test Redis (REDISCLI_AUTH: the test Redis has a password, a Forge server's has none), set for that user only.
+ */
+export async function startDokkuServer(options: { forgeUser?: boolean } = {}): Promise<DokkuServer> {
   if (!existsSync(SSHD) || !existsSync("/usr/bin/ssh-keygen")) {
     throw new Error("OpenSSH server is not installed: run the tests through test/services/start.sh, which installs it");
   }
@@ -77,6 +84,7 @@ export async function startDokkuServer(): Promise<DokkuServer> {
   const clientPublicKey = publicKeyOf(clientKeyFile);
   const wrapper = writeDokkuWrapper(dir, stateDir, dokkuRoot, doubleEntry);
   writeAuthorizedKeys(dir, clientKeyFile, clientPublicKey, wrapper);
+  if (options.forgeUser) writeForgeUser(dir, clientPublicKey);
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
 
   const { sshd, port } = await startSshd(dir, hostKeyFile, dokkuRoot);
@@ -126,15 +134,19 @@ export async function startDokkuServer(): Promise<DokkuServer> {
 
 /** The `dokku` system user Dokku's installer creates; a locked password ("!") would make sshd refuse it without PAM. */
 function ensureDokkuUser(): { uid: number; gid: number } {
+  return ensureSystemUser(DOKKU_USER);
+}
+
+function ensureSystemUser(user: string): { uid: number; gid: number } {
   const idOf = () => ({
-    uid: Number(execFileSync("id", ["-u", DOKKU_USER], { encoding: "utf8" }).trim()),
-    gid: Number(execFileSync("id", ["-g", DOKKU_USER], { encoding: "utf8" }).trim()),
+    uid: Number(execFileSync("id", ["-u", user], { encoding: "utf8", stdio: "pipe" }).trim()),
+    gid: Number(execFileSync("id", ["-g", user], { encoding: "utf8", stdio: "pipe" }).trim()),
   });
   try {
     return idOf();
   } catch {
     try {
-      execFileSync("useradd", ["--system", "--create-home", "--shell", "/bin/bash", "--password", "*", DOKKU_USER], {
+      execFileSync("useradd", ["--system", "--create-home", "--shell", "/bin/bash", "--password", "*", user], {
         stdio: "pipe",
       });
     } catch (error) {
@@ -144,9 +156,26 @@ function ensureDokkuUser(): { uid: number; gid: number } {
   }
   const shadow = readFileSync("/etc/shadow", "utf8")
     .split("\n")
-    .find((line) => line.startsWith(`${DOKKU_USER}:`));
-  if (shadow?.split(":")[1].startsWith("!")) execFileSync("usermod", ["--password", "*", DOKKU_USER]);
+    .find((line) => line.startsWith(`${user}:`));
+  if (shadow?.split(":")[1].startsWith("!")) execFileSync("usermod", ["--password", "*", user]);
   return idOf();
+}
+
+/**
+ * The `forge` user: the client key with no forced command (a shell), and the variables its clients read, through
+ * authorized_keys `environment=` (sshd_config permits only these two names), so no other user sees them.
+ */
+function writeForgeUser(dir: string, publicKey: string): void {
+  ensureSystemUser(FORGE_USER);
+  const defaults = process.env.RESTANT_TEST_MYSQL_DEFAULTS_FILE;
+  const passwordFile = process.env.RESTANT_TEST_REDIS_PASSWORD_FILE;
+  if (!defaults || !passwordFile) throw new Error("the forge user needs the test MariaDB and Redis: run the tests through test/services/start.sh");
+  const mysqlHome = path.join(dir, "forge-mysql");
+  mkdirSync(mysqlHome, { mode: 0o755 });
+  writeFileSync(path.join(mysqlHome, "my.cnf"), readFileSync(defaults, "utf8"), { mode: 0o644 });
+  const redisPassword = readFileSync(passwordFile, "utf8").trim();
+  const environment = `environment="MYSQL_HOME=${mysqlHome}",environment="REDISCLI_AUTH=${redisPassword}"`;
+  writeFileSync(path.join(dir, "authorized_keys", FORGE_USER), `${environment},no-agent-forwarding,no-X11-forwarding,no-port-forwarding ${publicKey}\n`, { mode: 0o644 });
 }
 
 /** sshd runs the double as the dokku user: Node (e.g. under /root/.nvm) and the project must be reachable by it. */
@@ -242,7 +271,9 @@ function sshdConfig(dir: string, hostKeyFile: string, port: number, dokkuRoot: s
     "PasswordAuthentication no",
     "KbdInteractiveAuthentication no",
     "PermitRootLogin prohibit-password",
-    `AllowUsers ${DOKKU_USER} root`,
+    `AllowUsers ${DOKKU_USER} root ${FORGE_USER}`,
+    // Only the forge user's authorized_keys sets any (the test MariaDB's option file, the test Redis's password).
+    "PermitUserEnvironment MYSQL_HOME,REDISCLI_AUTH",
     // The temporary folder sits under the world-writable /tmp, which StrictModes would reject.
     "StrictModes no",
     "UsePAM no",

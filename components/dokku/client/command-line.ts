@@ -1,15 +1,42 @@
+import { shellWord } from "../server/shell-word";
+
 /**
  * The one place where argument lists become the command line sent over SSH. The same text must mean the same
- * arguments to both readers it can meet:
+ * arguments to every reader it can meet:
  * - user "dokku": sshcommand's forced command hands the line to `dokku`, which splits it with `xargs -n 1` (quotes and
  *   backslashes honoured, nothing expanded) and reads each argument back through `echo`;
- * - user "root": the login shell runs `dokku <line>`, expanding anything that is not quoted.
- * Single quotes, with `'\''` for a quote inside, are literal in both. What neither can carry is refused, never
- * mangled: the caller must send such a value on stdin or `--encoded`.
+ * - user "root": the login shell runs `dokku <line>`, expanding anything that is not quoted;
+ * - user "forge" (a Laravel Forge server's own user): the login shell runs the program the arguments name, no Dokku.
+ * Single quotes, with `'\''` for a quote inside, are literal in all of them. What a reader cannot carry is refused,
+ * never mangled: the caller must send such a value on stdin or `--encoded`.
  */
 
-/** Who the SSH session logs in as: Dokku's forced command, or root running `dokku` from a shell. */
+/** Who the SSH session logs in as on a Dokku server: Dokku's forced command, or root running `dokku` from a shell. */
 export type DokkuLoginUser = "dokku" | "root";
+
+/** Every login the SSH client knows: Dokku's, or a plain shell user (Forge's `forge`) that runs programs itself. */
+export type SshLoginUser = DokkuLoginUser | "forge";
+
+/** Whether the line is run by a shell as a program of its own rather than handed to `dokku`. */
+export function isShellLogin(user: SshLoginUser): user is "forge" {
+  return user === "forge";
+}
+
+/**
+ * The command line `user` sends for `args`: `dokku <args>` for the Dokku logins, the program and its arguments as
+ * single-quoted shell words for a shell login. A shell takes any text in single quotes (newlines too); only NUL,
+ * which no command line can hold, is refused, naming the argument's position only.
+ */
+export function commandLineFor(args: readonly string[], user: SshLoginUser): string {
+  if (!isShellLogin(user)) return dokkuCommandLine(args, user);
+  if (args.length === 0) throw new Error("a command needs at least a program");
+  return args
+    .map((arg, index) => {
+      if (arg.includes("\u0000")) throw new Error(`argument ${index} holds a NUL character, which no command line can carry`);
+      return shellWord(arg);
+    })
+    .join(" ");
+}
 
 /** Words every reader takes literally without quotes; anything else is single-quoted. */
 const BARE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;

@@ -1,5 +1,5 @@
 import type { Client, ClientChannel } from "ssh2";
-import { dokkuCommandLine } from "./command-line";
+import { commandLineFor, isShellLogin } from "./command-line";
 import { dokkuErrorFromResult } from "./errors/from-result";
 import { dokkuSshError } from "./errors/ssh-errors";
 import { DokkuCommand, DokkuResult, DokkuSshOptions } from "./ssh-options";
@@ -55,7 +55,7 @@ export class DokkuSession {
     const subcommand = command.args[0] ?? "";
     let line: string;
     try {
-      line = dokkuCommandLine(command.args, this.options.user);
+      line = commandLineFor(command.args, this.options.user);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -101,7 +101,7 @@ export class DokkuSession {
         } else if (exitCode === undefined) {
           reject(this.dropped ?? dokkuSshError("dropped", `dokku ${subcommand} on ${this.where()} ended without an exit status`));
         } else if (exitCode !== 0) {
-          reject(dokkuErrorFromResult(subcommand, exitCode, result.stderr, command.redact));
+          reject(dokkuErrorFromResult(subcommand, exitCode, result.stderr, command.redact, isShellLogin(this.options.user) ? "shell" : "dokku"));
         } else {
           resolve(result);
         }

@@ -1,19 +1,24 @@
-import { DokkuLoginUser } from "./command-line";
+import type { DokkuLoginUser, SshLoginUser } from "./command-line";
 
-/** Where a Dokku server is and how to trust it: all plain data, safe to keep in Pulumi state. */
-export interface DokkuTarget {
-  /** Host name or address of the Dokku server. */
+/** Where a server is, who to log in as and how to trust it: all plain data, safe to keep in Pulumi state. */
+export interface SshTarget {
+  /** Host name or address of the server. */
   host: string;
   /** SSH port, usually 22. */
   port: number;
-  /** "dokku" (Dokku's forced command) or "root" (a shell running `dokku <args>`). */
-  user: DokkuLoginUser;
+  /** "dokku" (Dokku's forced command), "root" (a shell running `dokku <args>`) or "forge" (a Forge server's shell). */
+  user: SshLoginUser;
   /** The server's public host key, "ssh-ed25519 AAAA…", pinned: any other key is refused. */
   hostKey: string;
 }
 
+/** Where a Dokku server is: a target whose login reaches Dokku. */
+export interface DokkuTarget extends SshTarget {
+  user: DokkuLoginUser;
+}
+
 /** A target plus the secret to log in with and the limits of one session. */
-export interface DokkuSshOptions extends DokkuTarget {
+export interface DokkuSshOptions extends SshTarget {
   /** OpenSSH private key text; never logged, never part of an error. */
   privateKey: string;
   /** Milliseconds to connect, exchange keys and authenticate. Default 20 000. */

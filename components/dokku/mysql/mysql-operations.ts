@@ -20,13 +20,21 @@ export interface MysqlCloneVerificationError extends Error {
   problems: readonly string[];
 }
 
-export function mysqlCloneVerificationError(snapshot: string, service: string, problems: readonly string[]): MysqlCloneVerificationError {
+/** What happened to a clone that failed its proof, and what to look at (Dokku's defaults; a Forge copy is emptied). */
+const DOKKU_CLONE_OUTCOME = {
+  undone: "destroyed",
+  hint: "mysql:clone hides import errors; check the snapshot service's health (mysql:logs) and run the update again.",
+};
+
+export function mysqlCloneVerificationError(
+  snapshot: string,
+  service: string,
+  problems: readonly string[],
+  outcome: { undone: string; hint: string } = DOKKU_CLONE_OUTCOME,
+): MysqlCloneVerificationError {
   const shown = problems.slice(0, 10).join("; ");
   const more = problems.length > 10 ? `; and ${problems.length - 10} more` : "";
-  const error = new Error(
-    `the clone of the snapshot ${snapshot} into ${service} is not identical, so it was destroyed: ${shown}${more}. ` +
-      "mysql:clone hides import errors; check the snapshot service's health (mysql:logs) and run the update again.",
-  );
+  const error = new Error(`the clone of the snapshot ${snapshot} into ${service} is not identical, so it was ${outcome.undone}: ${shown}${more}. ${outcome.hint}`);
   return Object.assign(error, { name: "MysqlCloneVerificationError" as const, snapshot, service, problems });
 }
 

@@ -23,9 +23,10 @@ export interface DokkuCommandError extends Error {
   messages: string[];
 }
 
-export function dokkuCommandError(kind: DokkuCommandErrorKind, subcommand: string, exitCode: number, messages: string[]): DokkuCommandError {
+/** `program` is what ran the subcommand ("dokku"), or "" when the subcommand is a program of its own (a shell login). */
+export function dokkuCommandError(kind: DokkuCommandErrorKind, subcommand: string, exitCode: number, messages: string[], program = "dokku"): DokkuCommandError {
   const detail = messages.length > 0 ? `: ${messages.join("; ")}` : "";
-  const error = new Error(`dokku ${subcommand} failed (exit ${exitCode})${detail}`);
+  const error = new Error(`${program === "" ? "" : `${program} `}${subcommand} failed (exit ${exitCode})${detail}`);
   return Object.assign(error, { name: "DokkuCommandError" as const, kind, subcommand, exitCode, messages });
 }
 

@@ -14,10 +14,13 @@ export function dokkuErrorFromResult(
   exitCode: number,
   stderr: string,
   redact: readonly string[] = [],
+  runner: "dokku" | "shell" = "dokku",
 ): DokkuCommandError {
   const lines = stderr.split("\n").map((line) => line.trimEnd()).filter((line) => line !== "");
   const failLines = lines.filter((line) => FAIL_PREFIX.test(line)).map((line) => line.replace(FAIL_PREFIX, ""));
   const messages = (failLines.length > 0 ? failLines : lines).map((line) => redactAll(line, redact));
+  // A program run by a shell login (Forge's): its exit codes and lines are its own, none of them Dokku's.
+  if (runner === "shell") return dokkuCommandError("command", subcommand, exitCode, messages, "");
   if (exitCode === APP_MISSING_EXIT_CODE) return dokkuCommandError("app-missing", subcommand, exitCode, messages);
   if (messages.some((message) => message === "Name is already taken")) return dokkuCommandError("name-taken", subcommand, exitCode, messages);
   return dokkuCommandError("command", subcommand, exitCode, messages);
