@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { FORGE_DATABASE_VARIABLES, FORGE_REDIS_VARIABLES } from "../infra/app-variables";
 import type { EnvironmentSpec } from "../infra/spec";
 import type { ForgeSettings } from "../infra/config/schema";
 import {
@@ -117,20 +118,19 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
     );
   }
 
-  /** The app's variables plus where its database and Redis are: one .env, secret in state. */
+  /** The app's variables plus where its database and Redis are (infra/app-variables.ts names them): one .env, secret in state. */
   private writeEnvironment(name: string, config: Record<string, pulumi.Input<string>>, login: DatabaseLogin): ForgeEnvironmentFile {
     const { database } = this.spec;
+    const databaseVariables = (password: string): Record<(typeof FORGE_DATABASE_VARIABLES)[number], string> => ({
+      DB_HOST: "127.0.0.1",
+      DB_PORT: "3306",
+      DB_DATABASE: database.name,
+      DB_USERNAME: login.user,
+      DB_PASSWORD: password,
+    });
+    const redisVariables: Record<(typeof FORGE_REDIS_VARIABLES)[number], string> = { REDIS_HOST: "127.0.0.1", REDIS_PORT: "6379" };
     const content = pulumi.all([pulumi.all(config), login.password]).apply(([variables, databasePassword]) =>
-      dotenv({
-        ...variables,
-        DB_HOST: "127.0.0.1",
-        DB_PORT: "3306",
-        DB_DATABASE: database.name,
-        DB_USERNAME: login.user,
-        DB_PASSWORD: databasePassword,
-        REDIS_HOST: "127.0.0.1",
-        REDIS_PORT: "6379",
-      }),
+      dotenv({ ...variables, ...databaseVariables(databasePassword), ...redisVariables }),
     );
     return new ForgeEnvironmentFile(
       `${name}-env`,

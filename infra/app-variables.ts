@@ -35,8 +35,21 @@ export const REDIS_LINK_VARIABLES = ["REDIS_URL"] as const;
 /** Set on the server when a branch or preview is linked to the shared Redis and given its slot there. */
 export const REDIS_SLOT_VARIABLES = ["REDIS_URL", "REDIS_DB", "REDIS_CACHE_DB"] as const;
 
+/** Written into a Forge site's .env by its runtime (components/forge-runtime.ts): the database user it makes. */
+export const FORGE_DATABASE_VARIABLES = ["DB_HOST", "DB_PORT", "DB_DATABASE", "DB_USERNAME", "DB_PASSWORD"] as const;
+
+/** Written into a Forge site's .env by its runtime: the Forge server's own Redis. */
+export const FORGE_REDIS_VARIABLES = ["REDIS_HOST", "REDIS_PORT"] as const;
+
 /** Set by Dokku itself or this program's app resource for its own bookkeeping. */
 export const DOKKU_VARIABLES = ["PULUMI_DOKKU_MANAGED_KEYS", "NO_VHOST"] as const;
 
 /** Names `restant:app.env` may not set: someone else sets them, and two sources for one value is a bug. */
-export const RESERVED_VARIABLES: readonly string[] = [...PROGRAM_VARIABLES, ...DATABASE_LINK_VARIABLES, ...REDIS_SLOT_VARIABLES, ...DOKKU_VARIABLES];
+export const RESERVED_VARIABLES: readonly string[] = [
+  ...PROGRAM_VARIABLES,
+  ...DATABASE_LINK_VARIABLES,
+  ...REDIS_SLOT_VARIABLES,
+  ...FORGE_DATABASE_VARIABLES,
+  ...FORGE_REDIS_VARIABLES,
+  ...DOKKU_VARIABLES,
+];

@@ -1,30 +1,39 @@
-// `npm run contract [-- <stack>] [--write]`: the environment the app receives (docs/app-contract.md's table), read
-// from the offline plan of the real program. Without --write it exits 1 when the document's table differs.
+// `npm run contract [-- <stack>] [--write]`: the environment the app receives (docs/app-contract.md's tables), read
+// from the offline plan of the real program. Without a stack: every table the document holds (Dokku's and Forge's
+// staging) is planned and printed, and it exits 1 when one differs from the document; --write rewrites them. With a
+// stack: that stack's table, whatever its runtime, printed and compared with nothing.
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { appEnvironment, environmentTable, stackAppEnvOf, tableIn, withTable } from "./contract/app-environment";
+import { tableIn, withTable } from "./contract/app-environment";
+import { DOCUMENTED_TABLES, plannedTable, stackTable } from "./contract/documented-tables";
 import { chooseStack } from "./plan/choose-stack";
-import { evaluateStack } from "./plan/evaluate";
 import { projectDir } from "./plan/stack-files";
 
 const DOCUMENT = path.join(projectDir, "docs", "app-contract.md");
-/** The stack whose planned environment the document shows. */
-const DOCUMENTED_STACK = "staging";
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { write: { type: "boolean", default: false } } });
-  const chosen = chooseStack({ stack: positionals[0] ?? DOCUMENTED_STACK });
-  if (values.write && chosen.stack !== DOCUMENTED_STACK) throw new Error(`the document shows ${DOCUMENTED_STACK}; --write takes no other stack`);
-  const table = environmentTable(appEnvironment(await evaluateStack(chosen), stackAppEnvOf(chosen)), chosen.stack);
-  const document = readFileSync(DOCUMENT, "utf8");
-  if (values.write) {
-    writeFileSync(DOCUMENT, withTable(document, table));
+  const stack = positionals[0];
+  if (stack !== undefined) {
+    if (values.write) throw new Error("--write rewrites the document's tables, which are planned from their own stacks: give no stack");
+    process.stdout.write(`${await stackTable(chooseStack({ stack }), `\`npm run plan -- ${stack}\``)}\n`);
     return 0;
   }
-  process.stdout.write(`${table}\n`);
-  if (tableIn(document) === table) return 0;
-  process.stderr.write("docs/app-contract.md's table differs from what the program sets: run `npm run contract -- --write`\n");
+  let document = readFileSync(DOCUMENT, "utf8");
+  const stale: string[] = [];
+  for (const table of DOCUMENTED_TABLES) {
+    const planned = await plannedTable(table);
+    process.stdout.write(`${table.name}:\n${planned}\n\n`);
+    if (tableIn(document, table.name) !== planned) stale.push(table.name);
+    document = withTable(document, table.name, planned);
+  }
+  if (values.write) {
+    writeFileSync(DOCUMENT, document);
+    return 0;
+  }
+  if (stale.length === 0) return 0;
+  process.stderr.write(`docs/app-contract.md's ${stale.join(" and ")} table differs from what the program sets: run \`npm run contract -- --write\`\n`);
   return 1;
 }
 

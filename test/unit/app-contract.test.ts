@@ -7,10 +7,13 @@ import { requireBuilt, projectRoot } from "../support/built";
 import { plan, type PlanResult, resourcesOfType } from "../support/evaluate";
 
 type Contract = typeof import("../../scripts/contract/app-environment");
+type Documented = typeof import("../../scripts/contract/documented-tables");
 type AppEnv = typeof import("../../infra/app-env");
 type Evaluate = typeof import("../../scripts/plan/evaluate");
 type ChooseStack = typeof import("../../scripts/plan/choose-stack");
-const { appEnvironment, stackAppEnvOf, environmentTable, tableIn } = requireBuilt<Contract>("scripts/contract/app-environment.ts");
+const { appEnvironment, stackAppEnvOf, environmentTable, tableIn, withTable } = requireBuilt<Contract>("scripts/contract/app-environment.ts");
+const { DOCUMENTED_TABLES, plannedTable } = requireBuilt<Documented>("scripts/contract/documented-tables.ts");
+const { dotenv, parseDotenv } = requireBuilt<typeof import("../../components/forge/dotenv")>("components/forge/dotenv.ts");
 const { evaluateStack } = requireBuilt<Evaluate>("scripts/plan/evaluate.ts");
 const { chooseStack } = requireBuilt<ChooseStack>("scripts/plan/choose-stack.ts");
 
@@ -27,10 +30,54 @@ describe("the app contract (docs/app-contract.md)", () => {
     r.preview = await plan({ stack: "pr-7", branch: "feat/x" });
   });
 
-  it("documents exactly the environment the program gives staging (npm run contract -- --write regenerates it)", () => {
+  it("documents exactly the environment the program gives staging on Dokku and on Forge (npm run contract -- --write regenerates both)", async () => {
     const document = readFileSync(path.join(projectRoot, "docs", "app-contract.md"), "utf8");
-    const generated = environmentTable(appEnvironment(r.staging!), "staging");
-    expect(tableIn(document)).toBe(generated);
+    expect(DOCUMENTED_TABLES.map((t) => t.name)).toEqual(["app-environment", "app-environment-forge"]);
+    for (const table of DOCUMENTED_TABLES) {
+      const planned = await plannedTable(table);
+      expect(tableIn(document, table.name), table.name).toBe(planned);
+      // A row the program no longer sets is caught, in either table, and --write's replacement puts the plan back.
+      const stale = withTable(document, table.name, `${planned}\n| \`OLD_VARIABLE\` | program | x |`);
+      expect(tableIn(stale, table.name)).not.toBe(planned);
+      expect(tableIn(withTable(stale, table.name, planned), table.name)).toBe(planned);
+    }
+    expect(tableIn(document, "app-environment")).toBe(environmentTable(appEnvironment(r.staging!), "`npm run plan -- staging` as shipped"));
+  });
+
+  it("reads a Forge stack's environment from its .env through the same path: the database user's and the server's Redis variables", async () => {
+    const forge = DOCUMENTED_TABLES.find((t) => t.name === "app-environment-forge")!;
+    const planned = await plan({ stack: forge.stack }, forge.configPatch);
+    const variables = appEnvironment(planned);
+    const source = (name: string) => variables.find((v) => v.name === name);
+    expect(source("DB_HOST")).toEqual({ name: "DB_HOST", setBy: "database user", value: "127.0.0.1" });
+    expect(source("DB_USERNAME")).toEqual({ name: "DB_USERNAME", setBy: "database user", value: "restant_staging" });
+    expect(source("DB_PASSWORD")).toEqual({ name: "DB_PASSWORD", setBy: "database user", value: "[secret]" });
+    expect(source("REDIS_PORT")).toEqual({ name: "REDIS_PORT", setBy: "server's Redis", value: "6379" });
+    expect(source("APP_KEY")).toEqual({ name: "APP_KEY", setBy: "program", value: "[secret]" });
+    expect(variables.some((v) => v.name === "DATABASE_URL" || v.name === "REDIS_URL")).toBe(false);
+    // The program's variables are the same on both runtimes.
+    const program = (list: typeof variables) => list.filter((v) => v.setBy === "program");
+    expect(program(variables)).toEqual(program(appEnvironment(r.staging!)));
+    // A variable no list says who sets fails the contract rather than being labelled by guess.
+    const env = planned.resources.find((x) => x.type === "pulumi-nodejs:dynamic/forge:EnvironmentFile")!;
+    const widened = { ...planned, resources: planned.resources.map((x) => (x === env ? { ...x, revealedInputs: { ...x.revealedInputs, content: `${x.revealedInputs.content}SOMETHING_NEW='1'\n` } } : x)) };
+    expect(() => appEnvironment(widened)).toThrow(/gives the app SOMETHING_NEW, which infra\/app-variables\.ts does not list/);
+  });
+
+  it("reads back exactly what dotenv() wrote, quotes and backslashes included, and refuses other lines without showing them", () => {
+    const variables = { A_KEY: "it's a \\ test", EMPTY: "", URL: "https://x.example/?a=1&b='2'" };
+    expect(parseDotenv(dotenv(variables))).toEqual(variables);
+    expect(() => parseDotenv("A='ok'\nexport SECRET=hunter2\n")).toThrow(/^line 2 of the \.env is not one dotenv\(\) writes/);
+    const refused = (() => {
+      try {
+        parseDotenv("SECRET=hunter2\n");
+      } catch (error) {
+        return String(error);
+      }
+      return "accepted";
+    })();
+    expect(refused).toMatch(/line 1 of the \.env/);
+    expect(refused).not.toContain("hunter2");
   });
 
   it("sets what Laravel 11+ reads: mysql with DB_URL from the link, Redis for cache and queue", () => {
@@ -85,7 +132,8 @@ describe("the app contract (docs/app-contract.md)", () => {
   });
 
   it("refuses a restant:app.env name someone else sets, and a malformed one, naming the key", async () => {
-    for (const name of ["DB_URL", "APP_KEY", "REDIS_DB"]) expect(RESERVED_VARIABLES).toContain(name);
+    // DB_HOST and REDIS_PORT: a Forge site's .env takes them from the runtime, which would override the stack's silently.
+    for (const name of ["DB_URL", "APP_KEY", "REDIS_DB", "DB_HOST", "REDIS_PORT"]) expect(RESERVED_VARIABLES).toContain(name);
     await expect(plan({ stack: "staging" }, { "restant:app": JSON.stringify({ env: { DB_URL: "mysql://x" } }) })).rejects.toThrow(
       /restant:app\.env\.DB_URL: is set by this program or a linked service/,
     );

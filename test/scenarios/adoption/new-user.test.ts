@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../support/built";
 import { copyProject, type ProjectCopy } from "../../support/project-copy";
+import { tableIn } from "../../../scripts/contract/app-environment";
 import { withTeamValues } from "../../support/team-values";
 
 /** `| \`NAME\` | set by | value |` rows of a contract table: name → set by. */
@@ -19,7 +20,9 @@ function rows(table: string): Map<string, { setBy: string; value: string }> {
  */
 describe("a new user's first hour", () => {
   let project: ProjectCopy;
-  const documented = rows(readFileSync(path.join(projectRoot, "docs", "app-contract.md"), "utf8"));
+  const document = readFileSync(path.join(projectRoot, "docs", "app-contract.md"), "utf8");
+  const documented = rows(tableIn(document, "app-environment") ?? "");
+  const documentedOnForge = rows(tableIn(document, "app-environment-forge") ?? "");
 
   beforeAll(() => {
     project = copyProject();
@@ -60,6 +63,21 @@ describe("a new user's first hour", () => {
     expect(production.get("MAIL_MAILER")).toEqual({ setBy: "restant:app.env", value: "[secret]" });
     expect(production.get("MAIL_PASSWORD")).toEqual({ setBy: "restant:app.env", value: "[secret]" });
     expect(production.get("DB_URL")).toEqual(documented.get("DB_URL"));
+  });
+
+  it("gives the app on Forge the environment docs/app-contract.md lists for Forge, when staging moves there", () => {
+    project.editYaml("stacks/Pulumi.staging.yaml", (doc) => {
+      doc.config!["restant:runtime"] = "forge";
+      doc.config!["restant:forge"] = { organization: "restant-hq", serverId: 812, ipv4: "95.216.10.21" };
+    });
+    const result = project.run("contract", ["staging"]);
+    expect(result.code, result.stderr).toBe(0);
+    const received = rows(result.stdout);
+    expect(documentedOnForge.size).toBeGreaterThan(10);
+    expect([...received.keys()].sort()).toEqual([...documentedOnForge.keys()].sort());
+    for (const [name, { setBy }] of documentedOnForge) expect(received.get(name)?.setBy, name).toBe(setBy);
+    expect(received.get("DB_HOST")).toEqual({ setBy: "database user", value: "127.0.0.1" });
+    expect(received.get("APP_URL")!.value).toBe("https://restant.staging.restant.app");
   });
 });
 
