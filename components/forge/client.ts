@@ -14,7 +14,7 @@ import type {
   JsonApiList,
   JsonApiResource,
 } from "./api-types";
-import type { RetryPolicy } from "../http/retry-policy";
+import { systemRetryClock, type RetryClock, type RetryPolicy } from "../http/retry-policy";
 import { sendToForge, type ForgeAnswer, type ForgeConnection, type ForgeRequest } from "./transport";
 
 /** The organization and server every path is under. */
@@ -71,6 +71,8 @@ export class ForgeClient {
     private readonly connection: ForgeConnection,
     private readonly policy: RetryPolicy,
     private readonly at: ForgeServerRef,
+    /** Waits for the rate limit and between retries, and their time budget: real time, or a test's clock. */
+    private readonly clock: RetryClock = systemRetryClock(),
   ) {}
 
   private get server(): string {
@@ -283,7 +285,7 @@ export class ForgeClient {
   // Plumbing
 
   private send(request: ForgeRequest): Promise<ForgeAnswer> {
-    return sendToForge(this.connection, this.policy, request);
+    return sendToForge(this.connection, this.policy, request, this.clock);
   }
 
   private async document<A>(path: string): Promise<JsonApiResource<A>> {

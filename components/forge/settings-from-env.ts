@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../http/retry-policy";
+import { DEFAULT_RETRY_POLICY, type RetryClock, type RetryPolicy } from "../http/retry-policy";
 import type { ForgeConnection } from "./transport";
 
 // Read when a provider method runs, in the engine's host, never at module load: a value read at load time would be
@@ -25,6 +25,8 @@ export interface ForgeWaits {
   limitMs: number;
   /** Pause between two looks, ms. FORGE_POLL_INTERVAL_MS, default 5 000: each look is one request of 60 a minute. */
   intervalMs: number;
+  /** Whose time the waits follow. Default the real clock; tests give their own so polling costs no real time. */
+  clock?: RetryClock;
 }
 
 function positiveWholeNumber(name: string, fallback: number): number {

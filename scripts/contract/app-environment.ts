@@ -78,6 +78,8 @@ function sourceOf(name: string, appEnv: StackAppEnv): VariableSource {
   if (isIn(PROGRAM_VARIABLES)) return "program";
   if (isIn(FORGE_DATABASE_VARIABLES)) return "database user";
   if (isIn(FORGE_REDIS_VARIABLES)) return "server's Redis";
+  // A slot claimed for the environment, written beside the server's Redis (a Forge preview's .env).
+  if (isIn(REDIS_SLOT_VARIABLES)) return "Redis slot";
   throw new Error(`the plan gives the app ${name}, which infra/app-variables.ts does not list: list it there with who sets it`);
 }
 

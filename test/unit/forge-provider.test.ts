@@ -205,29 +205,6 @@ describe("the Forge providers, run from their serialized text", () => {
     expect((await providers.site.read(made.site.id, made.site.outs)).id).toBe("");
   });
 
-  it("ride out a 429 storm: another job on the same token spends the budget, the environment is still made", async () => {
-    await startDouble({ rateLimit: 10, rateWindowMs: 1_000 });
-    // Another CI job with the same token, asking as fast as Forge answers (throttled or not) for two windows.
-    let running = true;
-    const stopAt = Date.now() + 2_000;
-    const neighbour = (async () => {
-      while (running && Date.now() < stopAt) {
-        await fetch(`${double.url}/orgs/${double.organization}/servers/${double.serverId}/sites?neighbour=1`, { headers: { Authorization: `Bearer ${double.token}` } });
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })();
-    try {
-      const made = await createEnvironment();
-      expect(made.deployment.outs.status).toBe("finished");
-    } finally {
-      running = false;
-      await neighbour;
-    }
-    const ours = double.requests.filter((r) => !r.path.includes("neighbour=1"));
-    expect(ours.filter((r) => r.status === 429).length).toBeGreaterThan(0);
-    expect(ours.filter((r) => r.status >= 400 && r.status !== 429 && !r.path.endsWith("/certificate"))).toEqual([]);
-  }, 120_000);
-
   it("give up on a site stuck installing, say what it waited for, and remove the half-made site", async () => {
     await startDouble({}, { limitMs: 300 });
     double.state.stuckSites.add("restant.pr-7.example.com");

@@ -10,7 +10,11 @@ export interface ForgeDoubleClock {
 
 export const wallClock: ForgeDoubleClock = { now: () => Date.now() };
 
-/** A clock that stands still until the test moves it. */
+/**
+ * A clock that stands still until the test moves it, or until something sleeps on it: the Forge client and its waits
+ * take it as their clock (components/http/retry-policy.ts RetryClock), so a sleep moves the double's time with theirs
+ * and a minute's rate-limit window or a site's install passes without real waiting.
+ */
 export class SteppedClock implements ForgeDoubleClock {
   private at: number;
 
@@ -24,5 +28,13 @@ export class SteppedClock implements ForgeDoubleClock {
 
   advance(ms: number): void {
     this.at += ms;
+  }
+
+  /** Every sleep asked for, in order. */
+  readonly slept: number[] = [];
+
+  async sleep(ms: number): Promise<void> {
+    this.slept.push(ms);
+    this.advance(ms);
   }
 }
