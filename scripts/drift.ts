@@ -5,7 +5,8 @@ import { depsFromEnv, runMain, summarize } from "./lifecycle/cli-runtime";
 import { DriftCheck } from "./lifecycle/drift-check";
 
 runMain("drift", async () => {
-  const deps = depsFromEnv(process.env);
+  // Drift issues belong to this repository, also in the platform layout: they are about its stacks, not the app's PRs.
+  const deps = depsFromEnv(process.env, "platform");
   const only = process.argv.slice(2);
   const results = await new DriftCheck(deps).run(only.length > 0 ? only : undefined);
   summarize(

@@ -4,25 +4,24 @@ import { AutomationStackEngine } from "./automation-stack-engine";
 import { systemClock } from "./clock";
 import { healthProbeFromEnv } from "./health-check";
 import type { LifecycleDeps } from "./lifecycle-deps";
-import { OctokitGitHubApi } from "./octokit-github-api";
+import { type GitHubScope, githubFromEnv } from "./github-from-env";
 import { sharedSettings } from "../../infra/config/shared-settings";
 import { SentryReleases, sentryTargetFrom } from "./sentry-releases";
 import { settingsFromEnv } from "./settings";
 
 /**
  * The real dependencies of a CI script, from the environment GitHub Actions gives it: GITHUB_TOKEN (required),
- * GITHUB_REPOSITORY, GITHUB_API_URL, the RESTANT_* settings, SENTRY_AUTH_TOKEN and SENTRY_URL; the Pulumi CLI reads
+ * GITHUB_REPOSITORY, GITHUB_API_URL, in the platform layout RESTANT_APP_GITHUB_TOKEN (github-from-env.ts), the RESTANT_* settings, SENTRY_AUTH_TOKEN and SENTRY_URL; the Pulumi CLI reads
  * its own (PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, PULUMI_ACCESS_TOKEN, provider credentials). What the program
  * also reads (the Sentry project, the Flagsmith URL, the preview limit) comes from the stack config, never from here.
  */
-export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
+export function depsFromEnv(env: NodeJS.ProcessEnv, scope: GitHubScope = "app"): LifecycleDeps {
   const workDir = env.RESTANT_WORK_DIR ?? process.cwd();
   const settings = settingsFromEnv(env, workDir);
   refuseMissingBackend(env);
   refuseEmptyPassphrase(env);
-  const token = env.GITHUB_TOKEN;
-  if (!token) throw new Error("GITHUB_TOKEN must be set (the workflow passes secrets.GITHUB_TOKEN)");
   const log = (text: string) => process.stderr.write(text);
+  const github = githubFromEnv(env, settings, scope, log);
   const shared = sharedSettings(workDir);
   const sentryTarget = sentryTargetFrom(env, shared.sentry);
   const engineEnv: Record<string, string> = {
@@ -42,13 +41,7 @@ export function depsFromEnv(env: NodeJS.ProcessEnv): LifecycleDeps {
       log,
       ...(Object.keys(engineEnv).length > 0 ? { envVars: engineEnv } : {}),
     }),
-    github: new OctokitGitHubApi({
-      token,
-      owner: settings.owner,
-      repo: settings.repo,
-      ...(env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {}),
-      log,
-    }),
+    github,
     clock: systemClock,
     probe: healthProbeFromEnv(env),
     settings,

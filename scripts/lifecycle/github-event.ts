@@ -1,13 +1,18 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { type ConfigProblem, StackConfigError } from "../../infra/config/problems";
+import { appPullRequestCommand } from "./app-pull-request-event";
 
-/** What a preview run was asked to do, read from the event that started it. */
+/**
+ * What a preview run was asked to do, read from the event that started it. `fork`: the event said the PR's head is in
+ * another repository (an app repository's forwarded event, platform layout); a PR an event calls a fork that GitHub
+ * does not is refused.
+ */
 export type PreviewCommand =
-  | { kind: "create" | "update"; pr: number; actor: string; trigger: "comment" | "dispatch" | "reopen" }
+  | { kind: "create" | "update"; pr: number; actor: string; trigger: "comment" | "dispatch" | "reopen"; fork?: boolean }
   /** The `preview` label: `sha` is the head the labeller saw (the event's `pull_request.head.sha`), the only one it approves. */
-  | { kind: "create"; pr: number; actor: string; trigger: "label"; sha: string }
-  | { kind: "update"; pr: number; actor: string; trigger: "push"; sha: string }
+  | { kind: "create"; pr: number; actor: string; trigger: "label"; sha: string; fork?: boolean }
+  | { kind: "update"; pr: number; actor: string; trigger: "push"; sha: string; fork?: boolean }
   | { kind: "destroy"; pr: number; actor: string; trigger: "comment" | "close" | "dispatch"; reason?: string }
   | { kind: "ignore"; reason: string };
 
@@ -36,7 +41,25 @@ const dispatchEvent = z.object({
 /** `/preview`, `/update` or `/destroy` alone on the comment's first line. */
 const COMMENT_COMMAND = /^\/(preview|update|destroy)\s*$/;
 
-export function previewCommandFromEvent(eventName: string, payload: unknown, previewLabel: string): PreviewCommand {
+/**
+ * The preview command of an event. `platform` is given in the platform layout (RESTANT_APP_REPOSITORY): previews
+ * are then of the app repository's pull requests, whose events its workflow forwards as a repository_dispatch, and
+ * this repository's own pull requests and comments command none.
+ */
+export function previewCommandFromEvent(
+  eventName: string,
+  payload: unknown,
+  previewLabel: string,
+  platform?: { appRepository: string; botLogin: string },
+): PreviewCommand {
+  const appRepository = platform?.appRepository;
+  if (eventName === "repository_dispatch") {
+    if (!platform) return { kind: "ignore", reason: "a repository_dispatch commands previews only in the platform layout (RESTANT_APP_REPOSITORY)" };
+    return appPullRequestCommand(payload, { previewLabel, ...platform });
+  }
+  if (appRepository && (eventName === "issue_comment" || eventName === "pull_request" || eventName === "pull_request_target")) {
+    return { kind: "ignore", reason: `in the platform layout previews are of ${appRepository}'s pull requests: this repository's own get none` };
+  }
   switch (eventName) {
     case "issue_comment": {
       const event = commentEvent.parse(payload);

@@ -86,6 +86,11 @@ export class PreviewLifecycle {
   /** Who may command what. Returns a refusal, or undefined when the command may go ahead. */
   private async authorize(command: Exclude<PreviewCommand, { kind: "ignore" }>, pr: PullRequest): Promise<PreviewResult | undefined> {
     const { github, settings } = this.deps;
+    // A forwarded event (platform layout) that calls the PR a fork is believed over GitHub's answer only in the strict
+    // direction: GitHub's answer decides everything below, so the two disagreeing means a payload not to act on.
+    if ("fork" in command && command.fork === true && !pr.fromFork) {
+      return { outcome: "refused", pr: pr.number, detail: `the event says #${pr.number} comes from a fork, but GitHub says its head is in the repository: not acted on` };
+    }
     // Closing is GitHub's own event, dispatches need write access to start: neither needs a permission check.
     if (command.trigger === "close" || command.trigger === "dispatch") return undefined;
     if (command.trigger === "push") {

@@ -39,6 +39,11 @@ export interface LifecycleSettings {
    * `restant:previewPassword`; undefined: each preview generates its own (stack output `basicAuthPassword`).
    */
   previewPassword: string | undefined;
+  /**
+   * The platform layout (docs/platform-repository.md): the app repository (RESTANT_APP_REPOSITORY, `owner/name`) whose
+   * pull requests get previews and whose commits are deployed; undefined when this project lives in the app's own.
+   */
+  appRepository: { owner: string; repo: string } | undefined;
 }
 
 const envSchema = z.object({
@@ -54,6 +59,7 @@ const envSchema = z.object({
   RESTANT_POLICY_PACKS: z.string().optional(),
   RESTANT_HEALTH_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(60).optional(),
   GITHUB_ACTOR: z.string().min(1).optional(),
+  RESTANT_APP_REPOSITORY: z.string().regex(/^[\w.-]+\/[\w.-]+$/, { error: "must be the app repository as owner/name" }).optional(),
   RESTANT_PREVIEW_PASSWORD: z.string().min(16, { error: "must be at least 16 characters (the team's preview password)" }).optional(),
 });
 
@@ -67,7 +73,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, workDir: string): Lifecy
   }
   refuseRetiredVariables(given);
   const e = parsed.data;
-  const [owner = "", repo = ""] = e.GITHUB_REPOSITORY.split("/");
+  const { owner, repo } = ownerAndRepo(e.GITHUB_REPOSITORY);
   const list = (text: string | undefined) => (text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   return {
     owner,
@@ -91,7 +97,13 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv, workDir: string): Lifecy
     healthTimeoutMs: (e.RESTANT_HEALTH_TIMEOUT_MINUTES ?? 10) * MINUTE,
     actor: e.GITHUB_ACTOR ?? "unknown",
     previewPassword: e.RESTANT_PREVIEW_PASSWORD,
+    appRepository: e.RESTANT_APP_REPOSITORY ? ownerAndRepo(e.RESTANT_APP_REPOSITORY) : undefined,
   };
+}
+
+function ownerAndRepo(fullName: string): { owner: string; repo: string } {
+  const [owner = "", repo = ""] = fullName.split("/");
+  return { owner, repo };
 }
 
 /**

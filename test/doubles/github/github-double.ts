@@ -43,12 +43,22 @@ export interface GitHubDoubleOptions {
   visibility?: "public" | "private";
 }
 
+/** One repository the double serves, and the one token allowed to act on it (as a workflow's GITHUB_TOKEN is). */
+interface HostedRepository {
+  state: GitHubState;
+  token: string;
+  visibility: "public" | "private";
+}
+
 /**
  * A stateful GitHub REST double over real HTTP, for Octokit: issues and pull requests in one numbering, comments,
  * labels, collaborator permission (role_name kept apart from the folded `permission`), Link-header pagination,
  * workflow dispatch with declared inputs, the 65,536-character body limit, bad credentials, secondary rate
  * limits (403 with Retry-After) on demand, and deployments with their statuses (a ref must name a commit the repository
- * holds; states and the 140-character description are validated; auto_inactive as GitHub applies it).
+ * holds; states and the 140-character description are validated; auto_inactive as GitHub applies it). It can serve
+ * more than one repository (`addRepository`), each with the one token allowed on it: another repository's token gets
+ * GitHub's 403 "Resource not accessible by integration". `POST …/dispatches` records a repository_dispatch (event_type
+ * of 1 to 100 characters, client_payload of at most 10 properties).
  */
 export class GitHubDouble {
   readonly state: GitHubState;
@@ -57,12 +67,23 @@ export class GitHubDouble {
   private secondaryLimitedRequests = 0;
   private readonly http = new LoopbackServer("GitHub", (req, res) => this.serve(req, res));
   private readonly token: string;
-  private readonly visibility: "public" | "private";
+  private readonly repositories = new Map<string, HostedRepository>();
 
   constructor(options: GitHubDoubleOptions = {}) {
     this.state = new GitHubState(options.owner ?? "restant", options.repo ?? "environments", options.tokenUser ?? "github-actions[bot]");
     this.token = options.token ?? "ghs_double_token";
-    this.visibility = options.visibility ?? "public";
+    this.repositories.set(this.state.fullName, { state: this.state, token: this.token, visibility: options.visibility ?? "public" });
+  }
+
+  /**
+   * Another repository on the same API (the app repository of the platform layout), with a token of its own: the
+   * first repository's token gets 403 there, and this one's 403 on the first. Returns its state.
+   */
+  addRepository(options: Required<Pick<GitHubDoubleOptions, "owner" | "repo" | "token" | "tokenUser">> & Pick<GitHubDoubleOptions, "visibility">): GitHubState {
+    const state = new GitHubState(options.owner, options.repo, options.tokenUser);
+    if (this.repositories.has(state.fullName)) throw new Error(`the double already serves ${state.fullName}`);
+    this.repositories.set(state.fullName, { state, token: options.token, visibility: options.visibility ?? "public" });
+    return state;
   }
 
   get url(): string {
@@ -95,10 +116,13 @@ export class GitHubDouble {
     const url = new URL(req.url ?? "/", "http://double");
     this.requests.push(`${req.method} ${url.pathname}`);
     try {
-      const auth = req.headers.authorization ?? "";
-      if (auth !== `token ${this.token}` && auth !== `Bearer ${this.token}`) {
-        throw new HttpError(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
-      }
+      const token = /^(?:token|Bearer) (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+      const known = [...this.repositories.values()].some((r) => r.token === token);
+      if (!token || !known) throw new HttpError(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest" });
+      const hosted = [...this.repositories.values()].find((r) => url.pathname.startsWith(`/repos/${r.state.fullName}/`));
+      if (!hosted) throw notFound();
+      // A token of another repository (a workflow's GITHUB_TOKEN is scoped to its own) is refused as GitHub does.
+      if (hosted.token !== token) throw new HttpError(403, { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest" });
       if (this.secondaryLimitedRequests > 0) {
         this.secondaryLimitedRequests--;
         throw new HttpError(
@@ -108,7 +132,7 @@ export class GitHubDouble {
         );
       }
       const body = await readJson(req);
-      const result = this.route(req.method ?? "GET", url, body);
+      const result = this.route(hosted, req.method ?? "GET", url, body);
       const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", "x-ratelimit-remaining": "4999", ...result.headers };
       res.writeHead(result.status, headers);
       res.end(result.body === undefined ? "" : JSON.stringify(result.body));
@@ -119,48 +143,47 @@ export class GitHubDouble {
     }
   }
 
-  private route(method: string, url: URL, body: Record<string, unknown>): { status: number; body?: unknown; headers?: Record<string, string> } {
-    const prefix = `/repos/${this.state.owner}/${this.state.repo}`;
-    if (!url.pathname.startsWith(`${prefix}/`)) throw notFound();
-    const path = url.pathname.slice(prefix.length);
+  private route(hosted: HostedRepository, method: string, url: URL, body: Record<string, unknown>): { status: number; body?: unknown; headers?: Record<string, string> } {
+    const repo = hosted.state;
+    const path = url.pathname.slice(`/repos/${repo.fullName}`.length);
     const q = url.searchParams;
     let m: RegExpExecArray | null;
 
     if (method === "GET" && path === "/pulls") {
       const state = q.get("state") ?? "open";
-      const pulls = [...this.state.issues.values()]
+      const pulls = [...repo.issues.values()]
         .filter((i) => i.pull && (state === "all" || i.state === state))
         .sort((a, b) => b.number - a.number);
-      return this.page(url, pulls.map((p) => this.pullJson(p)));
+      return this.page(url, pulls.map((p) => this.pullJson(repo, p)));
     }
     if (method === "GET" && (m = /^\/pulls\/(\d+)$/.exec(path))) {
-      const issue = this.state.issues.get(Number(m[1]));
+      const issue = repo.issues.get(Number(m[1]));
       if (!issue?.pull) throw notFound();
-      return { status: 200, body: this.pullJson(issue) };
+      return { status: 200, body: this.pullJson(repo, issue) };
     }
     if (method === "GET" && (m = /^\/collaborators\/([^/]+)\/permission$/.exec(path))) {
       const user = decodeURIComponent(m[1]!);
-      const role = this.state.roles.get(user) ?? (this.visibility === "public" ? "read" : "none");
+      const role = repo.roles.get(user) ?? (hosted.visibility === "public" ? "read" : "none");
       const folded = role === "maintain" ? "write" : role === "triage" ? "read" : role;
       return { status: 200, body: { permission: folded, role_name: role, user: { login: user } } };
     }
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(path))) {
-      const issue = this.issue(Number(m[1]));
-      if (method === "GET") return this.page(url, this.state.commentsOn(issue.number).map((c) => this.commentJson(c)));
+      const issue = this.issue(repo, Number(m[1]));
+      if (method === "GET") return this.page(url, repo.commentsOn(issue.number).map((c) => this.commentJson(c)));
       if (method === "POST") {
         const text = checkBody(body.body, "IssueComment", true);
-        return { status: 201, body: this.commentJson(this.state.addComment(issue.number, this.state.tokenUser, text)) };
+        return { status: 201, body: this.commentJson(repo.addComment(issue.number, repo.tokenUser, text)) };
       }
     }
     if (method === "PATCH" && (m = /^\/issues\/comments\/(\d+)$/.exec(path))) {
-      const comment = this.state.comments.find((c) => c.id === Number(m![1]));
+      const comment = repo.comments.find((c) => c.id === Number(m![1]));
       if (!comment) throw notFound();
       comment.body = checkBody(body.body, "IssueComment", true);
-      comment.updatedAt = this.state.timestamp();
+      comment.updatedAt = repo.timestamp();
       return { status: 200, body: this.commentJson(comment) };
     }
     if ((m = /^\/issues\/(\d+)\/labels$/.exec(path)) && method === "POST") {
-      const issue = this.issue(Number(m[1]));
+      const issue = this.issue(repo, Number(m[1]));
       const labels = body.labels;
       if (!Array.isArray(labels) || labels.some((l) => typeof l !== "string" || l.length === 0 || l.length > 50)) {
         throw invalid("Label", "labels", "labels must be a list of names of 1 to 50 characters");
@@ -169,7 +192,7 @@ export class GitHubDouble {
       return { status: 200, body: issue.labels.map((name) => ({ name })) };
     }
     if ((m = /^\/issues\/(\d+)\/labels\/(.+)$/.exec(path)) && method === "DELETE") {
-      const issue = this.issue(Number(m[1]));
+      const issue = this.issue(repo, Number(m[1]));
       const name = decodeURIComponent(m[2]!);
       if (!issue.labels.includes(name)) throw new HttpError(404, { message: "Label does not exist" });
       issue.labels = issue.labels.filter((l) => l !== name);
@@ -178,20 +201,20 @@ export class GitHubDouble {
     if (path === "/issues" && method === "GET") {
       const state = q.get("state") ?? "open";
       const wanted = (q.get("labels") ?? "").split(",").filter(Boolean);
-      const issues = [...this.state.issues.values()]
+      const issues = [...repo.issues.values()]
         .filter((i) => (state === "all" || i.state === state) && wanted.every((l) => i.labels.includes(l)))
         .sort((a, b) => b.number - a.number);
-      return this.page(url, issues.map((i) => this.issueJson(i)));
+      return this.page(url, issues.map((i) => this.issueJson(repo, i)));
     }
     if (path === "/issues" && method === "POST") {
       if (typeof body.title !== "string" || body.title.trim() === "") throw invalid("Issue", "title", "title can't be blank");
       const text = body.body === undefined ? "" : checkBody(body.body, "Issue", false);
       const labels = Array.isArray(body.labels) ? body.labels.filter((l): l is string => typeof l === "string") : [];
-      return { status: 201, body: this.issueJson(this.state.createIssue(this.state.tokenUser, body.title, text, labels)) };
+      return { status: 201, body: this.issueJson(repo, repo.createIssue(repo.tokenUser, body.title, text, labels)) };
     }
     if ((m = /^\/issues\/(\d+)$/.exec(path))) {
-      const issue = this.issue(Number(m[1]));
-      if (method === "GET") return { status: 200, body: this.issueJson(issue) };
+      const issue = this.issue(repo, Number(m[1]));
+      if (method === "GET") return { status: 200, body: this.issueJson(repo, issue) };
       if (method === "PATCH") {
         if (body.body !== undefined) issue.body = checkBody(body.body, "Issue", false);
         if (body.state !== undefined) {
@@ -200,21 +223,33 @@ export class GitHubDouble {
           issue.state = body.state;
         }
         if (typeof body.title === "string") issue.title = body.title;
-        return { status: 200, body: this.issueJson(issue) };
+        return { status: 200, body: this.issueJson(repo, issue) };
       }
     }
     if (method === "POST" && (m = /^\/actions\/workflows\/([^/]+)\/dispatches$/.exec(path))) {
       const workflow = decodeURIComponent(m[1]!);
-      const declared = this.state.workflows.get(workflow);
+      const declared = repo.workflows.get(workflow);
       if (!declared) throw notFound();
       if (typeof body.ref !== "string" || body.ref === "") throw invalid("Workflow", "ref", "ref is required");
       const inputs = (body.inputs ?? {}) as Record<string, unknown>;
       const unexpected = Object.keys(inputs).filter((k) => !declared.includes(k));
       if (unexpected.length > 0) throw new HttpError(422, { message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}` });
-      this.state.dispatches.push({ workflow, ref: body.ref, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])) });
+      repo.dispatches.push({ workflow, ref: body.ref, inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])) });
       return { status: 204 };
     }
-    if (path === "/deployments" && method === "POST") return { status: 201, body: this.deploymentJson(this.createDeployment(body)) };
+    if (path === "/dispatches" && method === "POST") {
+      // repository_dispatch: GitHub starts the workflows of this repository that listen for the event type.
+      const eventType = body.event_type;
+      if (typeof eventType !== "string" || eventType === "" || eventType.length > 100) {
+        throw invalid("RepositoryDispatch", "event_type", "event_type must be a string of 1 to 100 characters");
+      }
+      const payload = body.client_payload ?? {};
+      if (typeof payload !== "object" || payload === null || Array.isArray(payload)) throw invalid("RepositoryDispatch", "client_payload", "client_payload must be an object");
+      if (Object.keys(payload).length > 10) throw new HttpError(422, { message: "client_payload: No more than 10 properties are allowed; " + `${Object.keys(payload).length} were supplied.` });
+      repo.repositoryDispatches.push({ eventType, clientPayload: payload as Record<string, unknown> });
+      return { status: 204 };
+    }
+    if (path === "/deployments" && method === "POST") return { status: 201, body: this.deploymentJson(repo, this.createDeployment(repo, body)) };
     if (path === "/deployments" && method === "GET") {
       const filters: Array<[string, (d: StoredDeployment) => string]> = [
         ["sha", (d) => d.sha],
@@ -222,23 +257,23 @@ export class GitHubDouble {
         ["task", (d) => d.task],
         ["environment", (d) => d.environment],
       ];
-      const listed = this.state.deployments
+      const listed = repo.deployments
         .filter((d) => filters.every(([name, of]) => !q.has(name) || of(d) === q.get(name)))
         .sort((a, b) => b.id - a.id);
-      return this.page(url, listed.map((d) => this.deploymentJson(d)));
+      return this.page(url, listed.map((d) => this.deploymentJson(repo, d)));
     }
-    if ((m = /^\/deployments\/(\d+)$/.exec(path)) && method === "GET") return { status: 200, body: this.deploymentJson(this.deployment(Number(m[1]))) };
+    if ((m = /^\/deployments\/(\d+)$/.exec(path)) && method === "GET") return { status: 200, body: this.deploymentJson(repo, this.deployment(repo, Number(m[1]))) };
     if ((m = /^\/deployments\/(\d+)\/statuses$/.exec(path))) {
-      const deployment = this.deployment(Number(m[1]));
-      if (method === "GET") return this.page(url, [...deployment.statuses].reverse().map((s) => this.statusJson(deployment, s)));
-      if (method === "POST") return { status: 201, body: this.statusJson(deployment, this.createStatus(deployment, body)) };
+      const deployment = this.deployment(repo, Number(m[1]));
+      if (method === "GET") return this.page(url, [...deployment.statuses].reverse().map((s) => this.statusJson(repo, deployment, s)));
+      if (method === "POST") return { status: 201, body: this.statusJson(repo, deployment, this.createStatus(repo, deployment, body)) };
     }
     throw notFound();
   }
 
-  private createDeployment(body: Record<string, unknown>): StoredDeployment {
+  private createDeployment(repo: GitHubState, body: Record<string, unknown>): StoredDeployment {
     if (typeof body.ref !== "string" || body.ref === "") throw invalid("Deployment", "ref", "ref can't be blank");
-    const sha = this.state.resolveRef(body.ref);
+    const sha = repo.resolveRef(body.ref);
     if (!sha) throw new HttpError(422, { message: `No ref found for: ${body.ref}`, documentation_url: "https://docs.github.com/rest/deployments/deployments#create-a-deployment" });
     const environment = body.environment === undefined ? "production" : body.environment;
     if (typeof environment !== "string" || environment === "") throw invalid("Deployment", "environment", "environment can't be blank");
@@ -251,20 +286,20 @@ export class GitHubDouble {
       if (typeof value !== "boolean") throw invalid("Deployment", name, `${name} must be a boolean`);
       return value;
     };
-    return this.state.createDeployment({
+    return repo.createDeployment({
       sha,
       ref: body.ref,
       task: typeof body.task === "string" ? body.task : "deploy",
       environment,
       description: typeof body.description === "string" ? body.description : "",
       payload: typeof body.payload === "string" ? body.payload : (body.payload ?? {}),
-      creator: this.state.tokenUser,
+      creator: repo.tokenUser,
       transient: flag("transient_environment", false),
       production: flag("production_environment", environment === "production"),
     });
   }
 
-  private createStatus(deployment: StoredDeployment, body: Record<string, unknown>): StoredDeploymentStatus {
+  private createStatus(repo: GitHubState, deployment: StoredDeployment, body: Record<string, unknown>): StoredDeploymentStatus {
     const state = body.state;
     if (typeof state !== "string" || !DEPLOYMENT_STATES.includes(state as StoredDeploymentState)) {
       throw invalid("DeploymentStatus", "state", `state is not included in the list (${DEPLOYMENT_STATES.join(", ")})`);
@@ -276,27 +311,27 @@ export class GitHubDouble {
     }
     const text = (name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
     const autoInactive = body.auto_inactive === undefined ? true : body.auto_inactive === true;
-    return this.state.addDeploymentStatus(
+    return repo.addDeploymentStatus(
       deployment,
       {
         state: state as StoredDeploymentState,
         description,
         environmentUrl: text("environment_url"),
         logUrl: text("log_url") || text("target_url"),
-        creator: this.state.tokenUser,
+        creator: repo.tokenUser,
       },
       autoInactive,
     );
   }
 
-  private deployment(id: number): StoredDeployment {
-    const found = this.state.deployments.find((d) => d.id === id);
+  private deployment(repo: GitHubState, id: number): StoredDeployment {
+    const found = repo.deployments.find((d) => d.id === id);
     if (!found) throw notFound();
     return found;
   }
 
-  private deploymentJson(d: StoredDeployment) {
-    const url = `${this.url}/repos/${this.state.fullName}/deployments/${d.id}`;
+  private deploymentJson(repo: GitHubState, d: StoredDeployment) {
+    const url = `${this.url}/repos/${repo.fullName}/deployments/${d.id}`;
     return {
       url,
       id: d.id,
@@ -312,14 +347,14 @@ export class GitHubDouble {
       created_at: d.createdAt,
       updated_at: d.statuses.at(-1)?.createdAt ?? d.createdAt,
       statuses_url: `${url}/statuses`,
-      repository_url: `${this.url}/repos/${this.state.fullName}`,
+      repository_url: `${this.url}/repos/${repo.fullName}`,
       transient_environment: d.transient,
       production_environment: d.production,
     };
   }
 
-  private statusJson(d: StoredDeployment, s: StoredDeploymentStatus) {
-    const deploymentUrl = `${this.url}/repos/${this.state.fullName}/deployments/${d.id}`;
+  private statusJson(repo: GitHubState, d: StoredDeployment, s: StoredDeploymentStatus) {
+    const deploymentUrl = `${this.url}/repos/${repo.fullName}/deployments/${d.id}`;
     return {
       url: `${deploymentUrl}/statuses/${s.id}`,
       id: s.id,
@@ -333,12 +368,12 @@ export class GitHubDouble {
       created_at: s.createdAt,
       updated_at: s.createdAt,
       deployment_url: deploymentUrl,
-      repository_url: `${this.url}/repos/${this.state.fullName}`,
+      repository_url: `${this.url}/repos/${repo.fullName}`,
     };
   }
 
-  private issue(number: number): StoredIssue {
-    const issue = this.state.issues.get(number);
+  private issue(repo: GitHubState, number: number): StoredIssue {
+    const issue = repo.issues.get(number);
     if (!issue) throw notFound();
     return issue;
   }
@@ -360,7 +395,7 @@ export class GitHubDouble {
     return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(", ") } : {} };
   }
 
-  private pullJson(issue: StoredIssue) {
+  private pullJson(repo: GitHubState, issue: StoredIssue) {
     const pull = issue.pull!;
     return {
       number: issue.number,
@@ -370,11 +405,11 @@ export class GitHubDouble {
       labels: issue.labels.map((name) => ({ name })),
       merged_at: pull.merged ? issue.createdAt : null,
       head: { sha: pull.headSha, ref: pull.headRef, repo: pull.headRepo ? { full_name: pull.headRepo } : null },
-      base: { ref: pull.baseRef, repo: { full_name: this.state.fullName } },
+      base: { ref: pull.baseRef, repo: { full_name: repo.fullName } },
     };
   }
 
-  private issueJson(issue: StoredIssue) {
+  private issueJson(repo: GitHubState, issue: StoredIssue) {
     return {
       number: issue.number,
       title: issue.title,
@@ -382,7 +417,7 @@ export class GitHubDouble {
       state: issue.state,
       user: { login: issue.author },
       labels: issue.labels.map((name) => ({ name })),
-      ...(issue.pull ? { pull_request: { url: `${this.url}/repos/${this.state.fullName}/pulls/${issue.number}` } } : {}),
+      ...(issue.pull ? { pull_request: { url: `${this.url}/repos/${repo.fullName}/pulls/${issue.number}` } } : {}),
     };
   }
 

@@ -28,6 +28,12 @@ export interface Dispatch {
   inputs: Record<string, string>;
 }
 
+/** A `repository_dispatch` sent to this repository (POST /repos/{owner}/{repo}/dispatches). */
+export interface RepositoryDispatch {
+  eventType: string;
+  clientPayload: Record<string, unknown>;
+}
+
 export type StoredDeploymentState = "error" | "failure" | "inactive" | "in_progress" | "queued" | "pending" | "success";
 
 export interface StoredDeploymentStatus {
@@ -61,6 +67,7 @@ export class GitHubState {
   readonly comments: StoredComment[] = [];
   readonly roles = new Map<string, Role>();
   readonly dispatches: Dispatch[] = [];
+  readonly repositoryDispatches: RepositoryDispatch[] = [];
   /** Workflows that accept workflow_dispatch, with the inputs each declares. */
   readonly workflows = new Map<string, string[]>();
   /** Commits the repository holds (a deployment's ref must name one): pull request heads, pushes, and what tests add. */

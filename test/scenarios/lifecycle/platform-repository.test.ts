@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { APP_VALIDATED_EVENT } from "../../../scripts/lifecycle/github-event";
+import type { GitHubState } from "../../doubles/github/github-state";
 import { TEAM_VALUES } from "../../support/team-values";
 import { ciScript } from "./ci-script";
 import { Scenario, SHA_A } from "./harness";
@@ -14,10 +15,14 @@ import { Scenario, SHA_A } from "./harness";
  */
 describe("the app repository tells the platform repository what to deploy", () => {
   let s: Scenario;
-  const platformLayout = { RESTANT_APP_REPOSITORY: "restant-hq/restant" };
+  let app: GitHubState;
+  // The app repository's token: its GitHub Deployments are the app's (the platform run's own token is refused there).
+  const platformLayout = { RESTANT_APP_REPOSITORY: "restant-hq/restant", RESTANT_APP_GITHUB_TOKEN: "ghp_app_repository_token", RESTANT_BOT_LOGIN: "restant-previews" };
   const dispatch = (payload: unknown) => ({ name: "repository_dispatch", payload: { action: APP_VALIDATED_EVENT, client_payload: payload } });
   beforeAll(async () => {
     s = await Scenario.start();
+    app = s.github.addRepository({ owner: "restant-hq", repo: "restant", token: platformLayout.RESTANT_APP_GITHUB_TOKEN, tokenUser: platformLayout.RESTANT_BOT_LOGIN });
+    app.addCommit(SHA_A);
   });
   afterAll(async () => {
     await s.stop();
@@ -34,6 +39,9 @@ describe("the app repository tells the platform repository what to deploy", () =
     expect(s.pulumi.stackConfig("staging")).toContain(`restant:commit: ${SHA_A}`);
     // Pulumi.yaml's restant:sentry.project, the project the program makes client keys in: no SENTRY_PROJECT variable.
     expect(s.sentry.releases.get(SHA_A)).toMatchObject({ projects: ["restant-app"], deploys: [{ environment: "staging", url: "https://restant.staging.restant.app" }] });
+    // The GitHub Deployment is of the app's commit, in the app repository, which holds that commit.
+    expect(app.deployments.map((d) => [d.environment, d.sha, d.statuses.map((st) => st.state)])).toEqual([["staging", SHA_A, ["in_progress", "success"]]]);
+    expect(s.github.state.deployments).toEqual([]);
   });
 
   it("refuses a dispatch whose SHA is not a full SHA (exit 2, naming restant:commit) before any stack is touched", async () => {

@@ -55,6 +55,38 @@ describe("reading the event", () => {
     expect(previewCommandFromEvent("push", {}, "preview").kind).toBe("ignore");
   });
 
+  it("maps the app repository's forwarded events in the platform layout, and only there", () => {
+    const platform = { appRepository: "restant-hq/restant", botLogin: "restant-previews" };
+    const sha = "a".repeat(40);
+    const forwarded = (payload: Record<string, unknown>) => ({ action: "restant-app-pull-request", client_payload: payload });
+    const pullRequest = (action: string, more: Record<string, unknown> = {}) =>
+      forwarded({ pr: 9, action, head_sha: sha, head_ref: "feat/x", fork: false, author: "ann", sender: "dev", labels: [], ...more });
+    const command = (name: string, event: unknown) => previewCommandFromEvent(name, event, "preview", platform);
+    expect(command("repository_dispatch", pullRequest("labeled", { label: "preview" }))).toEqual({ kind: "create", pr: 9, actor: "dev", trigger: "label", sha, fork: false });
+    expect(command("repository_dispatch", pullRequest("synchronize", { fork: true }))).toEqual({ kind: "update", pr: 9, actor: "dev", trigger: "push", sha, fork: true });
+    expect(command("repository_dispatch", pullRequest("closed"))).toEqual({ kind: "destroy", pr: 9, actor: "dev", trigger: "close" });
+    expect(command("repository_dispatch", pullRequest("reopened")).kind).toBe("ignore");
+    expect(command("repository_dispatch", pullRequest("reopened", { labels: ["preview"] }))).toMatchObject({ kind: "create", trigger: "reopen" });
+    expect(command("repository_dispatch", pullRequest("opened")).kind).toBe("ignore");
+    expect(command("repository_dispatch", pullRequest("labeled", { label: "preview", sender: "restant-previews" }))).toMatchObject({ kind: "ignore", reason: expect.stringMatching(/this automation/) });
+    const comment = (more: Record<string, unknown>) => forwarded({ pr: 9, action: "command", sender: "dev", sender_type: "User", ...more });
+    expect(command("repository_dispatch", comment({ command: "update" }))).toEqual({ kind: "update", pr: 9, actor: "dev", trigger: "comment" });
+    expect(command("repository_dispatch", comment({})).kind).toBe("ignore");
+    expect(command("repository_dispatch", comment({ command: "preview", sender_type: "Bot" })).kind).toBe("ignore");
+    // Every problem of a payload at once, each naming its field; the stack when the PR number is good.
+    expect(() => command("repository_dispatch", pullRequest("synchronize", { head_sha: sha.toUpperCase(), fork: "no", sender: "" }))).toThrow(
+      /stack "pr-9" has 3 config problems \(the restant-app-pull-request dispatch from restant-hq\/restant\):\n  - client_payload.head_sha: .*\n  - client_payload.fork: .*got "no"\n  - client_payload.sender: /,
+    );
+    expect(() => command("repository_dispatch", forwarded({ pr: "9", action: "command", sender: "dev" }))).toThrow(/client_payload.pr: must be the pull request's number/);
+    expect(() => command("repository_dispatch", forwarded({ pr: 9, action: "edited", sender: "dev" }))).toThrow(/client_payload.action: must be one of/);
+    expect(() => command("repository_dispatch", { action: "restant-app-pull-request", client_payload: null })).toThrow(/client_payload: must be an object/);
+    expect(command("repository_dispatch", { action: "something-else", client_payload: {} }).kind).toBe("ignore");
+    // Without the platform layout no dispatch commands previews; with it, this repository's own PRs get none.
+    expect(previewCommandFromEvent("repository_dispatch", pullRequest("synchronize"), "preview").kind).toBe("ignore");
+    expect(command("pull_request_target", pull("synchronize"))).toMatchObject({ kind: "ignore", reason: expect.stringMatching(/restant-hq\/restant's pull requests/) });
+    expect(command("workflow_dispatch", { inputs: { pr: "9" }, sender: { login: "dev" } })).toMatchObject({ kind: "create", pr: 9, trigger: "dispatch" });
+  });
+
   it("maps pushes to branch deploys, skipping deleted branches and tags", () => {
     expect(deployTargetFromEvent("push", { ref: "refs/heads/release/2026", after: "abc" }, {})).toEqual({ kind: "deploy", branch: "release/2026", sha: "abc" });
     expect(deployTargetFromEvent("push", { ref: "refs/heads/x", after: "0", deleted: true }, {}).kind).toBe("ignore");

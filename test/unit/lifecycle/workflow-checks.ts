@@ -128,3 +128,22 @@ export function environmentProblems(file: string, workflow: Workflow): string[] 
   }
   return problems;
 }
+
+/**
+ * The platform layout (vars.RESTANT_APP_REPOSITORY set): a job that a pull request or comment of this repository can
+ * start runs only in the app-repository layout, and one the app repository's forwarded dispatch starts only in the
+ * platform layout, so this repository's own PR #7 never shares (or replaces a run in) the app's PR #7's group.
+ */
+export function layoutGateProblems(file: string, workflow: Workflow): string[] {
+  const problems: string[] = [];
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    for (const clause of (job.if ?? "").split("||")) {
+      const ownEvent = /'(issue_comment|pull_request_target|pull_request)'/.test(clause);
+      if (ownEvent && !/vars\.RESTANT_APP_REPOSITORY == ''/.test(clause)) problems.push(`${file}/${name}: this repository's own pull request events start the job in the platform layout`);
+      if (/'repository_dispatch'/.test(clause) && file !== "deploy.yml" && !/vars\.RESTANT_APP_REPOSITORY != ''/.test(clause)) {
+        problems.push(`${file}/${name}: a repository_dispatch starts the job outside the platform layout`);
+      }
+    }
+  }
+  return problems;
+}

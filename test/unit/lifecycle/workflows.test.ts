@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
+import { APP_PULL_REQUEST_EVENT } from "../../../scripts/lifecycle/app-pull-request-event";
 import { APP_VALIDATED_EVENT } from "../../../scripts/lifecycle/github-event";
 import { projectRoot } from "../../support/built";
 import {
@@ -14,6 +15,7 @@ import {
   compositeActionProblems,
   credentialPlacementProblems,
   environmentProblems,
+  layoutGateProblems,
   pinningProblems,
   type Workflow,
 } from "./workflow-checks";
@@ -134,7 +136,7 @@ describe("workflows", () => {
     // Destroys never share a group with deploys: a waiting deploy would replace a waiting destroy.
     expect(group("preview.yml/deploy")).toMatch(/^preview-pr-/);
     expect(group("preview.yml/destroy")).toMatch(/^destroy-pr-/);
-    expect(group("cleanup.yml/destroy")).toBe("destroy-pr-${{ github.event.pull_request.number }}");
+    expect(group("cleanup.yml/destroy")).toBe("destroy-pr-${{ github.event.pull_request.number || github.event.client_payload.pr }}");
     expect(group("deploy.yml/production")).toBe("stack-production");
     // A waiting rollback is never replaced by a newer push, nor replaces one: its own group, the stack's lock orders it.
     expect(group("rollback.yml/production")).toBe("rollback-production");
@@ -303,6 +305,90 @@ describe("workflows", () => {
     const notify = parse(text) as Workflow;
     expect(notify.jobs.notify?.steps?.[0]?.env).toMatchObject({ SHA: "${{ github.event.workflow_run.head_sha }}", BRANCH: "${{ github.event.workflow_run.head_branch }}" });
     expect(text).toMatch(/client_payload\[sha\]=\$\{SHA\}/);
+  });
+
+  it("accept the app repository's forwarded pull-request events (platform layout), and only there; this repository's own PRs only without it", () => {
+    for (const file of ["preview.yml", "cleanup.yml"]) {
+      expect(workflow(file).on.repository_dispatch, file).toEqual({ types: [APP_PULL_REQUEST_EVENT] });
+    }
+    for (const file of files) expect(layoutGateProblems(file, workflow(file)), file).toEqual([]);
+    const open = copy(workflow("preview.yml"));
+    open.jobs.destroy!.if = open.jobs.destroy!.if!.replace("vars.RESTANT_APP_REPOSITORY == '' && ", "");
+    expect(layoutGateProblems("preview.yml", open)).toEqual(["preview.yml/destroy: this repository's own pull request events start the job in the platform layout"]);
+    const anywhere = copy(workflow("cleanup.yml"));
+    anywhere.jobs.destroy!.if = anywhere.jobs.destroy!.if!.replace("vars.RESTANT_APP_REPOSITORY != '' && ", "");
+    expect(layoutGateProblems("cleanup.yml", anywhere)).toEqual(["cleanup.yml/destroy: a repository_dispatch starts the job outside the platform layout"]);
+    // Which job: a close goes to cleanup, a /destroy to preview's destroy job, the rest to its deploy job; each in the
+    // concurrency group of the app's PR number.
+    expect(workflow("cleanup.yml").jobs.destroy?.if).toContain("github.event.client_payload.action == 'closed'");
+    expect(workflow("preview.yml").jobs.destroy?.if).toContain("github.event.client_payload.action == 'command' && github.event.client_payload.command == 'destroy'");
+    expect(workflow("preview.yml").jobs.deploy?.if).toContain(`contains(fromJSON('["labeled","synchronize","reopened","command"]'), github.event.client_payload.action)`);
+    expect(workflow("preview.yml").jobs.deploy?.concurrency?.group).toMatch(/\|\| github\.event\.client_payload\.pr \}\}$/);
+    // The app repository's token and the login it comments as reach the script step, the token as a secret.
+    const shared = readFileSync(path.join(workflowsDir, "lifecycle.yml"), "utf8");
+    expect(shared.match(/RESTANT_APP_GITHUB_TOKEN: \$\{\{ secrets\.RESTANT_APP_GITHUB_TOKEN \}\}/g)).toHaveLength(2);
+    expect(shared.match(/RESTANT_BOT_LOGIN: \$\{\{ vars\.RESTANT_BOT_LOGIN \}\}/g)).toHaveLength(2);
+  });
+
+  describe("the app repository's forwarding workflow (docs/app-repository/forward-pull-requests.yml)", () => {
+    const file = path.join(projectRoot, "docs", "app-repository", "forward-pull-requests.yml");
+    const forward = () => parse(readFileSync(file, "utf8")) as Workflow;
+
+    it("passes actionlint, runs no pull request code, gates comments by author, and keeps event text out of shell lines", async () => {
+      expect(await runLint(readFileSync(file, "utf8"), "docs/app-repository/forward-pull-requests.yml")).toEqual([]);
+      const w = forward();
+      expect(w.on).toEqual({ pull_request_target: { types: ["labeled", "synchronize", "reopened", "closed"] }, issue_comment: { types: ["created"] } });
+      expect(w.permissions).toEqual({ contents: "read" });
+      expect(commentGateProblems("forward-pull-requests.yml", w)).toEqual([]);
+      const steps = w.jobs.forward!.steps!;
+      expect(steps.map((st) => st.uses).filter(Boolean)).toEqual([]);
+      expect(steps[0]!.run).not.toMatch(/\$\{\{/);
+      expect(steps[0]!.env).toEqual({ GH_TOKEN: "${{ secrets.PLATFORM_DISPATCH_TOKEN }}", PLATFORM_REPOSITORY: "${{ vars.PLATFORM_REPOSITORY }}" });
+    });
+
+    /** The payload the step sends for an event: its real run text, with a `gh` that writes the request body out. */
+    const payloadFor = (eventName: string, event: unknown): { event_type: string; client_payload: Record<string, unknown> } => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "forward-"));
+      const bin = path.join(dir, "bin");
+      execFileSync("mkdir", [bin]);
+      writeFileSync(path.join(bin, "gh"), '#!/bin/sh\n[ "$1 $2 $3 $5" = "api --method POST --input" ] && cp "$6" "$RUNNER_TEMP/sent.json" && echo "$4" >"$RUNNER_TEMP/path"\n', { mode: 0o755 });
+      writeFileSync(path.join(dir, "event.json"), JSON.stringify(event));
+      execFileSync("bash", ["-e", "-c", forward().jobs.forward!.steps![0]!.run!], {
+        env: { PATH: `${bin}:${process.env.PATH ?? ""}`, GITHUB_EVENT_NAME: eventName, GITHUB_EVENT_PATH: path.join(dir, "event.json"), RUNNER_TEMP: dir, PLATFORM_REPOSITORY: "hq/platform" },
+      });
+      expect(readFileSync(path.join(dir, "path"), "utf8").trim()).toBe("repos/hq/platform/dispatches");
+      return JSON.parse(readFileSync(path.join(dir, "sent.json"), "utf8")) as { event_type: string; client_payload: Record<string, unknown> };
+    };
+    const sha = "0123456789abcdef0123456789abcdef01234567";
+    const pullRequest = (action: string, headRepo: { full_name: string } | null, extra: Record<string, unknown> = {}) => ({
+      action,
+      ...extra,
+      pull_request: { number: 12, user: { login: "alice" }, head: { sha, ref: "feat/x", repo: headRepo }, labels: [{ name: "preview" }] },
+      repository: { full_name: "hq/app" },
+      sender: { login: "bob", type: "User" },
+    });
+
+    it("sends the PR, its head SHA and ref, fork, author, sender and label: at most 10 properties, as GitHub allows", () => {
+      const sent = payloadFor("pull_request_target", pullRequest("labeled", { full_name: "hq/app" }, { label: { name: "preview" } }));
+      expect(sent).toEqual({
+        event_type: APP_PULL_REQUEST_EVENT,
+        client_payload: { pr: 12, action: "labeled", head_sha: sha, head_ref: "feat/x", fork: false, author: "alice", sender: "bob", sender_type: "User", label: "preview", labels: ["preview"] },
+      });
+      expect(Object.keys(sent.client_payload).length).toBeLessThanOrEqual(10);
+      // A fork, and a fork since deleted (GitHub gives no head repository): both are forks.
+      expect(payloadFor("pull_request_target", pullRequest("synchronize", { full_name: "alice/app" })).client_payload).toMatchObject({ fork: true, action: "synchronize" });
+      expect(payloadFor("pull_request_target", pullRequest("closed", null)).client_payload).toMatchObject({ fork: true, action: "closed" });
+    });
+
+    it("sends a comment's command word only when the first line is exactly a command", () => {
+      const comment = (body: string) => ({
+        action: "created",
+        issue: { number: 12, user: { login: "alice" }, pull_request: {} },
+        comment: { body, user: { login: "bob", type: "User" }, author_association: "MEMBER" },
+      });
+      expect(payloadFor("issue_comment", comment(" /destroy \r\nbecause")).client_payload).toEqual({ pr: 12, action: "command", command: "destroy", author: "alice", sender: "bob", sender_type: "User" });
+      expect(payloadFor("issue_comment", comment("/previewing")).client_payload).not.toHaveProperty("command");
+    });
   });
 
   it("declare the dispatch inputs the queue sends", () => {
