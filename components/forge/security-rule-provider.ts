@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderVersion } from "../dynamic-resource";
-import { isFailedStatus, type ForgeClient, type SecurityRuleSpec } from "./client";
+import { isFailedStatus, type ForgeClient, type SecurityRule, type SecurityRuleSpec } from "./client";
 import { changedKeys, forgeClientFor, serverRefFailures } from "./provider-support";
 import type { ForgeWaits } from "./settings-from-env";
 import { waitFor } from "./wait-for";
@@ -65,7 +65,7 @@ export class ForgeSecurityRuleProvider implements pulumi.dynamic.ResourceProvide
     const changed = [
       ...replaces,
       ...changedKeys<Partial<ForgeSecurityRuleInputs>>(olds, news, ["domain", "name", "version"]).map(String),
-      ...(olds.path !== null ? ["path"] : []),
+      ...((olds.path ?? null) !== null ? ["path"] : []),
       ...(olds.status !== "installed" ? ["status"] : []),
       ...(olds.credentialsHash !== credentialsHash(news.user, news.password, olds.credentialsSalt) ? ["user", "password"] : []),
     ];
@@ -87,9 +87,9 @@ export class ForgeSecurityRuleProvider implements pulumi.dynamic.ResourceProvide
     const { client } = forgeClientFor(props);
     const live = await client.getSecurityRule(props.siteId, id);
     if (!live) return { id: "", props: undefined };
-    const { name, path, status, updated_at: updatedAt } = live.attributes;
+    const { name, path, updated_at: updatedAt } = live.attributes;
     const touched = updatedAt !== props.updatedAt;
-    return { id, props: { ...props, name, path, status: status ?? "unknown", updatedAt, credentialsHash: touched ? "" : props.credentialsHash } };
+    return { id, props: { ...props, name, path: path ?? null, status: statusOf(live), updatedAt, credentialsHash: touched ? "" : props.credentialsHash } };
   }
 
   async update(id: string, _olds: ForgeSecurityRuleOutputs, news: ForgeSecurityRuleInputs): Promise<pulumi.dynamic.UpdateResult<ForgeSecurityRuleOutputs>> {
@@ -103,9 +103,17 @@ export class ForgeSecurityRuleProvider implements pulumi.dynamic.ResourceProvide
     if (!(await client.deleteSecurityRule(props.siteId, id))) return;
     await waitFor(`basic auth on ${props.domain} (security rule ${id}) to be removed`, waits, async () => {
       const live = await client.getSecurityRule(props.siteId, id);
-      return live ? { done: false, status: live.attributes.status ?? "unknown" } : { done: true, value: undefined };
+      return live ? { done: false, status: statusOf(live) } : { done: true, value: undefined };
     });
   }
+}
+
+/**
+ * A rule's status. The reference allows null, which no pending change reports (those are installing, updating,
+ * removing, failed): a rule with no status is taken as in place, rather than waited on until the limit.
+ */
+function statusOf(rule: SecurityRule): string {
+  return rule.attributes.status ?? "installed";
 }
 
 /** One rule over the whole site (no path) with the one user. */
@@ -118,7 +126,7 @@ async function settled(client: ForgeClient, waits: ForgeWaits, ruleId: string, i
   const live = await waitFor(what, waits, async () => {
     const rule = await client.getSecurityRule(inputs.siteId, ruleId);
     if (!rule) return { failed: "the rule disappeared" };
-    const status = rule.attributes.status ?? "unknown";
+    const status = statusOf(rule);
     if (isFailedStatus(status)) return { failed: `status ${status}` };
     return status === "installed" ? { done: true, value: rule } : { done: false, status };
   });
@@ -127,8 +135,8 @@ async function settled(client: ForgeClient, waits: ForgeWaits, ruleId: string, i
   return {
     ...rest,
     ruleId,
-    path: live.attributes.path,
-    status: live.attributes.status ?? "installed",
+    path: live.attributes.path ?? null,
+    status: statusOf(live),
     credentialsHash: credentialsHash(inputs.user, password, salt),
     credentialsSalt: salt,
     updatedAt: live.attributes.updated_at,

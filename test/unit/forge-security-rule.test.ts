@@ -140,6 +140,15 @@ describe("the Forge SecurityRule provider, run from its serialized text", () => 
     expect(onForge()).toEqual([expect.objectContaining({ id: Number(remade.id), path: null, status: "installed", credentials: [{ username: "restant", password: PASSWORD }] })]);
   });
 
+  it("takes a rule whose status Forge reports as null (the reference allows it) as in place: no drift, no endless wait", async () => {
+    await withSite();
+    const { id, outs } = await rules.create(inputs());
+    (onForge()[0] as { status: string | null }).status = null;
+    const read = await rules.read(id, outs);
+    expect(read.props).toMatchObject({ status: "installed", path: null });
+    expect((await rules.diff(id, read.props!, inputs())).changes).toBe(false);
+  });
+
   it("takes over a rule of its name left on the site by an interrupted up, writing its credentials", async () => {
     await withSite();
     const first = await rules.create(inputs({ password: "an-older-password-000000" }));
