@@ -17,6 +17,12 @@ import {
 import { backupStep } from "./forge/backup-step";
 import type { EnvironmentRuntime, RuntimeArgs } from "./runtime/environment-runtime";
 
+/** The database user the site connects as and its password. */
+interface DatabaseLogin {
+  user: string;
+  password: pulumi.Input<string>;
+}
+
 /**
  * The environment as a Laravel Forge site, through Forge's organization API, in the order Forge needs: the site
  * (isolated user, PHP, web directory, repository), basic auth over it where asked (previews), the server's database
@@ -24,13 +30,12 @@ import type { EnvironmentRuntime, RuntimeArgs } from "./runtime/environment-runt
  * queue worker as a background process, the deploy of the environment's commit (a verified backup first where the
  * spec asks for one), then the Let's Encrypt certificate (HTTP-01 needs the domain served). Redis is the server's own,
  * the environment's keys kept apart by their prefix (docs/forge.md).
+ *
+ * What belongs to the site or the database takes its `id`, not its siteId/databaseId output (the same number): the
+ * engine keeps an id known in the preview of an update, while @pulumi/pulumi's dynamic-provider host drops the
+ * `stables` a diff names, so every other output is unknown there. With the output, a PHP version changed by hand
+ * previewed the .env, deployment and certificate as replaced (seen on the real engine: test/engine/scenarios/forge-staging.ts).
  */
-/** The database user the site connects as and its password. */
-interface DatabaseLogin {
-  user: string;
-  password: pulumi.Input<string>;
-}
-
 export class ForgeRuntime extends pulumi.ComponentResource implements EnvironmentRuntime {
   readonly site: ForgeSite;
   readonly database: ForgeDatabase;
@@ -113,7 +118,7 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
   private createDatabaseUser(name: string, login: DatabaseLogin): ForgeDatabaseUser {
     return new ForgeDatabaseUser(
       `${name}-database-user`,
-      { ...this.server, name: login.user, password: login.password, databaseIds: [this.database.databaseId] },
+      { ...this.server, name: login.user, password: login.password, databaseIds: [this.database.id] },
       { parent: this },
     );
   }
@@ -134,7 +139,7 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
     );
     return new ForgeEnvironmentFile(
       `${name}-env`,
-      { ...this.server, siteId: this.site.siteId, content: pulumi.secret(content) },
+      { ...this.server, siteId: this.site.id, content: pulumi.secret(content) },
       { parent: this, dependsOn: [this.databaseUser] },
     );
   }
@@ -170,7 +175,7 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
     });
     return new ForgeDeployment(
       `${name}-deploy`,
-      { ...this.server, siteId: this.site.siteId, script, revision: deploy.commit ?? deploy.ref },
+      { ...this.server, siteId: this.site.id, script, revision: deploy.commit ?? deploy.ref },
       { parent: this, dependsOn: [this.environmentFile, ...(this.queueWorker ? [this.queueWorker] : []), ...(this.basicAuth ? [this.basicAuth] : [])] },
     );
   }
@@ -180,7 +185,7 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
     if (!basicAuth) return undefined;
     return new ForgeSecurityRule(
       `${name}-basic-auth`,
-      { ...this.server, siteId: this.site.siteId, domain: this.spec.hostname, name: this.spec.names.app, user: basicAuth.user, password: basicAuth.password },
+      { ...this.server, siteId: this.site.id, domain: this.spec.hostname, name: this.spec.names.app, user: basicAuth.user, password: basicAuth.password },
       { parent: this },
     );
   }
@@ -188,7 +193,7 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
   private requestCertificate(name: string): ForgeCertificate {
     return new ForgeCertificate(
       `${name}-tls`,
-      { ...this.server, siteId: this.site.siteId, domain: this.spec.hostname },
+      { ...this.server, siteId: this.site.id, domain: this.spec.hostname },
       { parent: this, dependsOn: [this.deployment] },
     );
   }

@@ -19,6 +19,9 @@ export const TEAM_VALUES: Readonly<Record<string, unknown>> = {
   "restant:tls": { email: "ops@restant.app" },
 };
 
+/** A team's Forge server, for stacks with `restant:runtime: forge` (the Forge double serves this organization and server). */
+export const TEAM_FORGE = { organization: "restant-co", serverId: 5150, ipv4: "95.216.10.50" } as const;
+
 /** Pulumi.yaml's `config:` with the team's values in place of the examples (the Grafana e-mails too). */
 export function withTeamValues(config: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(TEAM_VALUES)) config[key] = { value };

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startForgeDouble, type ForgeDouble } from "../doubles/forge/server";
 import { SteppedClock } from "../doubles/forge/clock";
+import { BRANCH_HEAD } from "../doubles/forge/routes";
 
 let double: ForgeDouble;
 afterEach(async () => double?.stop());
@@ -163,5 +164,24 @@ describe("the Forge double", () => {
     });
     expect(double.state.site(Number(siteId))!.securityRules).toEqual([]);
     expect((await call("GET", `${rules}/4242`)).body).toEqual({ message: "No query results for model [App\\Models\\SecurityRule]." });
+  });
+
+  it("deploys the commit the site's deploy script checks out (else the branch's head), and forgets a removed site's deployments", async () => {
+    const clock = new SteppedClock();
+    double = await startForgeDouble({ asyncMs: 30, clock });
+    const made = (await call("POST", `${server()}/sites`, site)).body.data.id as string;
+    clock.advance(30);
+    const commitOf = async () => (await call("POST", `${server()}/sites/${made}/deployments`)).body.data.attributes.commit.hash as string;
+    await call("PUT", `${server()}/sites/${made}/deployments/script`, { content: "git pull origin main\n" });
+    expect(await commitOf()).toBe(BRANCH_HEAD);
+    const exact = "89abcdef0123456789abcdef0123456789abcdef";
+    await call("PUT", `${server()}/sites/${made}/deployments/script`, { content: `git fetch --force origin main\ngit checkout --force --detach ${exact}\n` });
+    expect(await commitOf()).toBe(exact);
+    expect(double.state.deployments.map((d) => d.commit)).toEqual([BRANCH_HEAD, exact]);
+
+    await call("DELETE", `${server()}/sites/${made}`);
+    clock.advance(90);
+    expect((await call("GET", `${server()}/sites`)).body.data).toEqual([]);
+    expect(double.state.deployments).toEqual([]);
   });
 });

@@ -65,6 +65,15 @@ describe("a stack with restant:runtime forge, planned offline", () => {
     expect(resourcesOfType(staging, "cloudflare:index/dnsRecord:DnsRecord").map((r) => r.inputs.content)).toContain("203.0.113.50");
   });
 
+  it("hands what belongs to the site or database their resource id, which stays known in the preview of an update", () => {
+    // Their siteId/databaseId outputs are unknown there (the dynamic-provider host drops a diff's stables): a site
+    // updated by a refresh would preview its .env, deploy and certificate as replaced (docs/forge.md).
+    const staging = results.staging!;
+    const siteId = `${one(staging, FORGE("Site")).name}-id`;
+    for (const type of ["EnvironmentFile", "Deployment", "Certificate"]) expect(one(staging, FORGE(type)).inputs, type).toMatchObject({ siteId });
+    expect(one(staging, FORGE("DatabaseUser")).inputs).toMatchObject({ databaseIds: [`${one(staging, FORGE("Database")).name}-id`] });
+  });
+
   it("keeps the .env and the database password secret, and passes every mandatory policy", async () => {
     for (const result of [results.staging!, results.production!]) {
       expect(one(result, FORGE("EnvironmentFile")).secretPaths).toContain("content");

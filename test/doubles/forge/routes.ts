@@ -207,7 +207,7 @@ function deployments(state: ForgeState, site: SiteRecord, method: string, id: st
     const deployment = {
       id: state.nextId(),
       siteId: site.id,
-      commit: "0123456789abcdef0123456789abcdef01234567",
+      commit: commitDeployedBy(site.deployScript),
       log: failure ?? `Deploying ${site.name}\n${site.deployScript}\nDone.`,
       status: "queued",
     };
@@ -219,6 +219,17 @@ function deployments(state: ForgeState, site: SiteRecord, method: string, id: st
   if (!deployment) return notFound("No query results for model [App\\Models\\Deployment].");
   if (tail[0] === "log" && method === "GET") return one("deploymentLogs", deployment.id, { output: deployment.log });
   return method === "GET" && tail.length === 0 ? one("deployments", deployment.id, attributes(deployment)) : notFound();
+}
+
+/** What a branch's head is in the double: a deployment whose script checks out no exact commit deploys this. */
+export const BRANCH_HEAD = "0123456789abcdef0123456789abcdef01234567";
+
+/**
+ * The commit a deployment runs: the one its script checks out (`git checkout … <sha>`, as the deploy script of
+ * components/forge/deploy-script.ts does), else the branch's head — what Forge then shows as the deployment's commit.
+ */
+function commitDeployedBy(script: string): string {
+  return /^git checkout\b[^\n]*\b([0-9a-f]{40})\s*$/m.exec(script)?.[1] ?? BRANCH_HEAD;
 }
 
 function databases(state: ForgeState, serverId: number, method: string, id: string | undefined, query: URLSearchParams, body: Body): Answer {

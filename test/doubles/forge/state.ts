@@ -146,6 +146,8 @@ export class ForgeState {
       }
     };
     advance(this.sites);
+    // A removed site takes its deployments with it, as Forge's do: nothing of it is left to list or read.
+    for (let i = this.deployments.length - 1; i >= 0; i -= 1) if (!this.site(this.deployments[i]!.siteId)) this.deployments.splice(i, 1);
     advance(this.databases);
     advance(this.databaseUsers);
     advance(this.backgroundProcesses);

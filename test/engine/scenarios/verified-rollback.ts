@@ -2,20 +2,11 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { BranchDeploy } from "../../../scripts/lifecycle/branch-deploy";
-import type { Clock } from "../../../scripts/lifecycle/clock";
 import { deployHistory } from "../../../scripts/lifecycle/deploy-history";
 import { DriftCheck } from "../../../scripts/lifecycle/drift-check";
-import { deployTargetFromEvent } from "../../../scripts/lifecycle/github-event";
-import { httpsHealthProbe } from "../../../scripts/lifecycle/health-check";
-import type { LifecycleDeps } from "../../../scripts/lifecycle/lifecycle-deps";
-import { OctokitGitHubApi } from "../../../scripts/lifecycle/octokit-github-api";
-import { settingsFromEnv } from "../../../scripts/lifecycle/settings";
-import { HttpsAppDouble } from "../../doubles/app/https-app";
 import { StateStore } from "../../doubles/dokku/state/store";
-import { GitHubDouble } from "../../doubles/github/github-double";
 import { projectRoot } from "../../support/built";
-import { lifecycleEngine } from "../lifecycle-engine";
+import { openBranchPushes } from "../branch-push";
 import type { Scenario } from "../scenario";
 import { TEAM_ZONE } from "../../support/team-values";
 
@@ -46,32 +37,16 @@ export const verifiedRollbackScenario: Scenario = {
     };
     assert.equal(deployWorkflow.jobs.branch.with.script, "deploy", "a push to staging runs scripts/deploy");
 
-    const stale = world.flagsmith.state.liveEnvironments(world.flagsmith.project.id).find((e) => e.name === "staging");
-    if (stale) world.flagsmith.state.deleteEnvironment(stale);
-    const github = await new GitHubDouble().start();
-    const app = await HttpsAppDouble.start();
-    const log: string[] = [];
+    world.freeStagingFlagsmith();
+    const workDir = session.projectCopy();
+    const pushes = await openBranchPushes(session, world, workDir);
+    const { github, app, engine, deps, log } = pushes;
     try {
-      for (const sha of [GOOD, BAD]) github.state.addCommit(sha);
       const running = () => new StateStore(world.dokku.stateDir).read().apps[APP]?.release?.ref;
       app.answer = (request) => (request.host !== `restant.staging.${TEAM_ZONE}` ? 404 : running() === BAD ? 503 : 200);
-
-      const workDir = session.projectCopy();
-      // The scripts' own StackEngine on the real CLI: program inline, the policy pack as an analyzer.
-      const engine = lifecycleEngine(session, world, workDir, (text) => void log.push(text));
       // What the operator's stack file holds for this server (the world's Dokku and Flagsmith); the script adds the rest.
       await engine.prepare({ stack: "staging", kind: "staging", config: world.config });
-      const env = { GITHUB_REPOSITORY: "restant/environments", GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "900", GITHUB_ACTOR: "maintainer", RESTANT_HEALTH_TIMEOUT_MINUTES: "2" };
-      const deps: LifecycleDeps = {
-        engine,
-        github: new OctokitGitHubApi({ token: github.acceptedToken, owner: "restant", repo: "environments", baseUrl: github.url, paceWrites: false, log: () => {} }),
-        clock: fastClock(),
-        probe: httpsHealthProbe({ resolve: { "*": app.address }, extraCa: [app.caPem] }),
-        settings: settingsFromEnv(env, workDir),
-        sentry: undefined,
-        log: (text) => void log.push(text),
-      };
-      const push = (sha: string) => new BranchDeploy(deps).run(deployTargetFromEvent("push", { ref: "refs/heads/staging", after: sha }, env));
+      const push = (sha: string) => pushes.push("staging", sha);
 
       const first = await push(GOOD);
       assert.equal(first.outcome, "deployed", `${first.detail}\n${log.join("")}`);
@@ -113,8 +88,7 @@ export const verifiedRollbackScenario: Scenario = {
       assert.match(issue.body, /^- `config`: server has `\[secret\]`, program declares `\[secret\]`$/m, `the issue names the field: ${issue.body}`);
       return `deploy ${GOOD.slice(0, 4)} verified; ${BAD.slice(0, 4)} failed its check and rolled back; Dokku runs ${running()?.slice(0, 4)}; ${deployments.length} GitHub deployments; history of ${history.length}; drift check clean, then a hand edit opened "${issue.title}" naming config`;
     } finally {
-      await app.stop();
-      await github.stop();
+      await pushes.stop();
     }
   },
 };
@@ -126,10 +100,4 @@ function scriptStepEnv(): string[] {
   };
   const step = workflow.jobs.ungated!.steps.find((s) => s.name?.startsWith("Run scripts/"));
   return Object.keys(step?.env ?? {});
-}
-
-/** The health check's backoff in fake time: its waits pass at once. */
-function fastClock(): Clock {
-  let offset = 0;
-  return { now: () => new Date(Date.now() + offset), sleep: async (ms) => void (offset += ms) };
 }

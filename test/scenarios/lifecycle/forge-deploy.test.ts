@@ -2,7 +2,7 @@ import { appendFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BranchDeploy } from "../../../scripts/lifecycle/branch-deploy";
-import { TEAM_ZONE } from "../../support/team-values";
+import { TEAM_FORGE, TEAM_ZONE } from "../../support/team-values";
 import { Scenario, scenarioPerTest, SHA_A, SHA_B } from "./harness";
 
 /**
@@ -18,7 +18,7 @@ describe("a push to a branch whose stack runs on Forge", () => {
   it("deploys the pushed SHA on the Forge site, and the next push deploys the next", async () => {
     appendFileSync(
       path.join(s.pulumi.workDir, "stacks", "Pulumi.staging.yaml"),
-      ["  restant:runtime: forge", "  restant:forge:", "    organization: restant-co", "    serverId: 5150", "    ipv4: 95.216.10.50", ""].join("\n"),
+      ["  restant:runtime: forge", "  restant:forge:", `    organization: ${TEAM_FORGE.organization}`, `    serverId: ${TEAM_FORGE.serverId}`, `    ipv4: ${TEAM_FORGE.ipv4}`, ""].join("\n"),
     );
     const declared = (name: string) => {
       const resource = s.pulumi.declared("staging")?.resources.find((r) => r.name === name);
@@ -27,7 +27,7 @@ describe("a push to a branch whose stack runs on Forge", () => {
     };
     const deploy = new BranchDeploy(s.deps);
     expect((await deploy.run({ kind: "deploy", branch: "staging", sha: SHA_A })).outcome).toBe("deployed");
-    expect(declared("restant-runtime-site")).toMatchObject({ domain: `restant.staging.${TEAM_ZONE}`, isolatedUser: "restant-staging", serverId: 5150 });
+    expect(declared("restant-runtime-site")).toMatchObject({ domain: `restant.staging.${TEAM_ZONE}`, isolatedUser: "restant-staging", serverId: TEAM_FORGE.serverId });
     expect(declared("restant-runtime-deploy")).toMatchObject({ revision: SHA_A, script: expect.stringContaining(`git checkout --force --detach ${SHA_A}`) });
     expect(s.pulumi.declared("staging")!.resources.filter((r) => r.name === "restant-runtime-app")).toEqual([]);
 
