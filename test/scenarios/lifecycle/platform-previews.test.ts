@@ -90,6 +90,44 @@ describe("previews of the app repository's pull requests, run from the platform 
     expect(app.state.deployments.every((d) => d.statuses.at(-1)?.state === "inactive")).toBe(true);
   });
 
+  it("reaps by the app's pull requests, and hands a freed place to the app's next PR through this repository's preview.yml", async () => {
+    s.setPlatformConfig({ "restant:previewLimit": 1 });
+    const first = app.state.openPullRequest({ author: "writer", headRef: "feature/one", headSha: SHA_A });
+    const second = app.state.openPullRequest({ author: "writer", headRef: "feature/two", headSha: SHA_B });
+    expect((await platformRun(app.commentEvent(first, "writer", "/preview"))).summary).toContain(`**Preview #${first}**: deployed`);
+    const queued = await platformRun(app.commentEvent(second, "writer", "/preview"));
+    expect(queued.summary).toContain(`**Preview #${second}**: queued — held by #${first}`);
+    expect(app.state.issues.get(second)!.labels).toContain("preview-queued");
+
+    // The platform repository has no pull request #1: the hourly reaper asks the app repository, where it is open.
+    const kept = await ciScript(s)("reap", undefined, platformEnv());
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(await s.stacks()).toContain(`pr-${first}`);
+
+    // The close event was missed: the reaper finds the app's PR closed, destroys its preview, and dispatches this
+    // repository's preview.yml for the app's queued PR.
+    app.state.close(first);
+    const reaped = await ciScript(s)("reap", undefined, platformEnv());
+    expect(reaped.code, reaped.stderr).toBe(0);
+    expect(reaped.summary).toContain(`- #${first}: closed → destroyed`);
+    expect(await s.stacks()).not.toContain(`pr-${first}`);
+    // (The destroy and the reaper's own last pass each hand the place on: both dispatches name the same PR and share
+    // its concurrency group.)
+    expect(new Set(s.github.state.dispatches.map((d) => JSON.stringify(d)))).toEqual(
+      new Set([JSON.stringify({ workflow: "preview.yml", ref: "main", inputs: { pr: String(second), action: "create" } })]),
+    );
+    expect(app.state.dispatches).toEqual([]);
+    const picked = await ciScript(s)(
+      "preview",
+      { name: "workflow_dispatch", payload: { inputs: { pr: String(second), action: "create" }, sender: { login: "github-actions[bot]" } } },
+      platformEnv(),
+    );
+    expect(picked.code, picked.stderr).toBe(0);
+    expect(picked.summary).toContain(`**Preview #${second}**: deployed — https://restant-pr-${second}.${TEAM_ZONE}`);
+    expect(statusOn(second)).toMatchObject({ state: "ready", commit: SHA_B });
+    expect(app.state.issues.get(second)!.labels).not.toContain("preview-queued");
+  });
+
   it("keeps the fork rules: a fork's /preview is refused on the app's PR until a maintainer's label approves the commit", async () => {
     const pr = app.state.openPullRequest({ author: "outsider", headRef: "main", headSha: SHA_A, fork: true });
     const refused = await platformRun(app.commentEvent(pr, "maintainer", "/preview"));
