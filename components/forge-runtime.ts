@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { FORGE_DATABASE_VARIABLES, FORGE_REDIS_VARIABLES } from "../infra/app-variables";
-import type { EnvironmentSpec } from "../infra/spec";
+import type { EnvironmentSpec, ForgePreviewDataSpec } from "../infra/spec";
+import { UNKNOWN_SNAPSHOT_TIME } from "./dokku/mysql/snapshot-time";
+import { slotConfig } from "./dokku/redis/redis-slot-operations";
 import type { ForgeSettings } from "../infra/config/schema";
 import {
   deployScript,
@@ -8,9 +10,11 @@ import {
   ForgeBackgroundProcess,
   ForgeCertificate,
   ForgeDatabase,
+  ForgeDatabaseClone,
   ForgeDatabaseUser,
   ForgeDeployment,
   ForgeEnvironmentFile,
+  ForgeRedisSlot,
   ForgeSecurityRule,
   ForgeSite,
 } from "./forge";
@@ -29,7 +33,9 @@ interface DatabaseLogin {
  * and a user for it, the site's .env, the
  * queue worker as a background process, the deploy of the environment's commit (a verified backup first where the
  * spec asks for one), then the Let's Encrypt certificate (HTTP-01 needs the domain served). Redis is the server's own,
- * the environment's keys kept apart by their prefix (docs/forge.md).
+ * the environment's keys kept apart by their prefix (docs/forge.md). Branches and previews run on the previews' own
+ * Forge server (infra/spec.ts), where they claim a Redis slot and a preview's database is a verified copy of the
+ * master snapshot, both over SSH as the server's `forge` user.
  *
  * What belongs to the site or the database takes its `id`, not its siteId/databaseId output (the same number): the
  * engine keeps an id known in the preview of an update, while @pulumi/pulumi's dynamic-provider host drops the
@@ -48,9 +54,13 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
   /** HTTP basic auth over the whole site (previews); none when the environment is public. */
   readonly basicAuth: ForgeSecurityRule | undefined;
   readonly appName: pulumi.Output<string>;
-  readonly redisSlot = undefined;
-  /** Forge databases are never clones of the snapshot here (previews on Forge are refused: docs/forge.md). */
-  readonly snapshotTakenAt = undefined;
+  /** A branch's or preview's logical database on its server's Redis; production and staging have none. */
+  readonly redis: ForgeRedisSlot | undefined;
+  readonly redisSlot: pulumi.Output<number> | undefined;
+  /** A preview's database filled from the master snapshot on the previews' server, verified; none elsewhere. */
+  readonly databaseClone: ForgeDatabaseClone | undefined;
+  readonly snapshotTakenAt: pulumi.Output<string> | undefined;
+  readonly databaseSource: pulumi.Output<string> | undefined;
   /** The deploy script's backup prints to the deployment's log; no record reaches the stack's outputs. */
   readonly lastBackup = undefined;
   private readonly spec: EnvironmentSpec;
@@ -69,12 +79,17 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
     this.basicAuth = this.closeWithBasicAuth(name, args.basicAuth);
     this.database = this.createDatabase(name);
     this.databaseUser = this.createDatabaseUser(name, login);
+    this.databaseClone = this.copySnapshot(name, spec.runtime.previewData);
+    this.databaseSource = this.databaseClone?.source;
+    this.snapshotTakenAt = this.databaseClone?.snapshotTakenAt.apply((takenAt) => takenAt ?? UNKNOWN_SNAPSHOT_TIME);
+    this.redis = this.claimRedisSlot(name, spec.runtime.previewData);
+    this.redisSlot = this.redis?.slot;
     // One .env holds every variable: the late ones (Sentry, Flagsmith keys) make it wait for those services.
     this.environmentFile = this.writeEnvironment(name, { ...args.config, ...(args.lateConfig ?? {}) }, login);
     this.queueWorker = this.startQueueWorker(name);
     this.deployment = this.deploy(name);
     this.tls = this.requestCertificate(name);
-    this.registerOutputs({ siteId: this.site.siteId });
+    this.registerOutputs({ siteId: this.site.siteId, redisSlot: this.redisSlot, snapshotTakenAt: this.snapshotTakenAt });
   }
 
   private get server() {
@@ -133,14 +148,47 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
       DB_USERNAME: login.user,
       DB_PASSWORD: password,
     });
-    const redisVariables: Record<(typeof FORGE_REDIS_VARIABLES)[number], string> = { REDIS_HOST: "127.0.0.1", REDIS_PORT: "6379" };
-    const content = pulumi.all([pulumi.all(config), login.password]).apply(([variables, databasePassword]) =>
-      dotenv({ ...variables, ...databaseVariables(databasePassword), ...redisVariables }),
+    const redisPort = this.spec.runtime.kind === "forge" ? (this.spec.runtime.previewData?.redisPort ?? 6379) : 6379;
+    const redisVariables: Record<(typeof FORGE_REDIS_VARIABLES)[number], string> = { REDIS_HOST: "127.0.0.1", REDIS_PORT: String(redisPort) };
+    const slot: pulumi.Input<number | undefined> = this.redisSlot ?? undefined;
+    const content = pulumi.all([pulumi.all(config), login.password, slot]).apply(([variables, databasePassword, claimed]) =>
+      dotenv({
+        ...variables,
+        ...databaseVariables(databasePassword),
+        ...redisVariables,
+        // A branch or preview on the previews' server: its own logical database there (keys also carry its REDIS_PREFIX).
+        ...(claimed !== undefined ? slotConfig(claimed) : {}),
+      }),
     );
     return new ForgeEnvironmentFile(
       `${name}-env`,
       { ...this.server, siteId: this.site.id, content: pulumi.secret(content) },
       { parent: this, dependsOn: [this.databaseUser] },
+    );
+  }
+
+  /**
+   * A preview's data: the master snapshot on the previews' server copied into the database Forge made, over SSH,
+   * verified table by table (components/forge/database-clone-provider.ts). Branches start empty, like on Dokku.
+   */
+  private copySnapshot(name: string, previewData: ForgePreviewDataSpec | undefined): ForgeDatabaseClone | undefined {
+    const { database } = this.spec;
+    if (previewData?.snapshotDatabase === undefined || database.cloneFrom === undefined) return undefined;
+    return new ForgeDatabaseClone(
+      `${name}-database-clone`,
+      { target: previewData.ssh, database: database.name, databaseId: this.database.id, snapshot: previewData.snapshotDatabase },
+      { parent: this },
+    );
+  }
+
+  /** A branch's or preview's logical database on the previews' server's Redis, claimed with the Dokku slots' Lua claim. */
+  private claimRedisSlot(name: string, previewData: ForgePreviewDataSpec | undefined): ForgeRedisSlot | undefined {
+    const { redis, names } = this.spec;
+    if (previewData === undefined || redis.mode !== "slot") return undefined;
+    return new ForgeRedisSlot(
+      `${name}-redis-slot`,
+      { target: previewData.ssh, redisPort: previewData.redisPort, registry: redis.registry, holder: names.slug, range: redis.range },
+      { parent: this },
     );
   }
 
@@ -176,7 +224,11 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
     return new ForgeDeployment(
       `${name}-deploy`,
       { ...this.server, siteId: this.site.id, script, revision: deploy.commit ?? deploy.ref },
-      { parent: this, dependsOn: [this.environmentFile, ...(this.queueWorker ? [this.queueWorker] : []), ...(this.basicAuth ? [this.basicAuth] : [])] },
+      {
+        parent: this,
+        // A preview's migrations run on its copy of the snapshot, so the deploy waits for the copy.
+        dependsOn: [this.environmentFile, ...(this.queueWorker ? [this.queueWorker] : []), ...(this.basicAuth ? [this.basicAuth] : []), ...(this.databaseClone ? [this.databaseClone] : [])],
+      },
     );
   }
 

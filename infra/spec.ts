@@ -3,10 +3,26 @@ import { parseStackConfig } from "./config/parse";
 import type { ConfigSource } from "./config/problems";
 import type { DokkuSettings, EnvironmentKind, ForgeSettings, GrafanaSettings, StackConfig } from "./config/schema";
 import { type MaskingRules, loadMaskingRules } from "./config/masking-rules";
-import { type EnvironmentNames, hostnameFor, MYSQL_POOL_REGISTRY, poolMemberPattern, poolMemberPrefix, namesForSlug, REDIS_SLOT_REGISTRY, slugForBranch } from "./names";
+import { type EnvironmentNames, hostnameFor, snapshotDatabaseName, MYSQL_POOL_REGISTRY, poolMemberPattern, poolMemberPrefix, namesForSlug, REDIS_SLOT_REGISTRY, slugForBranch } from "./names";
 
-/** Where the app runs: a Dokku app over SSH, or a Forge site. */
-export type RuntimeSpec = { kind: "dokku"; dokku: DokkuSettings } | { kind: "forge"; forge: ForgeSettings };
+/**
+ * Where the app runs: a Dokku app over SSH, or a Forge site. A branch or preview on Forge runs on the previews' own
+ * server (`forge` is then that server's: its id and addresses), with `previewData` saying how to reach it over SSH.
+ */
+export type RuntimeSpec = { kind: "dokku"; dokku: DokkuSettings } | { kind: "forge"; forge: ForgeSettings; previewData?: ForgePreviewDataSpec };
+
+/** A branch's or preview's data on the previews' Forge server: its Redis slot and (previews) the snapshot copy. */
+export interface ForgePreviewDataSpec {
+  /** The previews' server over SSH as Forge's `forge` user (restant:forge.previews.ssh). */
+  ssh: { host: string; port: number; user: "forge"; hostKey: string };
+  /** The port of that server's Redis on 127.0.0.1 (restant:forge.previews.redisPort; Forge installs it on 6379). */
+  redisPort: number;
+  /** The server production and staging run on (restant:forge.serverId): nothing of a branch or preview may use it. */
+  guardedServerId: number;
+  /** Previews: the master snapshot's database on the previews' server (infra/names.ts snapshotDatabaseName). */
+  snapshotDatabase?: string;
+}
+
 
 /** Everything the components need to declare one environment, every name derived once, here. */
 export interface EnvironmentSpec {
@@ -367,7 +383,24 @@ function redisOf(config: StackConfig, names: EnvironmentNames): RedisSpec {
 }
 
 function runtimeOf(config: StackConfig): RuntimeSpec | undefined {
-  if (config.runtime === "forge" && config.forge) return { kind: "forge", forge: config.forge };
+  if (config.runtime === "forge" && config.forge) {
+    const { previews, ...forge } = config.forge;
+    if ((config.kind === "branch" || config.kind === "preview") && previews !== undefined) {
+      const previewData: ForgePreviewDataSpec = {
+        ssh: { host: previews.ssh.host, port: previews.ssh.port, user: "forge", hostKey: previews.ssh.hostKey },
+        redisPort: previews.redisPort,
+        guardedServerId: forge.serverId,
+        ...(config.kind === "preview" ? { snapshotDatabase: snapshotDatabaseName(config.database.snapshotService) } : {}),
+      };
+      const { ipv6: _productionIpv6, ...shared } = forge;
+      return {
+        kind: "forge",
+        forge: { ...shared, serverId: previews.serverId, ipv4: previews.ipv4, ...(previews.ipv6 ? { ipv6: previews.ipv6 } : {}) },
+        previewData,
+      };
+    }
+    return { kind: "forge", forge: config.forge };
+  }
   if (config.dokku) return { kind: "dokku", dokku: config.dokku };
   return undefined;
 }

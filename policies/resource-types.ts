@@ -22,6 +22,8 @@ export const FORGE_BACKGROUND_PROCESS = "pulumi-nodejs:dynamic/forge:BackgroundP
 export const FORGE_CERTIFICATE = "pulumi-nodejs:dynamic/forge:Certificate";
 export const FORGE_DEPLOYMENT = "pulumi-nodejs:dynamic/forge:Deployment";
 export const FORGE_SECURITY_RULE = "pulumi-nodejs:dynamic/forge:SecurityRule";
+export const FORGE_DATABASE_CLONE = "pulumi-nodejs:dynamic/forge:DatabaseClone";
+export const FORGE_REDIS_SLOT = "pulumi-nodejs:dynamic/forge:RedisSlot";
 export const FLAGSMITH_ENVIRONMENT = "pulumi-nodejs:dynamic/flagsmith:Environment";
 export const REMOTE_COMMAND = "command:remote:Command";
 export const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
@@ -52,7 +54,10 @@ export const CONFIG_FILE_TYPES: ReadonlySet<string> = new Set([FORGE_ENVIRONMENT
 export const DATABASE_USER_TYPES: ReadonlySet<string> = new Set([FORGE_DATABASE_USER]);
 
 /** Resources that claim a logical Redis database on the non-production Redis for one environment. */
-export const SLOT_TYPES: ReadonlySet<string> = new Set([DOKKU_REDIS_SLOT]);
+export const SLOT_TYPES: ReadonlySet<string> = new Set([DOKKU_REDIS_SLOT, FORGE_REDIS_SLOT]);
+
+/** Resources that fill a preview's database (made by a DATABASE_TYPES resource) from the master snapshot: `{ database, snapshot }`. */
+export const DATABASE_COPY_TYPES: ReadonlySet<string> = new Set([FORGE_DATABASE_CLONE]);
 
 /** Resources that give an app a Redis service of its own (production, staging). */
 export const REDIS_LINK_TYPES: ReadonlySet<string> = new Set([DOKKU_REDIS_LINK]);
@@ -78,6 +83,7 @@ const NAME_INPUTS: Readonly<Record<string, string>> = {
   [FORGE_SITE]: "isolatedUser",
   [FORGE_DATABASE]: "name",
   [FORGE_DATABASE_USER]: "name",
+  [FORGE_DATABASE_CLONE]: "database",
 };
 
 export function nameInputOf(type: string): string {

@@ -28,7 +28,7 @@ export interface ForgeDatabaseCloneOutputs extends ForgeDatabaseCloneInputs {
   /** When the snapshot's data was taken from production (ISO 8601 UTC); absent when the snapshot recorded none. */
   snapshotTakenAt?: string;
   /** Where the data came from: always a direct copy here (no warm pool on Forge: docs/forge.md). */
-  source: "clone";
+  source: "copy";
 }
 
 const MYSQL_NAME = /^[a-z0-9_]{1,64}$/;
@@ -62,7 +62,7 @@ export class ForgeDatabaseCloneProvider implements pulumi.dynamic.ResourceProvid
   async create(inputs: ForgeDatabaseCloneInputs): Promise<pulumi.dynamic.CreateResult<ForgeDatabaseCloneOutputs>> {
     const report = await withForgeServerSession(inputs.target, (shell) => copySnapshotVerified(shell, inputs.snapshot, inputs.database));
     const { snapshotTakenAt, tables, rows } = report;
-    const outs: ForgeDatabaseCloneOutputs = { ...inputs, tables, rows, ...(snapshotTakenAt !== undefined ? { snapshotTakenAt } : {}), source: "clone" };
+    const outs: ForgeDatabaseCloneOutputs = { ...inputs, tables, rows, ...(snapshotTakenAt !== undefined ? { snapshotTakenAt } : {}), source: "copy" };
     return { id: `${inputs.target.host}/${inputs.database}`, outs };
   }
 

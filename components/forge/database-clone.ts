@@ -23,7 +23,7 @@ export class ForgeDatabaseClone extends DynamicResource {
   declare readonly tables: pulumi.Output<number>;
   declare readonly rows: pulumi.Output<number>;
   declare readonly snapshotTakenAt: pulumi.Output<string | undefined>;
-  declare readonly source: pulumi.Output<"clone">;
+  declare readonly source: pulumi.Output<"copy">;
 
   constructor(name: string, args: ForgeDatabaseCloneArgs, opts?: pulumi.CustomResourceOptions) {
     super(KIND, provider, name, { ...args, version: PROVIDER_VERSION, tables: undefined, rows: undefined, snapshotTakenAt: undefined, source: undefined }, opts);

@@ -43,8 +43,8 @@ export interface EnvironmentRuntime extends pulumi.ComponentResource {
   /** The resource that holds the environment's data (production's is protected and retained). */
   readonly database: pulumi.Resource;
   /**
-   * Where the database came from: "pool" (a warm pool member), "clone" (a direct clone of the snapshot), "empty" or
-   * "adopted"; undefined where the runtime cannot say.
+   * Where the database came from: "pool" (a warm pool member), "clone" (a direct clone of the snapshot), "copy" (the
+   * snapshot copied on the previews' Forge server), "empty" or "adopted"; undefined where the runtime cannot say.
    */
   readonly databaseSource?: pulumi.Output<string>;
   /** The logical Redis database the environment claimed (branches, previews); undefined with a service of its own. */

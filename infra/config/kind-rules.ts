@@ -49,11 +49,7 @@ export function kindRuleProblems(config: StackConfig, stack: string): ConfigProb
   if (config.runtime === "forge" && config.forge === undefined && config.kind !== "platform") {
     need("forge", "is required when restant:runtime is forge: { organization, serverId, ipv4 }");
   }
-  if (config.runtime === "forge" && (config.kind === "branch" || config.kind === "preview")) {
-    // A branch or preview on Forge needs a Redis slot claimed on Forge, and a preview its database cloned from the
-    // snapshot there: neither is built (docs/forge.md). Better a clear refusal than a preview on real data's neighbour.
-    need("runtime", `forge runs production and staging stacks only for now (a ${config.kind} on Forge needs the snapshot clone and a Redis slot there, not built yet: docs/forge.md); use "dokku"`);
-  }
+  if (config.runtime === "forge" && config.forge !== undefined) problems.push(...forgeServerProblems(config, config.forge));
 
   if (config.previewPassword !== undefined && config.kind !== "preview") {
     need("previewPassword", `is only for preview stacks (their basic auth); a ${config.kind} stack is not behind it: remove it`);
@@ -118,6 +114,38 @@ export function kindRuleProblems(config: StackConfig, stack: string): ConfigProb
           'use a one-level restant:previewHostnameTemplate such as "restant-{slug}.{zone}", or set restant:tls.previews to "per-host"',
       );
     }
+  }
+  return problems;
+}
+
+/**
+ * Branches and previews on Forge run on a Forge server of their own (`restant:forge.previews`): on production's or
+ * staging's server the server's Redis and MySQL answer every site user on 127.0.0.1 without a password, so a preview's
+ * code could read production's sessions, queues and data whatever names it was given.
+ */
+function forgeServerProblems(config: StackConfig, forge: NonNullable<StackConfig["forge"]>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const { previews } = forge;
+  const separate = "give branches and previews a Forge server that production and staging do not run on";
+  if ((config.kind === "branch" || config.kind === "preview") && previews === undefined) {
+    problems.push({
+      key: "restant:forge.previews",
+      message:
+        `is required for a ${config.kind} on Forge: { serverId, ipv4, ssh: { host, hostKey } } of a Forge server of their own, ` +
+        "because on production's server its Redis and MySQL answer every site on 127.0.0.1 without a password. Set it once in " +
+        'Pulumi.yaml\'s restant:forge (docs/forge.md), or run previews on Dokku (restant:runtime: "dokku")',
+    });
+  }
+  if (previews !== undefined && previews.serverId === forge.serverId) {
+    problems.push({
+      key: "restant:forge.previews.serverId",
+      message: `is ${previews.serverId}, the server production and staging run on (restant:forge.serverId): ${separate} (docs/forge.md)`,
+    });
+  } else if (previews !== undefined && previews.ipv4 === forge.ipv4) {
+    problems.push({
+      key: "restant:forge.previews.ipv4",
+      message: `is ${previews.ipv4}, the address of the server production and staging run on (restant:forge.ipv4): ${separate} (docs/forge.md)`,
+    });
   }
   return problems;
 }

@@ -71,6 +71,33 @@ export const dokkuSchema = z.strictObject(
   { error: "must be an object { host, port, user, hostKey, ipv4, ipv6? }" },
 );
 
+/**
+ * The Forge server branches and previews run on: never production's or staging's (their Redis and MySQL listen on
+ * 127.0.0.1 with no password for every site user there), reached over SSH as Forge's `forge` user for the snapshot
+ * copy and the Redis slot claims.
+ */
+export const forgePreviewServerSchema = z.strictObject(
+  {
+    serverId: wholeNumber(1, Number.MAX_SAFE_INTEGER, "the Forge server id of the previews' own server"),
+    ipv4: ipv4("the previews' server's public address"),
+    ipv6: ipv6("the AAAA record, optional").optional(),
+    ssh: z.strictObject(
+      {
+        host: z.union([dnsName("the previews' server's SSH host"), ipv4("the previews' server's SSH host")], {
+          error: "must be the previews' server's DNS name or IPv4 address",
+        }),
+        port: wholeNumber(1, 65535, "the SSH port").default(22),
+        hostKey: z.string({ error: "must be the server's SSH public host key" }).regex(HOST_KEY, {
+          error: 'must be the server\'s public host key as `ssh-keyscan` prints it, e.g. "ssh-ed25519 AAAA…" (no host name)',
+        }),
+      },
+      { error: "must be an object { host, port?, hostKey } (the forge user's SSH login; its key is FORGE_SSH_PRIVATE_KEY)" },
+    ),
+    redisPort: wholeNumber(1, 65535, "the port of the server's own Redis on 127.0.0.1").default(6379),
+  },
+  { error: "must be an object { serverId, ipv4, ipv6?, ssh: { host, port?, hostKey }, redisPort? }" },
+);
+
 export const forgeSchema = z.strictObject(
   {
     organization: z.string().regex(/^[a-z0-9-]+$/, { error: "must be the Forge organization slug" }),
@@ -90,8 +117,10 @@ export const forgeSchema = z.strictObject(
         error: 'must be a list of shell lines run after the standard deploy steps, e.g. ["$FORGE_PHP artisan horizon:terminate"]',
       })
       .default([]),
+    /** Branches and previews: a Forge server of their own (required for them on Forge). */
+    previews: forgePreviewServerSchema.optional(),
   },
-  { error: "must be an object { organization, serverId, ipv4, ipv6?, phpVersion?, webDirectory?, deployScript? }" },
+  { error: "must be an object { organization, serverId, ipv4, ipv6?, phpVersion?, webDirectory?, deployScript?, previews? }" },
 );
 
 export const dnsSchema = z.strictObject(
@@ -379,6 +408,7 @@ export const stackConfigSchema = z.strictObject({
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 export type DokkuSettings = z.infer<typeof dokkuSchema>;
 export type ForgeSettings = z.infer<typeof forgeSchema>;
+export type ForgePreviewServer = z.infer<typeof forgePreviewServerSchema>;
 export type SentrySettings = z.infer<typeof sentrySchema>;
 export type FlagsmithSettings = z.infer<typeof flagsmithSchema>;
 export type GrafanaSettings = z.infer<typeof grafanaSchema>;

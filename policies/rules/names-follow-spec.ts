@@ -7,9 +7,11 @@ import {
   AUTH_TYPES,
   CERTIFICATE_TYPES,
   DATABASE_LINK_TYPES,
+  DATABASE_COPY_TYPES,
   DATABASE_TYPES,
   DATABASE_USER_TYPES,
   DNS_RECORD,
+  FORGE_REDIS_SLOT,
   FORGE_SITE,
   FLAGSMITH_ENVIRONMENT,
   nameInputOf,
@@ -55,7 +57,8 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
       // After a restore, the environment's own service stays declared (kept, unlinked) beside the one the app uses.
       ownName("database", knownStringProp(resource.props, nameInputOf(type)) === spec.database.kept ? spec.database.kept! : spec.database.name),
       ...linkedApp(),
-      ...(spec.database.cloneFrom !== undefined || !isAbsentProp(resource.props, "cloneFrom")
+      // On Forge the database is made empty and its copy (DATABASE_COPY_TYPES) names the snapshot.
+      ...((spec.database.cloneFrom !== undefined && spec.runtime.kind !== "forge") || !isAbsentProp(resource.props, "cloneFrom")
         ? [check("database cloned from", "cloneFrom", spec.database.cloneFrom ?? "(no clone)")]
         : []),
       ...poolChecks(resource, spec),
@@ -63,6 +66,18 @@ function checksFor(resource: PolicyResource, spec: EnvironmentSpec): NameCheck[]
   }
   // A preview's clone (or claimed pool member) and its app: the link joins only the spec's own, and always names the app.
   if (DATABASE_LINK_TYPES.has(type)) return [linkedDatabase(resource, spec, nameInputOf(type)), check("linked app", "app", names.app)];
+  if (DATABASE_COPY_TYPES.has(type)) {
+    const snapshot = spec.runtime.kind === "forge" ? spec.runtime.previewData?.snapshotDatabase : undefined;
+    return [ownName("database", spec.database.name), check("snapshot copied", "snapshot", snapshot ?? "(no copy: not a preview on Forge)")];
+  }
+  // On a Forge server there is no Redis service to name: the slot is on the previews' server's own Redis.
+  if (type === FORGE_REDIS_SLOT && spec.redis.mode === "slot") {
+    return [
+      check("Redis slot holder", "holder", names.slug),
+      check("Redis slot registry", "registry", spec.redis.registry),
+      { what: "Redis slot range", input: "range", actual: rangeText(knownObjectProp(resource.props, "range")), expected: `${spec.redis.range.first}-${spec.redis.range.last}` },
+    ];
+  }
   if (SLOT_TYPES.has(type)) {
     if (spec.redis.mode === "own") {
       return [{ what: "Redis slot", input: "service", actual: knownStringProp(resource.props, "service"), expected: `(none: ${names.slug} links its own ${spec.redis.service})` }];

@@ -9,6 +9,7 @@ import {
   AUTH_TYPES,
   CERTIFICATE_TYPES,
   DATABASE_LINK_TYPES,
+  DATABASE_COPY_TYPES,
   DATABASE_TYPES,
   FLAGSMITH_ENVIRONMENT,
   nameInputOf,
@@ -58,6 +59,7 @@ function identifyingInputs(type: string): string[] {
   // the claim, and that resource's own inputs (service, clone source, pool) are judged.
   if (APP_TYPES.has(type) || DATABASE_TYPES.has(type)) inputs.push(nameInputOf(type));
   if (DATABASE_TYPES.has(type)) inputs.push("cloneFrom");
+  if (DATABASE_COPY_TYPES.has(type)) inputs.push("database", "snapshot");
   if (SLOT_TYPES.has(type) || REDIS_LINK_TYPES.has(type)) inputs.push("service");
   if (SLOT_TYPES.has(type)) inputs.push("holder");
   if ([DATABASE_TYPES, DATABASE_LINK_TYPES, SLOT_TYPES, REDIS_LINK_TYPES, AUTH_TYPES, CERTIFICATE_TYPES, APP_VARIABLES_TYPES].some((role) => role.has(type))) {
@@ -80,7 +82,7 @@ const CODE_INPUTS = new Set(["__provider"]);
 export const previewsIsolated: StackValidationPolicy = {
   name: "previews-isolated",
   description:
-    "No resource of a preview stack uses a name, Redis service or slot, database service or Flagsmith environment of production or staging; no branch resource links, names or claims on their Redis.",
+    "No resource of a preview stack uses a name, Redis service or slot, database service or Flagsmith environment of production or staging; no branch resource links, names or claims on their Redis; on Forge no branch or preview runs on their server.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const spec = environmentSpecOf(args.resources);
@@ -92,6 +94,7 @@ export const previewsIsolated: StackValidationPolicy = {
           `of a ${spec.kind} from its own slug; fix the stack config or the naming that produced it.`,
       );
     }
+    for (const violation of forgeServerUses(spec, args.resources)) reportViolation(violation.message, violation.urn);
     for (const resource of args.resources) {
       for (const input of identifyingInputs(resource.type).filter((key) => !isKnownProp(resource.props, key))) {
         reportViolation(
@@ -112,6 +115,33 @@ export const previewsIsolated: StackValidationPolicy = {
     }
   },
 };
+
+/**
+ * On Forge a branch or preview must not run on production's and staging's server at all: that server's Redis and
+ * MySQL answer every site user on 127.0.0.1 without a password, whatever names the preview was given. Its spec's
+ * server, and every resource that names a Forge server, must be the previews' own.
+ */
+function* forgeServerUses(spec: EnvironmentSpec, resources: readonly PolicyResource[]): Generator<{ message: string; urn?: string }> {
+  if (spec.runtime.kind !== "forge") return;
+  const guarded = spec.runtime.previewData?.guardedServerId;
+  const fix = "set restant:forge.previews to a Forge server of their own (docs/forge.md)";
+  if (guarded === undefined) {
+    yield { message: `${spec.kind} stack ${spec.stack} runs on Forge without the previews' own server in its spec (runtime.previewData): ${fix}.` };
+    return;
+  }
+  if (spec.runtime.forge.serverId === guarded) {
+    yield { message: `${spec.kind} stack ${spec.stack} runs on Forge server ${guarded}, production's and staging's: ${fix}.` };
+  }
+  for (const resource of resources) {
+    const serverId = resource.props.serverId;
+    if (serverId === guarded) {
+      yield {
+        message: `${spec.kind} resource ${resource.type} "${resource.name}" is on Forge server ${guarded}, production's and staging's (serverId): ${fix}.`,
+        urn: resource.urn,
+      };
+    }
+  }
+}
 
 /**
  * The spec's own names that are another environment's: the app's SENTRY_ENVIRONMENT is made from the spec

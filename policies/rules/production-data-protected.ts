@@ -9,10 +9,19 @@ import { environmentSpecOf } from "../stack-spec";
  */
 export const productionDataProtected: StackValidationPolicy = {
   name: "production-data-protected",
-  description: "In production, every database resource has protect and retainOnDelete, so no destroy, replace or removal drops its data.",
+  description:
+    "In production, every database resource has protect and retainOnDelete, so no destroy, replace or removal drops its data; on Forge, branches and previews are not set to run on production's server.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    if (environmentSpecOf(args.resources)?.kind !== "production") return;
+    const spec = environmentSpecOf(args.resources);
+    if (spec?.kind !== "production") return;
+    // On Forge production's MySQL and Redis answer every site of the server on 127.0.0.1 without a password.
+    if (spec.runtime.kind === "forge" && spec.runtime.forge.previews?.serverId === spec.runtime.forge.serverId) {
+      reportViolation(
+        `production runs on Forge server ${spec.runtime.forge.serverId}, which restant:forge.previews also gives branches and previews: ` +
+          "their code could read production's database and Redis there; give them a Forge server of their own (docs/forge.md).",
+      );
+    }
     for (const resource of args.resources) {
       if (!DATABASE_TYPES.has(resource.type)) continue;
       // The engine does not tell policies about retainOnDelete; the offline plan does (undefined = cannot tell).

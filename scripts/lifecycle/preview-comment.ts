@@ -20,6 +20,7 @@ const HEADLINES: Record<PreviewState, string> = {
 const DATABASE_SOURCES: Record<NonNullable<PreviewStatus["databaseSource"]>, string> = {
   pool: "a warm pool member (cloned from the masked snapshot ahead of time, ready at once)",
   clone: "cloned directly from the masked snapshot: the warm pool was empty",
+  copy: "copied from the masked snapshot on the previews' Forge server and verified (Forge keeps no warm pool)",
 };
 
 /**

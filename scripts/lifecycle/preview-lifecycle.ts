@@ -6,7 +6,7 @@ import { canCommand, type PullRequest } from "./github-api";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { PreviewComments } from "./preview-comments";
 import { PreviewQueue, mayTakePlace, placeHolders } from "./preview-queue";
-import { isWebUrl, type PreviewStatus } from "./preview-status";
+import { isPreviewDatabaseSource, isWebUrl, type PreviewStatus } from "./preview-status";
 import { maskSecrets, SecretLeakError } from "./secret-guard";
 import { secretValues, type StackOutputs, type StackSummary, UpFailedError } from "./stack-engine";
 import { StackTeardown } from "./stack-teardown";
@@ -367,7 +367,7 @@ export class PreviewLifecycle {
           : `this preview's own, for those with access to the state: \`pulumi stack output basicAuthPassword --show-secrets -s ${stack}\``,
       },
       ...(snapshotTakenAt ? { snapshotTakenAt } : {}),
-      ...(databaseSource === "pool" || databaseSource === "clone" ? { databaseSource } : {}),
+      ...(isPreviewDatabaseSource(databaseSource) ? { databaseSource } : {}),
       ...(settings.runUrl ? { runUrl: settings.runUrl } : {}),
       note: `No push or \`/update\` for ${Math.round(settings.expiryMs / 86_400_000)} days removes it.${releaseNote}`,
     };

@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { UNKNOWN_SNAPSHOT_TIME } from "../../components/dokku/mysql/snapshot-time";
 
+/** The stack output `databaseSource` values a preview's comment explains. */
+export const PREVIEW_DATABASE_SOURCES = ["pool", "clone", "copy"] as const;
+
+export function isPreviewDatabaseSource(value: string | undefined): value is (typeof PREVIEW_DATABASE_SOURCES)[number] {
+  return (PREVIEW_DATABASE_SOURCES as readonly (string | undefined)[]).includes(value);
+}
+
 /** Where a preview stands; kept in its PR comment so the next CI run can read it back. */
 export const previewStates = [
   "queued",
@@ -38,10 +45,11 @@ export const previewStatusSchema = z.object({
    */
   snapshotTakenAt: z.union([isoTime, z.literal(UNKNOWN_SNAPSHOT_TIME)]).optional(),
   /**
-   * Where the preview's database came from (stack output `databaseSource`): a warm pool member, ready at once, or a
-   * direct clone of the snapshot because the pool was empty.
+   * Where the preview's database came from (stack output `databaseSource`): a warm pool member, ready at once, a
+   * direct clone of the snapshot because the pool was empty (Dokku), or a verified copy of the snapshot on the
+   * previews' Forge server (Forge has no warm pool).
    */
-  databaseSource: z.enum(["pool", "clone"]).optional(),
+  databaseSource: z.enum(PREVIEW_DATABASE_SOURCES).optional(),
   /** The lifecycle step that failed, in our words (`pulumi up`, `destroy`), never the tool's output. */
   failedStep: z.string().max(200).optional(),
   /** The CI run that did the work, for the logs. */

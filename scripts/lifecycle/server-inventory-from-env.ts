@@ -41,7 +41,7 @@ function platformSpec(): PlatformSpec {
 }
 
 /**
- * The Forge server's inventory when the platform stack runs on Forge (`restant:runtime: forge`) and FORGE_API_TOKEN is
+ * The previews' Forge server's inventory when the platform stack runs on Forge (`restant:runtime: forge`) and FORGE_API_TOKEN is
  * set (FORGE_API_URL too, for a double), as the Forge providers read them.
  */
 function forgeInventoryFromEnv(env: NodeJS.ProcessEnv): ServerInventory | undefined {
@@ -49,7 +49,9 @@ function forgeInventoryFromEnv(env: NodeJS.ProcessEnv): ServerInventory | undefi
   if (!token) return undefined;
   const platform = platformSpec();
   if (platform.runtime?.kind !== "forge") return undefined;
-  const { organization, serverId } = platform.runtime.forge;
+  // Previews live on the previews' own server (restant:forge.previews), never on production's.
+  const { organization, previews } = platform.runtime.forge;
+  const serverId = previews?.serverId ?? platform.runtime.forge.serverId;
   const connection = { apiUrl: env.FORGE_API_URL?.trim() || FORGE_API_URL, token };
   return new ForgeServerInventory(new ForgeClient(connection, DEFAULT_RETRY_POLICY, { organization, serverId }));
 }

@@ -91,7 +91,7 @@ describe("ForgeDatabaseClone (serialized provider, over SSH as forge, on real Ma
     await forgeMakesDatabase(PREVIEW);
     const created = await up(clones, undefined, cloneInputs(PREVIEW));
     const outs = created.outs as { tables: number; rows: number; snapshotTakenAt?: string; source: string };
-    expect(outs.source).toBe("clone");
+    expect(outs.source).toBe("copy");
     expect(outs.snapshotTakenAt).toBe(TAKEN_AT);
     expect(outs.tables).toBe((await tablesOf(SNAPSHOT)).length);
     expect(outs.rows).toBeGreaterThan(1000);
@@ -145,7 +145,7 @@ describe("ForgeDatabaseClone (serialized provider, over SSH as forge, on real Ma
   it("refuses to fill or empty anything but a preview's database, before any command runs", async () => {
     const checked = await clones.check!(cloneInputs("restant_main"), cloneInputs("restant_main"));
     expect(checked.failures).toEqual([expect.objectContaining({ property: "database", reason: expect.stringMatching(/must be a preview's database/) })]);
-    await expect(clones.delete!("x", { ...cloneInputs("restant_main"), tables: 1, rows: 1, source: "clone" })).rejects.toThrow(/refusing to empty restant_main/);
+    await expect(clones.delete!("x", { ...cloneInputs("restant_main"), tables: 1, rows: 1, source: "copy" })).rejects.toThrow(/refusing to empty restant_main/);
   });
 });
 

@@ -8,8 +8,8 @@ import type { RecordedResource } from "../../scripts/plan/recorded-resource";
 import type { EnvironmentSpec } from "../../infra/spec";
 
 // ForgeRuntime with basic auth, as TenantEnvironment asks for it for a preview: the runtime tsc compiled, registered
-// under Pulumi's mocks. The spec is a Forge staging stack's (the config check still refuses previews on Forge until
-// their data is built, docs/forge.md); RuntimeArgs.basicAuth is what TenantEnvironment passes for previews, from the
+// under Pulumi's mocks. The spec is a Forge staging stack's (a preview on Forge, on its own server, is walked whole in
+// test/integration/forge-preview-whole-path.test.ts); RuntimeArgs.basicAuth is what TenantEnvironment passes for previews, from the
 // one password source both runtimes share (components/app-secrets.ts: restant:previewPassword, or a generated one).
 
 const nativeRequire = createRequire(path.join(projectRoot, "package.json"));

@@ -23,6 +23,14 @@ const staging = (patch: Raw): [string, Raw] => ["staging", { ...stackConfig("sta
 const preview = (patch: Raw): [string, Raw] => ["pr-7", { ...stackConfig("pr-7", previewStack(7, "feat/x").config), ...patch }];
 const production = (patch: Raw): [string, Raw] => ["production", { ...stackConfig("production"), ...patch }];
 
+/** Forge settings with the previews' own server (shapes only: these stacks are parsed, never deployed). */
+const FORGE = {
+  organization: "acme",
+  serverId: 5,
+  ipv4: "203.0.113.5",
+  previews: { serverId: 6, ipv4: "203.0.113.6", ssh: { host: "previews.example.org", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExampleExample0" } },
+};
+
 /** [what is wrong, stack and config, the key the message must name, a phrase of the fix]. */
 const BAD: [string, [string, Raw], string, RegExp][] = [
   ["unknown key (typo)", staging({ "restant:zonee": "example.org" }), "restant:zonee", /not a setting.*spelling/],
@@ -39,7 +47,12 @@ const BAD: [string, [string, Raw], string, RegExp][] = [
   ["forge without its settings", staging({ "restant:runtime": "forge" }), "restant:forge", /required when restant:runtime is forge/],
   ["forge settings with a bad PHP version", staging({ "restant:runtime": "forge", "restant:forge": json({ organization: "acme", serverId: 5, ipv4: "203.0.113.5", phpVersion: "8.4" }) }), "restant:forge.phpVersion", /"php84"/],
   ["forge settings with a web directory not starting with /", staging({ "restant:runtime": "forge", "restant:forge": json({ organization: "acme", serverId: 5, ipv4: "203.0.113.5", webDirectory: "public" }) }), "restant:forge.webDirectory", /starting with "\/"/],
-  ["a preview on forge (its snapshot clone and Redis slot are not built there)", preview({ "restant:runtime": "forge", "restant:forge": json({ organization: "acme", serverId: 5, ipv4: "203.0.113.5" }) }), "restant:runtime", /production and staging stacks only.*use "dokku"/],
+  ["a preview on forge without the previews' own server", preview({ "restant:runtime": "forge", "restant:forge": json({ organization: "acme", serverId: 5, ipv4: "203.0.113.5" }) }), "restant:forge.previews", /required for a preview on Forge.*production's server its Redis and MySQL answer every site on 127\.0\.0\.1 without a password/],
+  ["a branch on forge without the previews' own server", ["feature-x", { ...stackConfig("feature-x"), "restant:kind": "branch", "restant:branch": "feature-x", "restant:runtime": "forge", "restant:forge": json({ organization: "acme", serverId: 5, ipv4: "203.0.113.5" }) }], "restant:forge.previews", /required for a branch on Forge/],
+  ["previews on production's forge server", preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, serverId: 5 } }) }), "restant:forge.previews.serverId", /is 5, the server production and staging run on \(restant:forge\.serverId\).*a Forge server that production and staging do not run on/],
+  ["production sees its server given to previews", production({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, serverId: 5 } }) }), "restant:forge.previews.serverId", /the server production and staging run on/],
+  ["previews at production's forge address", preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, ipv4: "203.0.113.5" } }) }), "restant:forge.previews.ipv4", /the address of the server production and staging run on/],
+  ["previews' forge server without its SSH host key", preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, ssh: { host: "previews.example.org" } } }) }), "restant:forge.previews.ssh.hostKey", /required/],
   ["forge settings with a server id that is not a number", staging({ "restant:runtime": "forge", "restant:forge": json({ organization: "acme", serverId: "web-1", ipv4: "203.0.113.5" }) }), "restant:forge.serverId", /the Forge server id/],
   ["sentry sample rate above 1", staging({ "restant:sentry": json({ organization: "o", project: "p", tracesSampleRate: 2 }) }), "restant:sentry.tracesSampleRate", /from 0 to 1/],
   ["grafana without probes", staging({ "restant:grafana": json({ folderUid: "f", datasourceUid: "d", probes: [] }) }), "restant:grafana.probes", /at least one/],
@@ -136,5 +149,33 @@ describe("bad stack config", () => {
 
   it("leaves other namespaces to their providers", () => {
     expect(problemsOf("staging", { ...stackConfig("staging"), "cloudflare:apiToken": "x" })).toEqual([]);
+  });
+});
+
+describe("branches and previews on Forge", () => {
+  it("run on the previews' own server, reached over SSH as forge, with production's server kept as the one they must not use", () => {
+    const [stack, raw] = preview({ "restant:runtime": "forge", "restant:forge": json(FORGE) });
+    const spec = loadStackSpec(raw, { stack, origin: "synthesized" });
+    if (spec.kind === "platform" || spec.runtime.kind !== "forge") throw new Error("expected a Forge preview");
+    expect(spec.runtime.forge).toMatchObject({ organization: "acme", serverId: 6, ipv4: "203.0.113.6" });
+    expect(spec.runtime.previewData).toEqual({
+      ssh: { host: "previews.example.org", port: 22, user: "forge", hostKey: FORGE.previews.ssh.hostKey },
+      redisPort: 6379,
+      guardedServerId: 5,
+      snapshotDatabase: "restant_snapshot",
+    });
+    expect(spec.dns.ipv4).toBe("203.0.113.6");
+    expect(spec.redis).toMatchObject({ mode: "slot", registry: "restant:redis-slots" });
+    expect(spec.database).toMatchObject({ name: "restant_pr_7", user: "restant_pr_7", cloneFrom: "restant-snapshot" });
+    expect(spec.database.pool).toBeUndefined();
+  });
+
+  it("leave production and staging on their own server", () => {
+    const [stack, raw] = production({ "restant:runtime": "forge", "restant:forge": json(FORGE) });
+    const spec = loadStackSpec(raw, { stack, origin: "stacks/Pulumi.production.yaml" });
+    if (spec.kind === "platform" || spec.runtime.kind !== "forge") throw new Error("expected Forge production");
+    expect(spec.runtime.forge.serverId).toBe(5);
+    expect(spec.runtime.previewData).toBeUndefined();
+    expect(spec.redis.mode).toBe("own");
   });
 });
