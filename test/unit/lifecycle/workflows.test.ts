@@ -344,6 +344,8 @@ describe("workflows", () => {
       expect(steps.map((st) => st.uses).filter(Boolean)).toEqual([]);
       expect(steps[0]!.run).not.toMatch(/\$\{\{/);
       expect(steps[0]!.env).toEqual({ GH_TOKEN: "${{ secrets.PLATFORM_DISPATCH_TOKEN }}", PLATFORM_REPOSITORY: "${{ vars.PLATFORM_REPOSITORY }}" });
+      // No concurrency group: GitHub would drop all but the newest waiting run, losing a label behind a push.
+      expect(w.jobs.forward!.concurrency).toBeUndefined();
     });
 
     /** The payload the step sends for an event: its real run text, with a `gh` that writes the request body out. */
