@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks";
 import { openEngineSession } from "./engine-session";
 import { type EngineWorld, startEngineWorld } from "./engine-world";
 import type { Scenario } from "./scenario";
+import { forgePreviewScenario } from "./scenarios/forge-preview";
 import { forgeStagingScenario } from "./scenarios/forge-staging";
 import { policyPackScenario } from "./scenarios/policy-pack";
 import { previewLifecycleScenario } from "./scenarios/preview-lifecycle";
@@ -11,7 +12,7 @@ import { productionScenario } from "./scenarios/production";
 import { smoke } from "./scenarios/smoke";
 import { verifiedRollbackScenario } from "./scenarios/verified-rollback";
 
-const SCENARIOS: Scenario[] = [smoke, previewStackScenario, previewLifecycleScenario, previewWarmPoolScenario, productionScenario, policyPackScenario, forgeStagingScenario, verifiedRollbackScenario];
+const SCENARIOS: Scenario[] = [smoke, previewStackScenario, previewLifecycleScenario, previewWarmPoolScenario, productionScenario, policyPackScenario, forgeStagingScenario, forgePreviewScenario, verifiedRollbackScenario];
 
 /**
  * `npm run test:engine`: the scenarios on the real Pulumi engine built by scripts/engine/build.ts, each with a fresh

@@ -243,7 +243,10 @@ function databases(state: ForgeState, serverId: number, method: string, id: stri
     if (!ALPHA_DASH.test(name) || name.length > 64) return invalid({ name: ["The name field must only contain letters, numbers, dashes, and underscores."] });
     if (onServer.some((d) => d.name === name)) return invalid({ name: ["The name has already been taken."] });
     const database = { id: state.nextId(), serverId, name, status: "installing" };
-    state.startAsync(database, "installing", "installed");
+    const realServer = state.serverDatabases;
+    // Stuck in "installing" until the server has made it, when a test gives the double a real server.
+    state.startAsync(database, "installing", "installed", realServer !== undefined);
+    if (realServer) void realServer.create(name).then(() => state.startAsync(database, "installing", "installed"));
     state.databases.push(database);
     return one("databases", database.id, attributes(database), 202);
   }
@@ -252,6 +255,7 @@ function databases(state: ForgeState, serverId: number, method: string, id: stri
   if (method === "GET") return one("databases", database.id, attributes(database));
   if (method === "DELETE") {
     state.startAsync(database, "removing", "gone");
+    void state.serverDatabases?.drop(database.name);
     for (const user of state.databaseUsers) user.databaseIds = user.databaseIds.filter((d) => d !== database.id);
     return accepted;
   }

@@ -96,6 +96,11 @@ export class ForgeState {
   readonly sites: SiteRecord[] = [];
   readonly databases: DatabaseRecord[] = [];
   readonly databaseUsers: DatabaseUserRecord[] = [];
+  /**
+   * What Forge does on the server itself when a database is made or dropped (the double keeps only the record): a test
+   * whose server is real MariaDB sets it, and a database is "installed" only once the server has it. Default: none.
+   */
+  serverDatabases: { create(name: string): Promise<void>; drop(name: string): Promise<void> } | undefined;
   readonly backgroundProcesses: BackgroundProcessRecord[] = [];
   readonly deployments: DeploymentRecord[] = [];
   /** How long asynchronous work takes, ms. */
