@@ -395,7 +395,8 @@ function runtimeOf(config: StackConfig): RuntimeSpec | undefined {
       const { ipv6: _productionIpv6, ...shared } = forge;
       return {
         kind: "forge",
-        forge: { ...shared, serverId: previews.serverId, ipv4: previews.ipv4, ...(previews.ipv6 ? { ipv6: previews.ipv6 } : {}) },
+        // Its own organization where it has one, so the token preview jobs hold cannot reach production's server.
+        forge: { ...shared, organization: previews.organization ?? shared.organization, serverId: previews.serverId, ipv4: previews.ipv4, ...(previews.ipv6 ? { ipv6: previews.ipv6 } : {}) },
         previewData,
       };
     }

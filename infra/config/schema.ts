@@ -78,6 +78,10 @@ export const dokkuSchema = z.strictObject(
  */
 export const forgePreviewServerSchema = z.strictObject(
   {
+    organization: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, { error: "must be the slug of the Forge organization the previews' server is in" })
+      .optional(),
     serverId: wholeNumber(1, Number.MAX_SAFE_INTEGER, "the Forge server id of the previews' own server"),
     ipv4: ipv4("the previews' server's public address"),
     ipv6: ipv6("the AAAA record, optional").optional(),
@@ -95,7 +99,7 @@ export const forgePreviewServerSchema = z.strictObject(
     ),
     redisPort: wholeNumber(1, 65535, "the port of the server's own Redis on 127.0.0.1").default(6379),
   },
-  { error: "must be an object { serverId, ipv4, ipv6?, ssh: { host, port?, hostKey }, redisPort? }" },
+  { error: "must be an object { organization?, serverId, ipv4, ipv6?, ssh: { host, port?, hostKey }, redisPort? }" },
 );
 
 export const forgeSchema = z.strictObject(

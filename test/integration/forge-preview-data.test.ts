@@ -4,6 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
+import { startForgeDouble } from "../doubles/forge/server";
 
 // A preview's data on a Forge server, driven through the serialized providers over real SSH as the `forge` user:
 // the snapshot copied with mysqldump into a database Forge made, proven identical on real MariaDB, emptied on delete;
@@ -15,6 +16,9 @@ type CloneModule = typeof import("../../components/forge/database-clone-provider
 type SlotModule = typeof import("../../components/forge/redis-slot-provider");
 type Snapshot = typeof import("../support/snapshot-data");
 type Client = typeof import("../../components/dokku/client");
+type Inventory = typeof import("../../scripts/lifecycle/forge-server-inventory");
+type ForgeApi = typeof import("../../components/forge/client");
+type Retry = typeof import("../../components/http/retry-policy");
 type MariaDb = typeof import("../doubles/dokku/services/mariadb");
 
 const { asPulumiHostRunsIt } = requireBuilt<Harness>("test/support/serialized-provider.ts");
@@ -23,6 +27,9 @@ const { ForgeDatabaseCloneProvider } = requireBuilt<CloneModule>("components/for
 const { ForgeRedisSlotProvider } = requireBuilt<SlotModule>("components/forge/redis-slot-provider.ts");
 const { loadSnapshot, databaseFingerprint } = requireBuilt<Snapshot>("test/support/snapshot-data.ts");
 const { withForgeServerSession } = requireBuilt<Client>("components/dokku/client/index.ts");
+const { ForgeServerInventory } = requireBuilt<Inventory>("scripts/lifecycle/forge-server-inventory.ts");
+const { ForgeClient } = requireBuilt<ForgeApi>("components/forge/client.ts");
+const { DEFAULT_RETRY_POLICY } = requireBuilt<Retry>("components/http/retry-policy.ts");
 const { testMariaDb, runSql } = requireBuilt<MariaDb>("test/doubles/dokku/services/mariadb.ts");
 
 /** Names of this run only (each run has its own MariaDB, but files of one run share it). */
@@ -183,5 +190,34 @@ describe("ForgeRedisSlot (serialized provider, over SSH as forge, redis-cli on r
     const first = await slots.create!(slotInputs(registry, "pr-1", 53, 53));
     await expect(slots.create!(slotInputs(registry, "pr-2", 53, 53))).rejects.toThrow(/no free Redis slot for pr-2: every slot in the range 53-53 is taken \(53: pr-1\)/);
     await slots.delete!(first.id, first.outs);
+  });
+});
+
+describe("the reaper's inventory of the previews' Forge server", () => {
+  it("lists the slots previews hold on its Redis, and removing one flushes and frees it; others' slots are not its to remove", async () => {
+    const registry = newRegistry();
+    const double = await startForgeDouble({ asyncMs: 1 });
+    try {
+      const client = new ForgeClient({ apiUrl: double.url, token: double.token }, DEFAULT_RETRY_POLICY, { organization: double.organization, serverId: double.serverId });
+      const inventory = new ForgeServerInventory(client, { target: target(), redisPort: redisPort(), registry, range: { first: 40, last: 44 } });
+      const preview = await slots.create!(slotInputs(registry, "pr-31", 40, 44));
+      const branch = await slots.create!(slotInputs(registry, "feature-x-1a2b3c4d", 40, 44));
+      const slot = String(preview.outs.slot);
+      redis("-n", slot, "SET", "restant:pr-31:cache", "x");
+
+      const listed = await inventory.list();
+      expect(listed).toEqual([{ kind: "redis-slot", name: slot, slug: "pr-31" }]);
+      await inventory.remove(listed[0]!);
+      expect(redis("HEXISTS", registry, slot)).toBe("0");
+      expect(redis("-n", slot, "DBSIZE")).toBe("0");
+      expect(await inventory.list()).toEqual([]);
+      await expect(inventory.remove({ kind: "redis-slot", name: String(branch.outs.slot), slug: "feature-x-1a2b3c4d" })).rejects.toThrow(/is not preview feature-x-1a2b3c4d's: not removed/);
+      // A preview naming a slot someone else holds: the release script frees nothing.
+      await inventory.remove({ kind: "redis-slot", name: String(branch.outs.slot), slug: "pr-32" });
+      expect(redis("HGET", registry, String(branch.outs.slot))).toBe("feature-x-1a2b3c4d");
+      await slots.delete!(branch.id, branch.outs);
+    } finally {
+      await double.stop();
+    }
   });
 });

@@ -170,6 +170,13 @@ describe("branches and previews on Forge", () => {
     expect(spec.database.pool).toBeUndefined();
   });
 
+  it("run in the previews' own Forge organization when it is given, so their token never reaches production's", () => {
+    const [stack, raw] = preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, organization: "acme-previews" } }) });
+    const spec = loadStackSpec(raw, { stack, origin: "synthesized" });
+    if (spec.kind === "platform" || spec.runtime.kind !== "forge") throw new Error("expected a Forge preview");
+    expect(spec.runtime.forge).toMatchObject({ organization: "acme-previews", serverId: 6 });
+  });
+
   it("leave production and staging on their own server", () => {
     const [stack, raw] = production({ "restant:runtime": "forge", "restant:forge": json(FORGE) });
     const spec = loadStackSpec(raw, { stack, origin: "stacks/Pulumi.production.yaml" });
