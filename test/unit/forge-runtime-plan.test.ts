@@ -131,3 +131,38 @@ describe("a stack with restant:runtime forge, planned offline", () => {
     );
   });
 });
+
+describe("a preview with restant:runtime forge, planned offline", () => {
+  const previews = { serverId: 5151, ipv4: "203.0.113.51", ssh: { host: "previews.example.org", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleExampleExampleExampleExampleExample0" } };
+  const previewForge = { ...forgeConfig, "restant:forge": JSON.stringify({ organization: "restant-co", serverId: 5150, ipv4: "203.0.113.50", previews }) };
+  let preview: PlanResult;
+  beforeAll(async () => {
+    preview = await plan({ stack: "pr-7", branch: "feat/x" }, previewForge);
+  });
+
+  it("declares everything on the previews' server, its snapshot copy and Redis slot over SSH as forge, the deploy after the copy", () => {
+    for (const resource of preview.resources.filter((r) => r.type.startsWith(FORGE("")) && "serverId" in r.revealedInputs)) {
+      expect(resource.revealedInputs.serverId, resource.type).toBe(5151);
+    }
+    const target = { host: "previews.example.org", port: 22, user: "forge", hostKey: previews.ssh.hostKey };
+    const copy = one(preview, FORGE("DatabaseClone"));
+    expect(copy.revealedInputs).toMatchObject({ target, database: "restant_pr_7", snapshot: "restant_snapshot" });
+    expect(one(preview, FORGE("RedisSlot")).revealedInputs).toMatchObject({ target, redisPort: 6379, holder: "pr-7", registry: "restant:redis-slots" });
+    expect(one(preview, FORGE("Deployment")).options.dependsOn).toContain(copy.urn);
+    expect(one(preview, FORGE("SecurityRule")).revealedInputs).toMatchObject({ domain: "restant-pr-7.example.com", user: "restant" });
+    expect(preview.resources.filter((r) => r.type.includes("dynamic/dokku"))).toEqual([]);
+  });
+
+  it("passes the policies, which refuse it moved onto production's server", async () => {
+    const mandatory = async (resources: PlanResult["resources"]) => (await runPolicies(resources, policies)).filter((v) => v.enforcementLevel === "mandatory").map((v) => v.message);
+    expect(await mandatory(preview.resources)).toEqual([]);
+    const moved = preview.resources.map((r) => (r.type === FORGE("Database") ? { ...r, revealedInputs: { ...r.revealedInputs, serverId: 5150 }, inputs: { ...r.inputs, serverId: 5150 } } : r));
+    expect(await mandatory(moved)).toEqual([expect.stringMatching(/Database "restant-runtime-database" is on Forge server 5150, production's and staging's/)]);
+  });
+
+  it("is refused before anything is declared when the previews' server is production's", async () => {
+    await expect(plan({ stack: "pr-7", branch: "feat/x" }, { ...forgeConfig, "restant:forge": JSON.stringify({ organization: "restant-co", serverId: 5150, ipv4: "203.0.113.50", previews: { ...previews, serverId: 5150 } }) })).rejects.toThrow(
+      /restant:forge\.previews\.serverId: is 5150, the server production and staging run on/,
+    );
+  });
+});
