@@ -1,4 +1,4 @@
-import { DEFAULT_BRANCH, hostnameTemplateOf, PLAIN_GIT_REF, slugOf } from "./config/kind-rules";
+import { DEFAULT_BRANCH, hostnameTemplateOf, PLAIN_GIT_REF, productionAddresses, slugOf } from "./config/kind-rules";
 import { parseStackConfig } from "./config/parse";
 import type { ConfigSource } from "./config/problems";
 import type { DokkuSettings, EnvironmentKind, ForgeSettings, GrafanaSettings, StackConfig } from "./config/schema";
@@ -19,6 +19,8 @@ export interface ForgePreviewDataSpec {
   redisPort: number;
   /** The server production and staging run on (restant:forge.serverId): nothing of a branch or preview may use it. */
   guardedServerId: number;
+  /** That server's addresses (restant:forge.ipv4, ipv6): no SSH target of a branch's or preview's data may be one. */
+  guardedAddresses: string[];
   /** Previews: the master snapshot's database on the previews' server (infra/names.ts snapshotDatabaseName). */
   snapshotDatabase?: string;
 }
@@ -390,6 +392,7 @@ function runtimeOf(config: StackConfig): RuntimeSpec | undefined {
         ssh: { host: previews.ssh.host, port: previews.ssh.port, user: "forge", hostKey: previews.ssh.hostKey },
         redisPort: previews.redisPort,
         guardedServerId: forge.serverId,
+        guardedAddresses: productionAddresses(forge),
         ...(config.kind === "preview" ? { snapshotDatabase: snapshotDatabaseName(config.database.snapshotService) } : {}),
       };
       const { ipv6: _productionIpv6, ...shared } = forge;

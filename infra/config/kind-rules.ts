@@ -1,7 +1,8 @@
 import { RESERVED_VARIABLES } from "../app-variables";
 import { hostnameFor, isOwnMysqlService, namesForSlug, slugForBranch, slugForPullRequest } from "../names";
 import type { ConfigProblem } from "./problems";
-import type { StackConfig } from "./schema";
+import type { ForgePreviewServer, StackConfig } from "./schema";
+import { isIpAddress, sameHostAs } from "../server-address";
 
 /** Branch names that travel as one word through Dokku's argument split (git:sync takes the ref so). */
 export const PLAIN_GIT_REF = /^[A-Za-z0-9._/-]+$/;
@@ -147,7 +148,45 @@ function forgeServerProblems(config: StackConfig, forge: NonNullable<StackConfig
       message: `is ${previews.ipv4}, the address of the server production and staging run on (restant:forge.ipv4): ${separate} (docs/forge.md)`,
     });
   }
+  if (previews !== undefined) problems.push(...previewSshHostProblems(forge, previews));
   return problems;
+}
+
+/**
+ * The previews' SSH host is where the snapshot copy and the Redis slots run (as `forge`, on that server's MySQL and
+ * Redis): left at production's server, a slot claim writes into production's Redis and a preview's delete FLUSHDBs a
+ * database of it (db 0 is Laravel's default there). A DNS name cannot be judged here; an address must be the
+ * previews' server's own.
+ */
+function previewSshHostProblems(forge: NonNullable<StackConfig["forge"]>, previews: ForgePreviewServer): ConfigProblem[] {
+  const { host } = previews.ssh;
+  const key = "restant:forge.previews.ssh.host";
+  const theirs = [previews.ipv4, ...(previews.ipv6 ? [previews.ipv6] : [])];
+  const production = sameHostAs(host, productionAddresses(forge));
+  if (production !== undefined) {
+    const which = production === forge.ipv4 ? "restant:forge.ipv4" : "restant:forge.ipv6";
+    return [{
+      key,
+      message:
+        `is ${host}, the address of the server production and staging run on (${which}): the snapshot copy and the Redis ` +
+        "slots of branches and previews would run on production's MySQL and Redis, and a preview's delete would FLUSHDB a " +
+        `database of production's Redis; set it to the previews' server (restant:forge.previews.ipv4, ${previews.ipv4}) or its DNS name (docs/forge.md)`,
+    }];
+  }
+  if (isIpAddress(host) && sameHostAs(host, theirs) === undefined) {
+    return [{
+      key,
+      message:
+        `is the IP address ${host}, not the previews' server's (restant:forge.previews.ipv4: ${previews.ipv4}): the snapshot copy ` +
+        `and the Redis slots must run on the server branches and previews run on; set it to ${previews.ipv4} or to the previews' server's DNS name (docs/forge.md)`,
+    }];
+  }
+  return [];
+}
+
+/** Every address of the server production and staging run on on Forge (restant:forge.ipv4 and ipv6). */
+export function productionAddresses(forge: Pick<NonNullable<StackConfig["forge"]>, "ipv4" | "ipv6">): string[] {
+  return [forge.ipv4, ...(forge.ipv6 ? [forge.ipv6] : [])];
 }
 
 /** The slug of the environment a config describes, when it has enough to say. */

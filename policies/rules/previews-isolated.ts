@@ -1,7 +1,8 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { DEFAULT_BRANCH } from "../../infra/config/kind-rules";
 import { type EnvironmentNames, namesForSlug, slugForBranch } from "../../infra/names";
-import type { EnvironmentSpec } from "../../infra/spec";
+import { sameHostAs } from "../../infra/server-address";
+import type { EnvironmentSpec, ForgePreviewDataSpec } from "../../infra/spec";
 import { isKnownProp, knownObjectProp, knownStringProp, stringsIn } from "../props";
 import {
   APP_TYPES,
@@ -123,9 +124,10 @@ export const previewsIsolated: StackValidationPolicy = {
  */
 function* forgeServerUses(spec: EnvironmentSpec, resources: readonly PolicyResource[]): Generator<{ message: string; urn?: string }> {
   if (spec.runtime.kind !== "forge") return;
-  const guarded = spec.runtime.previewData?.guardedServerId;
+  const { previewData } = spec.runtime;
+  const guarded = previewData?.guardedServerId;
   const fix = "set restant:forge.previews to a Forge server of their own (docs/forge.md)";
-  if (guarded === undefined) {
+  if (previewData === undefined || guarded === undefined) {
     yield { message: `${spec.kind} stack ${spec.stack} runs on Forge without the previews' own server in its spec (runtime.previewData): ${fix}.` };
     return;
   }
@@ -139,6 +141,39 @@ function* forgeServerUses(spec: EnvironmentSpec, resources: readonly PolicyResou
         message: `${spec.kind} resource ${resource.type} "${resource.name}" is on Forge server ${guarded}, production's and staging's (serverId): ${fix}.`,
         urn: resource.urn,
       };
+    }
+  }
+  yield* forgeSshTargetUses(spec, previewData, resources);
+}
+
+/**
+ * The slot claims and the snapshot copy run over SSH on whatever host their `target` names, not on a server id: at
+ * production's address a claim writes into production's Redis and a preview's delete FLUSHDBs a database of it. The
+ * spec's SSH host and every slot's and copy's `target.host` must not be an address of production's server.
+ */
+function* forgeSshTargetUses(spec: EnvironmentSpec, previewData: ForgePreviewDataSpec, resources: readonly PolicyResource[]): Generator<{ message: string; urn?: string }> {
+  const addresses = previewData.guardedAddresses;
+  const fix = "set restant:forge.previews.ssh.host to the previews' own server (docs/forge.md)";
+  if (!Array.isArray(addresses)) {
+    yield { message: `${spec.kind} stack ${spec.stack} runs on Forge without production's server's addresses in its spec (runtime.previewData.guardedAddresses), so its SSH targets cannot be judged: ${fix}.` };
+    return;
+  }
+  const production = "an address of production's and staging's Forge server";
+  if (sameHostAs(previewData.ssh.host, addresses) !== undefined) {
+    yield { message: `${spec.kind} stack ${spec.stack} reaches its data over SSH at ${previewData.ssh.host}, ${production} (restant:forge.ipv4/ipv6): ${fix}.` };
+  }
+  for (const resource of resources.filter((r) => SLOT_TYPES.has(r.type) || DATABASE_COPY_TYPES.has(r.type))) {
+    const target = knownObjectProp(resource.props, "target");
+    const host = target === undefined ? undefined : knownStringProp(target, "host");
+    if (host === undefined) {
+      yield {
+        message:
+          `${spec.kind} resource ${resource.type} "${resource.name}" has no target.host known during preview, so it cannot be proven not to run on ` +
+          "production's and staging's Forge server: give it the spec's SSH target (runtime.previewData.ssh), not another resource's output.",
+        urn: resource.urn,
+      };
+    } else if (sameHostAs(host, addresses) !== undefined) {
+      yield { message: `${spec.kind} resource ${resource.type} "${resource.name}" runs over SSH at ${host}, ${production} (target.host): ${fix}.`, urn: resource.urn };
     }
   }
 }

@@ -111,13 +111,13 @@ function engineMocks(created: Map<string, Record<string, unknown>>): pulumi.runt
 describe("a preview on Forge, from its stack config to its PR comment", () => {
   it("runs on the previews' own server with a verified copy of the snapshot and its own Redis slot, and says so", async () => {
     // The team's Pulumi.yaml: production's Forge server, and the previews' own one (here: the double's server,
-    // reached over SSH at the test sshd as forge).
+    // reached over SSH at the test sshd as forge; an SSH host given as an address must be the previews' server's).
     const team = Object.fromEntries(Object.entries(TEAM_VALUES).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
     const forge = {
       organization: double.organization,
       serverId: double.serverId + 1000,
       ipv4: "95.216.10.30",
-      previews: { serverId: double.serverId, ipv4: "95.216.10.31", ssh: { host: server.host, port: server.port, hostKey: server.hostKey }, redisPort: Number(process.env.RESTANT_TEST_REDIS_PORT) },
+      previews: { serverId: double.serverId, ipv4: server.host, ssh: { host: server.host, port: server.port, hostKey: server.hostKey }, redisPort: Number(process.env.RESTANT_TEST_REDIS_PORT) },
     };
     const chosen = chooseStack({ stack: `pr-${PR}`, branch: "feat/menu-photos" });
     const config = {

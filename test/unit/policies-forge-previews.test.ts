@@ -30,18 +30,23 @@ function violations(outcome: Outcome): string[] {
 }
 
 /** What ForgeRuntime declares for the preview's data, every name from the spec. */
-function previewResources(spec: EnvironmentSpec, patch: { serverId?: number; database?: string; holder?: string } = {}): HandBuilt[] {
+function previewResources(spec: EnvironmentSpec, patch: { serverId?: number; database?: string; holder?: string; target?: unknown } = {}): HandBuilt[] {
   if (spec.runtime.kind !== "forge" || spec.redis.mode !== "slot") throw new Error("a Forge preview");
   const serverId = patch.serverId ?? spec.runtime.forge.serverId;
   const { organization } = spec.runtime.forge;
+  const target = "target" in patch ? patch.target : spec.runtime.previewData!.ssh;
   return [
     { type: FORGE_SITE, name: "restant-runtime-site", props: { organization, serverId, domain: spec.hostname, isolatedUser: spec.names.siteUser } },
     { type: FORGE_DATABASE, name: "restant-runtime-database", props: { organization, serverId, name: patch.database ?? spec.database.name } },
-    { type: FORGE_DATABASE_CLONE, name: "restant-runtime-database-clone", props: { database: patch.database ?? spec.database.name, snapshot: spec.runtime.previewData!.snapshotDatabase } },
+    {
+      type: FORGE_DATABASE_CLONE,
+      name: "restant-runtime-database-clone",
+      props: { target, database: patch.database ?? spec.database.name, snapshot: spec.runtime.previewData!.snapshotDatabase },
+    },
     {
       type: FORGE_REDIS_SLOT,
       name: "restant-runtime-redis-slot",
-      props: { holder: patch.holder ?? spec.names.slug, registry: spec.redis.registry, range: spec.redis.range, redisPort: 6379 },
+      props: { target, holder: patch.holder ?? spec.names.slug, registry: spec.redis.registry, range: spec.redis.range, redisPort: 6379 },
     },
   ];
 }
@@ -65,6 +70,36 @@ describe("a preview on Forge", () => {
     const withoutServer: EnvironmentSpec = { ...preview, runtime: { kind: "forge", forge: preview.runtime.forge } };
     expect(violations(await validateStack(previewsIsolated, [tenantEnvironment(withoutServer)]))).toEqual([
       expect.stringMatching(/runs on Forge without the previews' own server in its spec/),
+    ]);
+  });
+
+  it("is refused reaching its data over SSH at production's server's address: the spec, and every slot and copy", async () => {
+    if (preview.runtime.kind !== "forge") throw new Error("a Forge preview");
+    const data = preview.runtime.previewData!;
+    // Production's IPv6 in another spelling is still production's.
+    const guarded: EnvironmentSpec = { ...preview, runtime: { ...preview.runtime, previewData: { ...data, guardedAddresses: ["203.0.113.5", "2001:db8::5"] } } };
+    const atProduction = { ...data.ssh, host: "203.0.113.5" };
+    const onProduction: EnvironmentSpec = { ...guarded, runtime: { ...preview.runtime, previewData: { ...data, guardedAddresses: ["203.0.113.5", "2001:db8::5"], ssh: atProduction } } };
+    expect(violations(await validateStack(previewsIsolated, [tenantEnvironment(onProduction), ...previewResources(onProduction)]))).toEqual([
+      expect.stringMatching(/preview stack pr-7 reaches its data over SSH at 203\.0\.113\.5, an address of production's and staging's Forge server \(restant:forge\.ipv4\/ipv6\): set restant:forge\.previews\.ssh\.host/),
+      expect.stringMatching(/DatabaseClone "restant-runtime-database-clone" runs over SSH at 203\.0\.113\.5, an address of production's and staging's Forge server \(target\.host\)/),
+      expect.stringMatching(/RedisSlot "restant-runtime-redis-slot" runs over SSH at 203\.0\.113\.5, an address of production's and staging's Forge server \(target\.host\)/),
+    ]);
+    // A resource whose target differs from the spec's is judged on its own.
+    const slotAtV6 = previewResources(guarded, { target: { ...data.ssh, host: "2001:DB8:0::5" } });
+    expect(violations(await validateStack(previewsIsolated, [tenantEnvironment(guarded), ...slotAtV6]))).toEqual([
+      expect.stringMatching(/DatabaseClone .* runs over SSH at 2001:DB8:0::5, an address of production's/),
+      expect.stringMatching(/RedisSlot .* runs over SSH at 2001:DB8:0::5, an address of production's/),
+    ]);
+    // Without a target host it cannot be proven elsewhere: refused, not passed.
+    expect(violations(await validateStack(previewsIsolated, [tenantEnvironment(guarded), ...previewResources(guarded, { target: undefined })]))).toEqual([
+      expect.stringMatching(/DatabaseClone .* has no target\.host known during preview, so it cannot be proven not to run on production's and staging's Forge server/),
+      expect.stringMatching(/RedisSlot .* has no target\.host known during preview/),
+    ]);
+    const { guardedAddresses: _dropped, ...withoutAddresses } = data;
+    const unguarded = { ...preview, runtime: { ...preview.runtime, previewData: withoutAddresses } } as unknown as EnvironmentSpec;
+    expect(violations(await validateStack(previewsIsolated, [tenantEnvironment(unguarded), ...previewResources(unguarded)]))).toEqual([
+      expect.stringMatching(/runs on Forge without production's server's addresses in its spec \(runtime\.previewData\.guardedAddresses\)/),
     ]);
   });
 

@@ -52,6 +52,9 @@ const BAD: [string, [string, Raw], string, RegExp][] = [
   ["previews on production's forge server", preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, serverId: 5 } }) }), "restant:forge.previews.serverId", /is 5, the server production and staging run on \(restant:forge\.serverId\).*a Forge server that production and staging do not run on/],
   ["production sees its server given to previews", production({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, serverId: 5 } }) }), "restant:forge.previews.serverId", /the server production and staging run on/],
   ["previews at production's forge address", preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, ipv4: "203.0.113.5" } }) }), "restant:forge.previews.ipv4", /the address of the server production and staging run on/],
+  ["previews' SSH host at production's forge address", preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, ssh: { ...FORGE.previews.ssh, host: "203.0.113.5" } } }) }), "restant:forge.previews.ssh.host", /is 203\.0\.113\.5, the address of the server production and staging run on \(restant:forge\.ipv4\).*FLUSHDB.*set it to the previews' server \(restant:forge\.previews\.ipv4, 203\.0\.113\.6\)/],
+  ["production sees its address given to the previews' SSH host", production({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, ssh: { ...FORGE.previews.ssh, host: "203.0.113.5" } } }) }), "restant:forge.previews.ssh.host", /the address of the server production and staging run on/],
+  ["previews' SSH host an address other than the previews' server's", preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, ssh: { ...FORGE.previews.ssh, host: "203.0.113.9" } } }) }), "restant:forge.previews.ssh.host", /is the IP address 203\.0\.113\.9, not the previews' server's \(restant:forge\.previews\.ipv4: 203\.0\.113\.6\).*set it to 203\.0\.113\.6 or to the previews' server's DNS name/],
   ["previews' forge server without its SSH host key", preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, ssh: { host: "previews.example.org" } } }) }), "restant:forge.previews.ssh.hostKey", /required/],
   ["forge settings with a server id that is not a number", staging({ "restant:runtime": "forge", "restant:forge": json({ organization: "acme", serverId: "web-1", ipv4: "203.0.113.5" }) }), "restant:forge.serverId", /the Forge server id/],
   ["sentry sample rate above 1", staging({ "restant:sentry": json({ organization: "o", project: "p", tracesSampleRate: 2 }) }), "restant:sentry.tracesSampleRate", /from 0 to 1/],
@@ -162,6 +165,7 @@ describe("branches and previews on Forge", () => {
       ssh: { host: "previews.example.org", port: 22, user: "forge", hostKey: FORGE.previews.ssh.hostKey },
       redisPort: 6379,
       guardedServerId: 5,
+      guardedAddresses: ["203.0.113.5"],
       snapshotDatabase: "restant_snapshot",
     });
     expect(spec.dns.ipv4).toBe("203.0.113.6");
@@ -175,6 +179,15 @@ describe("branches and previews on Forge", () => {
     const spec = loadStackSpec(raw, { stack, origin: "synthesized" });
     if (spec.kind === "platform" || spec.runtime.kind !== "forge") throw new Error("expected a Forge preview");
     expect(spec.runtime.forge).toMatchObject({ organization: "acme-previews", serverId: 6 });
+  });
+
+  it("keep every address of production's server as one their SSH host must not be, and may reach theirs by its address", () => {
+    const forge = { ...FORGE, ipv6: "2001:DB8::5", previews: { ...FORGE.previews, ssh: { ...FORGE.previews.ssh, host: "203.0.113.6" } } };
+    const [stack, raw] = preview({ "restant:runtime": "forge", "restant:forge": json(forge) });
+    expect(problemsOf(stack, raw)).toEqual([]);
+    const spec = loadStackSpec(raw, { stack, origin: "synthesized" });
+    if (spec.kind === "platform" || spec.runtime.kind !== "forge") throw new Error("expected a Forge preview");
+    expect(spec.runtime.previewData).toMatchObject({ ssh: { host: "203.0.113.6" }, guardedAddresses: ["203.0.113.5", "2001:DB8::5"] });
   });
 
   it("leave production and staging on their own server", () => {
