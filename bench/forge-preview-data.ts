@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { withForgeServerSession } from "../components/dokku/client/target-session";
+import { SNAPSHOT_TIME_TABLE } from "../components/dokku/mysql/snapshot-time";
 import { inventoryOn } from "../components/forge/server/mysql-on-server";
 import { ForgeDatabaseCloneProvider } from "../components/forge/database-clone-provider";
 import { ForgeRedisSlotProvider } from "../components/forge/redis-slot-provider";
@@ -32,6 +33,8 @@ export async function benchForgePreviewData(print: (line: string) => void): Prom
     const target = { host: server.host, port: server.port, user: "forge" as const, hostKey: server.hostKey };
     await runSql(db, `CREATE DATABASE ${SNAPSHOT} CHARACTER SET utf8mb4; CREATE DATABASE ${PREVIEW} CHARACTER SET utf8mb4;`);
     await loadSnapshot(db, SNAPSHOT);
+    // What the masking refresh writes into the snapshot: the copy refuses a snapshot without it.
+    await runSql(db, `CREATE TABLE ${SNAPSHOT}.${SNAPSHOT_TIME_TABLE} (taken_at CHAR(20) NOT NULL); INSERT INTO ${SNAPSHOT}.${SNAPSHOT_TIME_TABLE} VALUES ('2026-11-22T03:17:02Z');`);
     const bytes = await databaseBytes(db, SNAPSHOT);
     const { provider: clones } = (await asPulumiHostRunsIt(new ForgeDatabaseCloneProvider())) as { provider: Provider };
     let started = Date.now();

@@ -139,14 +139,34 @@ describe("ForgeDatabaseClone (serialized provider, over SSH as forge, on real Ma
     // A snapshot mysqldump cannot export whole: its tables dump, then a view whose table is gone stops it.
     const broken = `${SNAPSHOT}_broken`;
     await sql(`CREATE DATABASE \`${broken}\`; USE \`${broken}\`; CREATE TABLE a_table (id INT PRIMARY KEY); INSERT INTO a_table VALUES (1), (2);
-      CREATE TABLE gone (id INT); CREATE VIEW z_view AS SELECT id FROM gone; DROP TABLE gone;`);
+      CREATE TABLE gone (id INT); CREATE VIEW z_view AS SELECT id FROM gone; DROP TABLE gone;
+      CREATE TABLE restant_snapshot_info (taken_at CHAR(20) NOT NULL); INSERT INTO restant_snapshot_info VALUES ('${TAKEN_AT}');`);
     await expect(up(clones, undefined, { ...cloneInputs(OTHER_PREVIEW), snapshot: broken })).rejects.toThrow(/bash failed \(exit \d+\): .*z_view/);
     expect(await tablesOf(OTHER_PREVIEW)).toEqual([]);
-    // No snapshot at all is said plainly.
+    // No snapshot at all is said plainly, with the key that names it.
     await expect(up(clones, undefined, { ...cloneInputs(OTHER_PREVIEW), snapshot: `${SNAPSHOT}_none` })).rejects.toThrow(
-      new RegExp(`the Forge server has no snapshot database ${SNAPSHOT}_none to copy`),
+      new RegExp(`the Forge server has no snapshot database ${SNAPSHOT}_none to copy \\(restant:database\\.snapshotService, with _ for -\\)`),
     );
     await sql(`DROP DATABASE \`${OTHER_PREVIEW}\`; DROP DATABASE \`${broken}\`;`);
+  });
+
+  it("refuses a snapshot the masking refresh did not write (no restant_snapshot_info), before copying anything", async () => {
+    await forgeMakesDatabase(OTHER_PREVIEW);
+    // Loaded straight from production, say: the data is there, the refresh's record of its masking is not.
+    const unmasked = `${SNAPSHOT}_unmasked`;
+    await sql(`CREATE DATABASE \`${unmasked}\`; USE \`${unmasked}\`; CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(99)); INSERT INTO users VALUES (1, 'guest@restaurant.test');`);
+    await expect(up(clones, undefined, { ...cloneInputs(OTHER_PREVIEW), snapshot: unmasked })).rejects.toThrow(
+      new RegExp(
+        `the snapshot database ${unmasked} records no time its data was taken \\(table restant_snapshot_info\\), which only the masking refresh writes: .*not copied.*` +
+          "load a masked snapshot there \\(docs/forge\\.md, \"Where the snapshot comes from\"",
+      ),
+    );
+    expect(await tablesOf(OTHER_PREVIEW)).toEqual([]);
+    // The table there but holding no time is refused the same way.
+    await sql(`USE \`${unmasked}\`; CREATE TABLE restant_snapshot_info (taken_at CHAR(20) NOT NULL);`);
+    await expect(up(clones, undefined, { ...cloneInputs(OTHER_PREVIEW), snapshot: unmasked })).rejects.toThrow(/records no time its data was taken/);
+    expect(await tablesOf(OTHER_PREVIEW)).toEqual([]);
+    await sql(`DROP DATABASE \`${OTHER_PREVIEW}\`; DROP DATABASE \`${unmasked}\`;`);
   });
 
   it("refuses to fill or empty anything but a preview's database, before any command runs", async () => {

@@ -1,6 +1,7 @@
 import type { DokkuRunner } from "../../dokku/client/dokku-runner";
 import { mysqlCloneVerificationError, type CloneReport } from "../../dokku/mysql/mysql-operations";
 import { inventoryDifferences, inventorySummary } from "../../dokku/mysql/mysql-verification";
+import { SNAPSHOT_TIME_TABLE } from "../../dokku/mysql/snapshot-time";
 import { databaseCharset, inventoryOn, mysqlOn, plainMysqlName, snapshotTimeOn } from "./mysql-on-server";
 
 /**
@@ -29,8 +30,12 @@ export async function copySnapshotVerified(shell: DokkuRunner, snapshot: string,
   plainMysqlName(database, "the preview's database");
   if (snapshot === database) throw new Error(`refusing to copy the snapshot ${snapshot} onto itself`);
   if ((await databaseCharset(shell, snapshot)) === undefined) {
-    throw new Error(`the Forge server has no snapshot database ${snapshot} to copy: load the masked snapshot there first (docs/forge.md)`);
+    throw new Error(
+      `the Forge server has no snapshot database ${snapshot} to copy (restant:database.snapshotService, with _ for -): ` +
+        'load the masked snapshot there first (docs/forge.md, "Where the snapshot comes from")',
+    );
   }
+  await refuseUnmaskedSnapshot(shell, snapshot);
   const before = await inventoryOn(shell, database);
   const held = Object.keys(before.tables).length;
   if (held > 0) {
@@ -54,6 +59,19 @@ export async function copySnapshotVerified(shell: DokkuRunner, snapshot: string,
     });
     throw error;
   }
+}
+
+/**
+ * Fails closed on a snapshot the masking refresh did not write: the refresh records the time its data was taken
+ * (SNAPSHOT_TIME_TABLE) in the masked copy only, so a database without it may be production's data loaded as it is.
+ */
+async function refuseUnmaskedSnapshot(shell: DokkuRunner, snapshot: string): Promise<void> {
+  if ((await snapshotTimeOn(shell, snapshot)) !== undefined) return;
+  throw new Error(
+    `the snapshot database ${snapshot} records no time its data was taken (table ${SNAPSHOT_TIME_TABLE}), which only the masking ` +
+      "refresh writes: it may hold unmasked production data, so it is not copied into a preview; load a masked snapshot there " +
+      `(docs/forge.md, "Where the snapshot comes from": e.g. dokku mysql:export restant-snapshot | ssh forge@<previews' server> mysql ${snapshot})`,
+  );
 }
 
 /**
