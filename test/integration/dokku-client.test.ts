@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 import { CommandLog } from "../doubles/dokku/state/command-log";
 import { DokkuServer, startDokkuServer } from "../support/dokku-server";
+import { cutAfterConnect, startLatencyProxy } from "../support/latency-proxy";
 
 // The client as the provider uses it: tsc output, loaded by Node's own require.
 const { openDokkuSession, withDokkuSession } = requireBuilt<typeof import("../../components/dokku/client/open-session")>("components/dokku/client/open-session.ts");
@@ -150,4 +151,32 @@ describe("the Dokku SSH client", () => {
       await expect(session.run(["apps:list"])).rejects.toMatchObject({ name: "DokkuSshError", reason: "timeout" });
     });
   });
+
+  it("fails an operation whose connection drops at any point (key exchange, authentication, a command) instead of waiting forever", async () => {
+    // Every chunk held 40 ms each way: the handshake's round trips spread over about a second, so cuts every 40 ms
+    // land in each of its phases and in the command that follows (which hangs on the server past the last cut).
+    server.injectFault({ kind: "hang", command: "apps:list", ms: 3_000 });
+    const cuts = Array.from({ length: 40 }, (_, i) => 20 + i * 40);
+    const outcomes = await Promise.all(
+      cuts.map(async (afterMs) => {
+        const proxy = await startLatencyProxy(server.port, 40);
+        const ended = cutAfterConnect(proxy, afterMs);
+        try {
+          await withDokkuSession(options({ port: proxy.port }), (session) => session.run(["apps:list"]));
+          return "finished";
+        } catch (error) {
+          const { name, reason, message } = error as Error & { reason?: string };
+          return `${name} ${reason}: ${message}`;
+        } finally {
+          await ended();
+          await proxy.stop();
+        }
+      }),
+    );
+    for (const outcome of outcomes) expect(outcome).toMatch(/^DokkuSshError (connect|dropped): /);
+    expect(outcomes.some((o) => /dropped before the session was ready/.test(o)), outcomes.join("\n")).toBe(true);
+    expect(outcomes.some((o) => /could not open a channel|dropped$/.test(o)), outcomes.join("\n")).toBe(true);
+    // The commands the cut connections left on the server run out their hang before the server is stopped.
+    while (server.processesRunning() > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }, 60_000);
 });

@@ -8,6 +8,7 @@ import { StateStore } from "../doubles/dokku/state/store";
 import { projectRoot } from "./built";
 import { freeLoopbackPort, waitForBanner } from "./free-port";
 import { dropDoubleDatabases } from "./double-databases";
+import { doubleProcesses, killDoubleCommands } from "./double-processes";
 
 /** A Dokku server for tests: a real OpenSSH sshd on loopback in front of the Dokku double. */
 export interface DokkuServer {
@@ -36,6 +37,10 @@ export interface DokkuServer {
   /** Makes the double fail as real servers do (see DokkuFault); faults stay until clearFaults(). */
   injectFault(fault: DokkuFault): void;
   clearFaults(): void;
+  /** SIGKILLs the double's `dokku <subcommand>` processes running now, as a crash on the server would; how many. */
+  killCommands(subcommand: string): number;
+  /** How many of the double's `dokku <subcommand>` processes are running now; without one, every process of the double (commands and the clients they started). */
+  processesRunning(subcommand?: string): number;
   /** Stops sshd, drops the double's MariaDB databases and removes the temporary folder. */
   stop(): Promise<void>;
 }
@@ -123,6 +128,8 @@ export async function startDokkuServer(options: { forgeUser?: boolean } = {}): P
       store.updateSync((state) => {
         state.faults = [];
       }),
+    killCommands: (subcommand) => killDoubleCommands(stateDir, subcommand),
+    processesRunning: (subcommand) => doubleProcesses(stateDir, subcommand).length,
     stop: async () => {
       process.removeListener("exit", killOnExit);
       await stopProcess(sshd);

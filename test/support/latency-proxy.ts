@@ -85,3 +85,21 @@ function relayWithDelay(from: net.Socket, to: net.Socket, delayMs: number): void
   from.on("data", (chunk: Buffer) => enqueue(chunk));
   from.on("end", () => enqueue("end"));
 }
+
+/**
+ * Cuts the proxy's connections `afterMs` after the first one arrived (timed from there, so the cut always finds a
+ * connection, however long the client took to open it). Call the answer when the operation ended: no cut comes after.
+ */
+export function cutAfterConnect(proxy: LatencyProxy, afterMs: number): () => Promise<void> {
+  let ended = false;
+  const cutter = (async () => {
+    while (proxy.connections() === 0 && !ended) await new Promise((resolve) => setTimeout(resolve, 5));
+    const deadline = Date.now() + afterMs;
+    while (Date.now() < deadline && !ended) await new Promise((resolve) => setTimeout(resolve, Math.min(20, deadline - Date.now())));
+    if (!ended) proxy.cut();
+  })();
+  return async () => {
+    ended = true;
+    await cutter;
+  };
+}

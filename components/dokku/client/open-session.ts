@@ -31,12 +31,17 @@ export function openDokkuSession(options: DokkuSshOptions): Promise<DokkuSession
   return new Promise((resolve, reject) => {
     const fail = (error: Error) => {
       client.removeAllListeners("ready");
+      client.removeAllListeners("close");
       // Closing a half-open transport can raise one more error; the first one is the answer.
       client.on("error", () => undefined);
       client.end();
       reject(error);
     };
+    // ssh2 reports a connection lost after the key exchange but before authentication finished with "close" alone
+    // (no error, and the ready timeout is cleared): without this the session would be awaited forever.
+    client.once("close", () => fail(dokkuSshError("dropped", `the SSH connection to ${where} dropped before the session was ready`)));
     client.once("ready", () => {
+      client.removeAllListeners("close");
       client.removeAllListeners("error");
       // Later transport errors surface as a dropped connection on the commands in flight.
       client.on("error", () => undefined);
