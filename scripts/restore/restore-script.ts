@@ -1,6 +1,7 @@
 import { restoredMysqlService } from "../../infra/names";
 import { dokkuCommandLine } from "../../components/dokku/client";
 import { LIVE_TABLES_SQL } from "../../components/dokku/server/backup-script";
+import { DUMP_CHECKS } from "../../components/dokku/server/dump-checks";
 import { shellWord } from "../../components/dokku/server/shell-word";
 
 export interface RestoreOptions {
@@ -44,6 +45,7 @@ app=${shellWord(options.app)}
 live=${shellWord(options.live)}
 restored=${shellWord(restored)}
 file=${shellWord(`${options.directory}/${options.id}.sql`)}
+${DUMP_CHECKS}
 
 if [ ! -f "$file" ]; then
   found=""
@@ -53,11 +55,11 @@ if [ ! -f "$file" ]; then
   echo "restant-restore: there is no backup $file; the backups there:\${found:- none}" >&2
   exit 3
 fi
-if ! tail -n 1 "$file" | grep -q '^-- Dump completed'; then
+if ! dump_complete "$file"; then
   echo "restant-restore: $file is incomplete (no completion line); nothing restored" >&2
   exit 3
 fi
-dumped="$(grep -c '^CREATE TABLE ' "$file" || true)"
+dumped="$(dump_tables "$file")"
 
 if ${dokku("mysql:exists", restored)} >/dev/null 2>&1; then
   echo "restant-restore: $restored exists from an earlier run; verifying it again" >&2

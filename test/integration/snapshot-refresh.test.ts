@@ -1,16 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
-import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
+import type { DokkuServer } from "../support/dokku-server";
+import { type SnapshotServer, startSnapshotServer } from "../support/snapshot-server";
 
 type Scripts = typeof import("../../components/dokku/server/server-scripts");
 type Rules = typeof import("../../infra/config/masking-rules");
 type Snapshot = typeof import("../support/snapshot-data");
 type MariaDb = typeof import("../doubles/dokku/services/mariadb");
-type Store = typeof import("../doubles/dokku/state/store");
-type RootShell = typeof import("../support/root-shell");
 type Harness = typeof import("../support/serialized-provider");
 type MysqlProvider = typeof import("../../components/dokku/mysql/mysql-service-provider");
 type SnapshotTime = typeof import("../../components/dokku/mysql/snapshot-time");
@@ -18,9 +15,7 @@ type SnapshotTime = typeof import("../../components/dokku/mysql/snapshot-time");
 const { snapshotRefreshScript } = requireBuilt<Scripts>("components/dokku/server/server-scripts.ts");
 const { loadMaskingRules } = requireBuilt<Rules>("infra/config/masking-rules.ts");
 const { loadSnapshot, databaseFingerprint } = requireBuilt<Snapshot>("test/support/snapshot-data.ts");
-const { testMariaDb, runSql } = requireBuilt<MariaDb>("test/doubles/dokku/services/mariadb.ts");
-const { StateStore } = requireBuilt<Store>("test/doubles/dokku/state/store.ts");
-const { runAsRoot: runAsRootOn } = requireBuilt<RootShell>("test/support/root-shell.ts");
+const { runSql } = requireBuilt<MariaDb>("test/doubles/dokku/services/mariadb.ts");
 const { asPulumiHostRunsIt } = requireBuilt<Harness>("test/support/serialized-provider.ts");
 const { mysqlServiceProvider } = requireBuilt<MysqlProvider>("components/dokku/mysql/mysql-service-provider.ts");
 const { SNAPSHOT_TIME_TABLE } = requireBuilt<SnapshotTime>("components/dokku/mysql/snapshot-time.ts");
@@ -28,30 +23,22 @@ const { SNAPSHOT_TIME_TABLE } = requireBuilt<SnapshotTime>("components/dokku/mys
 /** The repository's own rules, as the platform stack installs them. */
 const RULES = loadMaskingRules("stacks/snapshot-masking.yaml", "platform");
 const KNOWN_HASH = "$2y$10$92IXUNpkjO0rOQ5byMi.Ye4oKoEa3Ro9llC/.og/at2.uheWG/igi";
-/** This test's own lock and generation file, never the server paths the installed script uses. */
-const SCRATCH = mkdtempSync(path.join(tmpdir(), "restant-refresh-"));
-const GENERATION = path.join(SCRATCH, "generation");
-const SCRIPT = {
+/** The refresh as the platform installs it, with the test server's own lock and generation file. */
+const script = () => ({
   source: "restant-main",
   snapshot: "restant-snapshot",
   masking: RULES,
-  lockPath: path.join(SCRATCH, "refresh.lock"),
-  generationPath: GENERATION,
-};
+  lockPath: at.lockPath,
+  generationPath: at.generationPath,
+});
 
+let at: SnapshotServer;
 let server: DokkuServer;
-const mariadb = () => testMariaDb() ?? (() => { throw new Error("run through test/services/start.sh"); })();
-const services = () => new StateStore(server.stateDir).read().mysql;
-const databaseOf = (service: string) => services()[service]!.database;
+const mariadb = () => at.mariadb();
+const databaseOf = (service: string) => at.databaseOf(service);
 const sql = (database: string, text: string) => runSql(mariadb(), `USE \`${database}\`;\n${text}`);
 const column = async (database: string, text: string) => (await sql(database, text)).split("\n").filter((l) => l !== "");
-
-const runAsRoot = (script: string) => runAsRootOn(server, script);
-
-const operator = async (...args: string[]) => {
-  const result = await server.operator(args);
-  if (result.code !== 0) throw new Error(`dokku ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
-};
+const runAsRoot = (text: string) => at.runAsRoot(text);
 
 /** The side databases a refresh masks in (restant_next_…, restant_old_…): none may outlive a run. */
 const sideDatabases = async () => (await runSql(mariadb(), "SHOW DATABASES;")).split("\n").filter((d) => /^restant_(next|old)_/.test(d));
@@ -86,17 +73,15 @@ async function danglingForeignKeys(database: string): Promise<Record<string, num
 }
 
 beforeAll(async () => {
-  server = await startDokkuServer();
-  await operator("mysql:create", "restant-main");
-  await operator("mysql:create", "restant-snapshot");
+  at = await startSnapshotServer(["restant-main", "restant-snapshot"]);
+  ({ server } = at);
   await loadSnapshot(mariadb(), databaseOf("restant-main"), 0.05);
   // Last week's snapshot: a table production has since dropped, and old rows.
   await sql(databaseOf("restant-snapshot"), "CREATE TABLE dropped_since (id INT PRIMARY KEY); CREATE TABLE tenants (id INT PRIMARY KEY); INSERT INTO tenants VALUES (999);");
 }, 120_000);
 
 afterAll(async () => {
-  await server?.stop();
-  rmSync(SCRATCH, { recursive: true, force: true });
+  await at?.stop();
 });
 
 describe("the weekly snapshot refresh script, run as root on the server, with the repository's masking rules", () => {
@@ -112,13 +97,13 @@ describe("the weekly snapshot refresh script, run as root on the server, with th
     expect(originals.emails.length).toBeGreaterThan(100);
 
     const started = Math.floor(Date.now() / 1000) * 1000;
-    const result = await runAsRoot(snapshotRefreshScript(SCRIPT));
+    const result = await runAsRoot(snapshotRefreshScript(script()));
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/restant-snapshot refreshed from restant-main, masked by stacks\/snapshot-masking\.yaml \(\d+ bytes\)/);
     const finished = Date.now();
     // The new generation, which retires warm pool members cloned from the old snapshot.
-    expect(readFileSync(GENERATION, "utf8")).toMatch(/^\d{8}T\d{6}Z\n$/);
+    expect(readFileSync(at.generationPath, "utf8")).toMatch(/^\d{8}T\d{6}Z\n$/);
 
     const snapshot = databaseOf("restant-snapshot");
     const everything = await sql(snapshot, "SELECT * FROM users; SELECT * FROM payments;");
@@ -172,7 +157,7 @@ describe("the weekly snapshot refresh script, run as root on the server, with th
     await sql(production, "ALTER TABLE users ADD COLUMN iban VARCHAR(34) NULL; ALTER TABLE tenants ADD COLUMN contact_email VARCHAR(191) NULL;");
     try {
       const before = await databaseFingerprint(mariadb(), databaseOf("restant-snapshot"));
-      const result = await runAsRoot(snapshotRefreshScript(SCRIPT));
+      const result = await runAsRoot(snapshotRefreshScript(script()));
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain("the masking rules (stacks/snapshot-masking.yaml) do not fit restant-main's data");
       expect(result.stderr).toMatch(/ {2}users\.iban: looks personal and has no rule/);
@@ -191,7 +176,7 @@ describe("the weekly snapshot refresh script, run as root on the server, with th
       ...RULES,
       tables: { ...RULES.tables, users: { ...RULES.tables.users, mobile: { kind: "null" as const } }, customers: { email: { kind: "fake-email" as const } } },
     };
-    const result = await runAsRoot(snapshotRefreshScript({ ...SCRIPT, masking }));
+    const result = await runAsRoot(snapshotRefreshScript({ ...script(), masking }));
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/ {2}users\.mobile: a rule names this column, which the export does not have/);
     expect(result.stderr).toMatch(/ {2}customers: a rule names this table, which the export does not have/);
@@ -200,7 +185,7 @@ describe("the weekly snapshot refresh script, run as root on the server, with th
 
   it("leaves the snapshot untouched when the export fails", async () => {
     const before = await databaseFingerprint(mariadb(), databaseOf("restant-snapshot"));
-    const result = await runAsRoot(snapshotRefreshScript({ ...SCRIPT, source: "restant-gone" }));
+    const result = await runAsRoot(snapshotRefreshScript({ ...script(), source: "restant-gone" }));
     expect(result.code).not.toBe(0);
     expect(await sideDatabases()).toEqual([]);
     expect((await databaseFingerprint(mariadb(), databaseOf("restant-snapshot"))).sha256).toBe(before.sha256);

@@ -1,33 +1,26 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
+import { writeFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
-import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
+import type { DokkuServer } from "../support/dokku-server";
+import { type SnapshotServer, startSnapshotServer } from "../support/snapshot-server";
+import { type WarmPoolOnServer, warmPoolOn } from "../support/warm-pool";
 
-type Scripts = typeof import("../../components/dokku/server/server-scripts");
 type Pool = typeof import("../../components/dokku/mysql/pool-operations");
 type Client = typeof import("../../components/dokku/client");
-type Names = typeof import("../../infra/names");
+type WarmPool = import("../../components/dokku/mysql/pool-operations").WarmPool;
 type Snapshot = typeof import("../support/snapshot-data");
 type MariaDb = typeof import("../doubles/dokku/services/mariadb");
-type Store = typeof import("../doubles/dokku/state/store");
-type RootShell = typeof import("../support/root-shell");
 type Harness = typeof import("../support/serialized-provider");
 type ServiceProvider = typeof import("../../components/dokku/mysql/mysql-service-provider");
 type LinkProvider = typeof import("../../components/dokku/mysql/mysql-link-provider");
 type SnapshotTime = typeof import("../../components/dokku/mysql/snapshot-time");
 type RedisScript = typeof import("../../components/dokku/redis/redis-slot-script");
 
-const { poolRefillScript } = requireBuilt<Scripts>("components/dokku/server/server-scripts.ts");
-const { claimPoolMember, listPool } = requireBuilt<Pool>("components/dokku/mysql/pool-operations.ts");
+const { claimPoolMember } = requireBuilt<Pool>("components/dokku/mysql/pool-operations.ts");
 const { withDokkuSession } = requireBuilt<Client>("components/dokku/client/index.ts");
-const { MYSQL_POOL_REGISTRY, poolMemberPattern, poolMemberPrefix } = requireBuilt<Names>("infra/names.ts");
 const { loadSnapshot, databaseFingerprint } = requireBuilt<Snapshot>("test/support/snapshot-data.ts");
-const { testMariaDb, runSql } = requireBuilt<MariaDb>("test/doubles/dokku/services/mariadb.ts");
-const { StateStore } = requireBuilt<Store>("test/doubles/dokku/state/store.ts");
-const { runAsRoot } = requireBuilt<RootShell>("test/support/root-shell.ts");
+const { runSql } = requireBuilt<MariaDb>("test/doubles/dokku/services/mariadb.ts");
 const { asPulumiHostRunsIt } = requireBuilt<Harness>("test/support/serialized-provider.ts");
 const { mysqlServiceProvider } = requireBuilt<ServiceProvider>("components/dokku/mysql/mysql-service-provider.ts");
 const { mysqlLinkProvider } = requireBuilt<LinkProvider>("components/dokku/mysql/mysql-link-provider.ts");
@@ -36,55 +29,36 @@ const { redisCliLine } = requireBuilt<RedisScript>("components/dokku/redis/redis
 
 const SNAPSHOT = "restant-snapshot";
 const REDIS = "restant-previews";
-const POOL = { registry: MYSQL_POOL_REGISTRY, redisService: REDIS, memberPattern: poolMemberPattern(SNAPSHOT) };
 /** When the snapshot's data was taken, as its refresh records it. */
 const TAKEN_AT = "2026-11-22T03:17:02Z";
 
+let at: SnapshotServer;
+let warm: WarmPoolOnServer;
 let server: DokkuServer;
-let scratch: string;
-const mariadb = () => testMariaDb() ?? (() => { throw new Error("run through test/services/start.sh"); })();
-const services = () => new StateStore(server.stateDir).read().mysql;
-const members = () => Object.keys(services()).filter((name) => new RegExp(POOL.memberPattern).test(name)).sort();
+let POOL: WarmPool;
+const mariadb = () => at.mariadb();
+const services = () => at.services();
+const members = () => warm.memberServices();
 const target = () => ({ host: server.host, port: server.port, user: "dokku" as const, hostKey: server.hostKey });
 const ssh = () => ({ ...target(), privateKey: server.privateKey });
-const registry = () => withDokkuSession(ssh(), (dokku) => listPool(dokku, POOL));
-const operator = async (...args: string[]) => {
-  const result = await server.operator(args);
-  if (result.code !== 0) throw new Error(`dokku ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
-  return result.stdout;
-};
-
-/** The refill as cron runs it (root, sh -s), with this test's own lock and generation file. */
-const refill = (size: number) =>
-  runAsRoot(
-    server,
-    poolRefillScript({
-      snapshot: SNAPSHOT,
-      size,
-      prefix: poolMemberPrefix(SNAPSHOT),
-      memberPattern: POOL.memberPattern,
-      registry: POOL.registry,
-      redisService: REDIS,
-      lockPath: path.join(scratch, "refresh.lock"),
-      generationPath: path.join(scratch, "generation"),
-    }),
-  );
+const registry = () => warm.registry();
+const operator = (...args: string[]) => at.operator(...args);
+const refill = (size: number) => warm.refill(size);
 
 beforeAll(async () => {
-  scratch = mkdtempSync(path.join(tmpdir(), "restant-pool-"));
-  server = await startDokkuServer();
+  at = await startSnapshotServer([SNAPSHOT]);
+  warm = await warmPoolOn(at, SNAPSHOT, REDIS);
+  ({ server } = at);
+  POOL = warm.pool;
   process.env.DOKKU_SSH_PRIVATE_KEY = server.privateKey;
-  await operator("redis:create", REDIS);
-  await operator("mysql:create", SNAPSHOT);
-  await loadSnapshot(mariadb(), services()[SNAPSHOT]!.database, 0.05);
-  const database = services()[SNAPSHOT]!.database;
+  const database = at.databaseOf(SNAPSHOT);
+  await loadSnapshot(mariadb(), database, 0.05);
   await runSql(mariadb(), `CREATE TABLE \`${database}\`.${SNAPSHOT_TIME_TABLE} (taken_at CHAR(20) NOT NULL); INSERT INTO \`${database}\`.${SNAPSHOT_TIME_TABLE} VALUES ('${TAKEN_AT}');`);
 }, 120_000);
 
 afterAll(async () => {
   delete process.env.DOKKU_SSH_PRIVATE_KEY;
-  await server?.stop();
-  rmSync(scratch, { recursive: true, force: true });
+  await at?.stop();
 });
 
 describe("the warm pool on the Dokku double (real MariaDB and Redis, refill run as root over SSH)", () => {
@@ -133,7 +107,7 @@ describe("the warm pool on the Dokku double (real MariaDB and Redis, refill run 
   it("retires ready members of an older snapshot generation but never a claimed one, and refills", async () => {
     const before = await registry();
     const claimed = Object.entries(before).filter(([, r]) => r.state === "claimed").map(([name]) => name);
-    writeFileSync(path.join(scratch, "generation"), "20990101T000000Z\n");
+    writeFileSync(at.generationPath, "20990101T000000Z\n");
     const run = await refill(1);
     expect(run.code, run.stderr).toBe(0);
     const after = await registry();

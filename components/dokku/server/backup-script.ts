@@ -1,4 +1,5 @@
 import { dokkuCommandLine } from "../client/command-line";
+import { DUMP_CHECKS } from "./dump-checks";
 import { shellWord } from "./server-scripts";
 
 /** Where backups are kept on the server by default: one folder per service under it. */
@@ -48,6 +49,7 @@ chmod 0700 "$dir"
 exec 9>"$dir/.lock"
 flock 9
 
+${DUMP_CHECKS}
 live_value() {
   ${dokku("mysql:connect", options.service)} | tail -n 1
 }
@@ -70,11 +72,11 @@ if [ ! -s "$partial" ]; then
   echo "restant-backup: the export of $service is empty; no deploy" >&2
   exit 1
 fi
-if ! tail -n 1 "$partial" | grep -q '^-- Dump completed'; then
+if ! dump_complete "$partial"; then
   echo "restant-backup: the export of $service is incomplete (no completion line); no deploy" >&2
   exit 1
 fi
-dumped="$(grep -c '^CREATE TABLE ' "$partial" || true)"
+dumped="$(dump_tables "$partial")"
 live="$(echo ${shellWord(LIVE_TABLES_SQL)} | live_value)"
 if [ "$dumped" != "$live" ]; then
   echo "restant-backup: the export of $service holds $dumped tables, the live database $live; no deploy" >&2

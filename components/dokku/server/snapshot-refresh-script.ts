@@ -1,6 +1,7 @@
 import { type MaskingRules, PERSONAL_COLUMN_PATTERN } from "../../../infra/config/masking-rules";
 import { MASKING_PROBLEMS, maskingApplySql, maskingCheckSql } from "../mysql/masking-sql";
 import { SNAPSHOT_TIME_TABLE } from "../mysql/snapshot-time";
+import { DUMP_CHECKS } from "./dump-checks";
 import { shellWord } from "./shell-word";
 
 export const SNAPSHOT_REFRESH_PATH = "/usr/local/sbin/restant-snapshot-refresh";
@@ -106,7 +107,7 @@ cleanup() {
   drop_side || echo "restant-snapshot-refresh: could not drop the side databases $next and $old of $snapshot; drop them by hand" >&2
 }
 trap cleanup EXIT
-dump_complete() { tail -n 1 "$1" | grep -q '^-- Dump completed'; }
+${DUMP_CHECKS}
 
 # 1. A consistent export of production (mysqldump --single-transaction); its exit status is the dump's.
 taken_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
