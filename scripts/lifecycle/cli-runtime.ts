@@ -17,11 +17,14 @@ import { settingsFromEnv } from "./settings";
  */
 export function depsFromEnv(env: NodeJS.ProcessEnv, scope: GitHubScope = "app"): LifecycleDeps {
   const workDir = env.RESTANT_WORK_DIR ?? process.cwd();
-  const settings = settingsFromEnv(env, workDir);
+  const configured = settingsFromEnv(env, workDir);
   refuseMissingBackend(env);
   refuseEmptyPassphrase(env);
   const log = (text: string) => process.stderr.write(text);
-  const github = githubFromEnv(env, settings, scope, log);
+  const { api: github, botLogin } = githubFromEnv(env, configured, scope, log);
+  // Every consumer (drift issues, the breaker, preview comments, echoes of the bot's own events) compares authors with
+  // settings.botLogin: it is the login of the token this script's client writes with (github-from-env.ts).
+  const settings = { ...configured, botLogin };
   const shared = sharedSettings(workDir);
   const sentryTarget = sentryTargetFrom(env, shared.sentry);
   const engineEnv: Record<string, string> = {

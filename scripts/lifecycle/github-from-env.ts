@@ -10,6 +10,19 @@ import type { LifecycleSettings } from "./settings";
  */
 export type GitHubScope = "app" | "platform";
 
+/** Whom the run's own GITHUB_TOKEN writes as: issues and comments it makes are authored by this login. */
+export const GITHUB_ACTIONS_LOGIN = "github-actions[bot]";
+
+/**
+ * A script's GitHub client and the login its writes appear as. The lifecycle trusts state (a drift issue, the breaker's
+ * issue, a preview comment) only when that login wrote it, so the login must be the one of the token this client
+ * writes with, never another scope's.
+ */
+export interface ScopedGitHub {
+  api: GitHubApi;
+  botLogin: string;
+}
+
 /** The permissions RESTANT_APP_GITHUB_TOKEN needs on the app repository, as a fine-grained token names them. */
 export const APP_TOKEN_PERMISSIONS = "Pull requests, Issues and Deployments: read and write; Metadata: read";
 
@@ -17,14 +30,20 @@ export const APP_TOKEN_PERMISSIONS = "Pull requests, Issues and Deployments: rea
  * The GitHub client of a CI script. In the platform layout (RESTANT_APP_REPOSITORY) the app repository is reached
  * with RESTANT_APP_GITHUB_TOKEN, and RESTANT_BOT_LOGIN must say whom that token comments as (the lifecycle trusts only
  * its own comments); both are refused missing before any stack is touched.
+ *
+ * The login follows the token: in the app-repository layout the run's GITHUB_TOKEN writes everything, as
+ * RESTANT_BOT_LOGIN (default github-actions[bot], for a workflow that passes another token as GITHUB_TOKEN); in the
+ * platform layout the app scope writes with RESTANT_APP_GITHUB_TOKEN, as RESTANT_BOT_LOGIN, and the platform scope
+ * with the run's GITHUB_TOKEN, as github-actions[bot] (RESTANT_BOT_LOGIN names the app token there, not this one).
  */
-export function githubFromEnv(env: NodeJS.ProcessEnv, settings: LifecycleSettings, scope: GitHubScope, log: (text: string) => void): GitHubApi {
+export function githubFromEnv(env: NodeJS.ProcessEnv, settings: LifecycleSettings, scope: GitHubScope, log: (text: string) => void): ScopedGitHub {
   const token = env.GITHUB_TOKEN;
   if (!token) throw new Error("GITHUB_TOKEN must be set (the workflow passes secrets.GITHUB_TOKEN)");
   const baseUrl = env.GITHUB_API_URL ? { baseUrl: env.GITHUB_API_URL } : {};
   const platform = new OctokitGitHubApi({ token, owner: settings.owner, repo: settings.repo, ...baseUrl, log });
   const app = settings.appRepository;
-  if (!app || scope === "platform") return platform;
+  if (!app) return { api: platform, botLogin: settings.botLogin };
+  if (scope === "platform") return { api: platform, botLogin: GITHUB_ACTIONS_LOGIN };
   const name = `${app.owner}/${app.repo}`;
   const appToken = env.RESTANT_APP_GITHUB_TOKEN ?? "";
   if (appToken === "") {
@@ -39,5 +58,6 @@ export function githubFromEnv(env: NodeJS.ProcessEnv, settings: LifecycleSetting
         "token, `<app-slug>[bot]` for a GitHub App), so the lifecycle recognises its own comments on the app's pull requests",
     );
   }
-  return new PlatformLayoutGitHubApi(new OctokitGitHubApi({ token: appToken, owner: app.owner, repo: app.repo, ...baseUrl, log }), platform);
+  const api = new PlatformLayoutGitHubApi(new OctokitGitHubApi({ token: appToken, owner: app.owner, repo: app.repo, ...baseUrl, log }), platform);
+  return { api, botLogin: settings.botLogin };
 }

@@ -16,7 +16,12 @@ export interface LifecycleSettings {
   breakerThreshold: number;
   /** How long it pauses: 30 minutes. */
   breakerPauseMs: number;
-  /** The login CI comments as (RESTANT_BOT_LOGIN, default `github-actions[bot]`); only its comments are trusted. */
+  /**
+   * The login CI's GitHub client writes as; only its issues and comments are trusted. From the environment:
+   * RESTANT_BOT_LOGIN, default `github-actions[bot]`. A script's deps (cli-runtime.ts) replace it with the login of the
+   * token its client writes with: in the platform layout the drift check's platform scope writes as
+   * `github-actions[bot]` whatever RESTANT_BOT_LOGIN (the app token's login) says (github-from-env.ts).
+   */
   botLogin: string;
   labels: { preview: string; queued: string; drift: string; breaker: string };
   /** The workflow a freed place dispatches for the next queued PR, and the ref it runs on. */

@@ -52,6 +52,26 @@ export class AppRepository {
     chmodSync(path.join(this.shimDir, "gh"), 0o755);
   }
 
+  /**
+   * The app repository the platform-layout scenarios use: `restant-hq/restant`, whose token writes as
+   * `restant-previews`, and which dispatches to the platform repository with the platform double's token.
+   */
+  static ofTeam(github: GitHubDouble): AppRepository {
+    return new AppRepository(github, {
+      owner: "restant-hq",
+      repo: "restant",
+      token: "ghp_app_repository_token",
+      botLogin: "restant-previews",
+      dispatchToken: github.acceptedToken,
+      dispatchUser: "restant-hq-ci",
+    });
+  }
+
+  /** The platform repository's variables and secret that point its scripts at this repository. */
+  get platformEnv(): Record<string, string> {
+    return { RESTANT_APP_REPOSITORY: this.fullName, RESTANT_APP_GITHUB_TOKEN: this.options.token, RESTANT_BOT_LOGIN: this.options.botLogin };
+  }
+
   private get shimDir(): string {
     return path.join(this.dir, "bin");
   }

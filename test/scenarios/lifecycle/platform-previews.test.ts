@@ -17,26 +17,14 @@ describe("previews of the app repository's pull requests, run from the platform 
   let app: AppRepository;
   scenarioPerTest((scenario) => {
     s = scenario;
-    app = new AppRepository(s.github, {
-      owner: "restant-hq",
-      repo: "restant",
-      token: "ghp_app_repository_token",
-      botLogin: "restant-previews",
-      dispatchToken: s.github.acceptedToken,
-      dispatchUser: "restant-hq-ci",
-    });
+    app = AppRepository.ofTeam(s.github);
     app.state.roles.set("writer", "write");
     app.state.roles.set("maintainer", "maintain");
   });
 
-  const platformEnv = () => ({
-    RESTANT_APP_REPOSITORY: app.fullName,
-    RESTANT_APP_GITHUB_TOKEN: app.options.token,
-    RESTANT_BOT_LOGIN: app.options.botLogin,
-  });
   /** The platform's preview script (preview.yml and cleanup.yml both run it) for what the app repository forwarded. */
   const platformRun = async (event: { name: string; payload: unknown }, extra: Record<string, string> = {}): Promise<ScriptRun> =>
-    ciScript(s)("preview", await app.forward(event, s.github.state), { ...platformEnv(), ...extra });
+    ciScript(s)("preview", await app.forward(event, s.github.state), { ...app.platformEnv, ...extra });
   const ourComments = (pr: number) => app.state.commentsOn(pr).filter((c) => c.author === app.options.botLogin);
   const statusOn = (pr: number) => ourComments(pr).map((c) => readPreviewStatus(c.body)).find((st) => st !== undefined);
   const stackCommands = () => s.pulumi.calls().filter((c) => ["up", "preview", "destroy"].includes(c[0]!) || (c[0] === "stack" && c[1] === "init"));
@@ -100,14 +88,14 @@ describe("previews of the app repository's pull requests, run from the platform 
     expect(app.state.issues.get(second)!.labels).toContain("preview-queued");
 
     // The platform repository has no pull request #1: the hourly reaper asks the app repository, where it is open.
-    const kept = await ciScript(s)("reap", undefined, platformEnv());
+    const kept = await ciScript(s)("reap", undefined, app.platformEnv);
     expect(kept.code, kept.stderr).toBe(0);
     expect(await s.stacks()).toContain(`pr-${first}`);
 
     // The close event was missed: the reaper finds the app's PR closed, destroys its preview, and dispatches this
     // repository's preview.yml for the app's queued PR.
     app.state.close(first);
-    const reaped = await ciScript(s)("reap", undefined, platformEnv());
+    const reaped = await ciScript(s)("reap", undefined, app.platformEnv);
     expect(reaped.code, reaped.stderr).toBe(0);
     expect(reaped.summary).toContain(`- #${first}: closed → destroyed`);
     expect(await s.stacks()).not.toContain(`pr-${first}`);
@@ -120,7 +108,7 @@ describe("previews of the app repository's pull requests, run from the platform 
     const picked = await ciScript(s)(
       "preview",
       { name: "workflow_dispatch", payload: { inputs: { pr: String(second), action: "create" }, sender: { login: "github-actions[bot]" } } },
-      platformEnv(),
+      app.platformEnv,
     );
     expect(picked.code, picked.stderr).toBe(0);
     expect(picked.summary).toContain(`**Preview #${second}**: deployed — https://restant-pr-${second}.${TEAM_ZONE}`);
@@ -159,13 +147,13 @@ describe("previews of the app repository's pull requests, run from the platform 
     const forwarded = await app.forward(app.pullRequestEvent("labeled", fork, "maintainer", "preview"), s.github.state);
     // A payload edited to say "not a fork": GitHub's answer (a fork, without the label) decides.
     forwarded.payload.client_payload.fork = false;
-    const lied = await ciScript(s)("preview", forwarded, platformEnv());
+    const lied = await ciScript(s)("preview", forwarded, app.platformEnv);
     expect(lied.summary).toContain("refused — fork PR without the preview label");
 
     const own = app.state.openPullRequest({ author: "writer", headRef: "feature/x", headSha: SHA_B });
     const claimed = await app.forward(app.pullRequestEvent("labeled", own, "writer", "preview"), s.github.state);
     claimed.payload.client_payload.fork = true;
-    const odd = await ciScript(s)("preview", claimed, platformEnv());
+    const odd = await ciScript(s)("preview", claimed, app.platformEnv);
     expect(odd.summary).toContain(`refused — the event says #${own} comes from a fork, but GitHub says its head is in the repository`);
     expect(stackCommands()).toEqual([]);
   });
@@ -176,7 +164,7 @@ describe("previews of the app repository's pull requests, run from the platform 
     const payload = forwarded.payload.client_payload;
     payload.head_sha = "a1b2c3d";
     delete payload.pr;
-    const result = await ciScript(s)("preview", forwarded, platformEnv());
+    const result = await ciScript(s)("preview", forwarded, app.platformEnv);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`the restant-app-pull-request dispatch from ${app.fullName}`);
     expect(result.stderr).toContain("client_payload.pr: must be the pull request's number in the app repository (a positive whole number), got null");
@@ -211,7 +199,7 @@ describe("previews of the app repository's pull requests, run from the platform 
     const result = await ciScript(s)(
       "preview",
       { name: "issue_comment", payload: { action: "created", issue: { number: own, pull_request: {} }, comment: { body: "/preview", user: { login: "writer" } } } },
-      platformEnv(),
+      app.platformEnv,
     );
     expect(result.code, result.stderr).toBe(0);
     expect(result.summary).toContain("ignored — in the platform layout previews are of restant-hq/restant's pull requests");
