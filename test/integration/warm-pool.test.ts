@@ -176,6 +176,29 @@ describe("the warm pool on the Dokku double (real MariaDB and Redis, refill run 
     expect(await claim("pr-10")).toEqual({ member: forged, snapshotTakenAt: TAKEN_AT });
   }, 120_000);
 
+  it("skips and forgets members the registry calls ready but that are gone or linked to another app, in the claim's own round trips", async () => {
+    const readyNow = Object.values(await registry()).filter((r) => r.state === "ready").length;
+    const refilled = await refill(readyNow + 3);
+    expect(refilled.code, refilled.stderr).toBe(0);
+    const records = await registry();
+    const [gone, linked, good] = Object.keys(records).filter((name) => records[name]!.state === "ready").sort();
+    await operator("mysql:destroy", gone!, "--force");
+    await operator("apps:create", "restant-other");
+    await operator("mysql:link", linked!, "restant-other", "--no-restart");
+    server.resetCounters();
+    const claim = await withDokkuSession(ssh(), (dokku) => claimPoolMember(dokku, POOL, "pr-11", "restant-pr-11"));
+    expect(claim?.member).toBe(good);
+    // Three claim scripts (each forgetting the member the last one gave) and three checks: no separate forget step.
+    expect(server.commands().map((c) => c.argv[0])).toEqual(["redis:connect", "mysql:links", "redis:connect", "mysql:links", "redis:connect", "mysql:links"]);
+    const after = await registry();
+    expect(after[gone!]).toBeUndefined();
+    expect(after[linked!]).toBeUndefined();
+    expect(after[good!]).toMatchObject({ state: "claimed", holder: "pr-11" });
+    // The linked one is some app's: the refill leaves it alone (it destroys only unlinked services it does not know).
+    expect(services()[linked!]).toBeDefined();
+    await operator("mysql:unlink", linked!, "restant-other", "--no-restart");
+  }, 120_000);
+
   it("falls back to a verified direct clone when the pool is empty, and says so", async () => {
     for (const [member, record] of Object.entries(await registry())) {
       if (record.state === "ready") await withDokkuSession(ssh(), (dokku) => claimPoolMember(dokku, POOL, `drain-${member.slice(-4)}`, "restant-drain"));
