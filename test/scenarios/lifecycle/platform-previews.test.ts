@@ -27,6 +27,7 @@ describe("previews of the app repository's pull requests, run from the platform 
     ciScript(s)("preview", await app.forward(event, s.github.state), { ...app.platformEnv, ...extra });
   const ourComments = (pr: number) => app.state.commentsOn(pr).filter((c) => c.author === app.options.botLogin);
   const statusOn = (pr: number) => ourComments(pr).map((c) => readPreviewStatus(c.body)).find((st) => st !== undefined);
+  const breakerIssues = () => [...app.state.issues.values()].filter((i) => i.labels.includes("preview-breaker"));
   const stackCommands = () => s.pulumi.calls().filter((c) => ["up", "preview", "destroy"].includes(c[0]!) || (c[0] === "stack" && c[1] === "init"));
 
   it("makes a preview from a /preview comment, updates it on a push, and destroys it when the PR closes: everything shown on the app's PR", async () => {
@@ -204,5 +205,34 @@ describe("previews of the app repository's pull requests, run from the platform 
     expect(result.code, result.stderr).toBe(0);
     expect(result.summary).toContain("ignored — in the platform layout previews are of restant-hq/restant's pull requests");
     expect(stackCommands()).toEqual([]);
+  });
+
+  // The breaker's issue is the app repository's, written with its token: only that token's login is trusted there, since
+  // github-actions[bot] on the app repository is its own workflows, not this automation.
+  it("counts failures in one issue by the app token's login on the app repository, pauses creations, and ignores one by github-actions[bot]", async () => {
+    // An issue the app repository's own workflows could write: same title, label and marker, another author.
+    const forged = JSON.stringify({ failures: 5, pausedUntil: "2099-01-01T00:00:00.000Z", recent: [] });
+    app.state.createIssue("github-actions[bot]", "Preview automation: circuit breaker", `<!-- restant:breaker ${forged} -->`, ["preview-breaker"]);
+
+    const broken = app.state.openPullRequest({ author: "writer", headRef: "feature/broken", headSha: SHA_A });
+    s.pulumi.setWorld({ stacks: { [`pr-${broken}`]: { failUp: 3 } } });
+    for (let i = 1; i <= 3; i++) {
+      const run = await platformRun(app.commentEvent(broken, "writer", "/preview"));
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.summary).toContain(`**Preview #${broken}**: failed`);
+      const ours = breakerIssues().filter((issue) => issue.author === app.options.botLogin);
+      expect(ours, `after failure ${i}`).toHaveLength(1);
+      expect(ours[0]!.state).toBe("open");
+      expect(ours[0]!.body).toContain(i < 3 ? `${i} preview creation(s) failed in a row` : "Preview creation is **paused until");
+    }
+
+    const other = app.state.openPullRequest({ author: "writer", headRef: "feature/fine", headSha: SHA_B });
+    const paused = await platformRun(app.commentEvent(other, "writer", "/preview"));
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(paused.summary).toContain(`**Preview #${other}**: paused`);
+    expect(app.state.issues.get(other)!.labels).toContain("preview-queued");
+    expect(await s.stacks()).toEqual([`pr-${broken}`]);
+    // Nothing of the breaker on the platform repository.
+    expect([...s.github.state.issues.values()].filter((i) => i.labels.includes("preview-breaker"))).toEqual([]);
   });
 });
