@@ -25,10 +25,15 @@ export async function checkPromotion(deps: LifecycleDeps, sha: string | undefine
   return { kind: "allowed", sha: wanted, stagingDeployment: await verifiedStagingDeployment(deps, wanted) };
 }
 
-/** The API URL of staging's Deployment of `sha` that reached success (later superseded or not). */
+/**
+ * The API URL of staging's Deployment of `sha` that this automation made (its client's login, settings.botLogin) and
+ * that reached success, later superseded or not. Anyone with Deployments: write (another workflow, a person; in the
+ * platform layout, the app repository's) can add a successful one: it is never what production links.
+ */
 async function verifiedStagingDeployment(deps: LifecycleDeps, sha: string): Promise<string | undefined> {
   try {
     for (const deployment of await deps.github.deployments("staging", sha)) {
+      if (deployment.creator !== deps.settings.botLogin) continue;
       const statuses = await deps.github.deploymentStatuses(deployment.id);
       if (statuses.some((s) => s.state === "success")) return deployment.url;
     }

@@ -89,10 +89,20 @@ describe("verified deploys, rollback, promotion and history", () => {
     expect(refused.detail).toBe(`${C} was never deployed and verified on staging (or not among its last verified commits): push it to staging first`);
     expect(await s.stacks()).not.toContain("production");
 
+    // A later successful staging Deployment of A that this automation did not make (another workflow, a person with
+    // Deployments: write): production never links it as the one that verified A.
+    const foreign = s.github.state.createDeployment({
+      sha: A, ref: A, task: "deploy", environment: "staging", description: "by hand", payload: { kind: "deploy", stack: "staging" },
+      creator: "mallory", transient: false, production: false,
+    });
+    s.github.state.addDeploymentStatus(foreign, { state: "success", description: "", environmentUrl: "", logUrl: "", creator: "mallory" }, false);
+
     expect(await push("main", A)).toMatchObject({ outcome: "deployed", stack: "production" });
     const [production] = deploymentsOf("production");
     // The newest staging Deployment that verified A: the rollback that went back to it.
-    const stagingOfA = deploymentsOf("staging").filter((d) => d.sha === A && d.statuses.some((st) => st.state === "success")).at(-1)!;
+    const stagingOfA = deploymentsOf("staging")
+      .filter((d) => d.sha === A && d.creator === "github-actions[bot]" && d.statuses.some((st) => st.state === "success"))
+      .at(-1)!;
     expect(payloadOf(stagingOfA)?.kind).toBe("rollback");
     expect(production).toMatchObject({ sha: A, production: true });
     expect(payloadOf(production)).toEqual({
