@@ -1,3 +1,4 @@
+import { DUMP_CHECKS } from "../dokku/server/dump-checks";
 import { shellWord } from "../dokku/server/shell-word";
 
 export interface BackupStepOptions {
@@ -25,9 +26,10 @@ export function backupStep(options: BackupStepOptions): string[] {
     'backup_id="$(date -u +%Y%m%dT%H%M%SZ)"',
     'partial="$backup_dir/$backup_id.sql.partial"',
     'mysqldump --single-transaction --routines --triggers --user="$DB_USERNAME" "$DB_DATABASE" > "$partial"',
-    'if ! tail -n 1 "$partial" | grep -q "^-- Dump completed"; then rm -f "$partial"; echo "restant-backup: the dump of $DB_DATABASE did not complete; no deploy" >&2; exit 1; fi',
+    ...DUMP_CHECKS.split("\n"),
+    'if ! dump_complete "$partial"; then rm -f "$partial"; echo "restant-backup: the dump of $DB_DATABASE did not complete; no deploy" >&2; exit 1; fi',
     `live_tables="$(mysql --user="$DB_USERNAME" --batch --skip-column-names --execute="SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'" "$DB_DATABASE")"`,
-    'dumped_tables="$(grep -c "^CREATE TABLE" "$partial" || true)"',
+    'dumped_tables="$(dump_tables "$partial")"',
     'if [ "$live_tables" != "$dumped_tables" ]; then rm -f "$partial"; echo "restant-backup: the dump holds $dumped_tables tables, $DB_DATABASE has $live_tables; no deploy" >&2; exit 1; fi',
     'mv "$partial" "$backup_dir/$backup_id.sql"',
     'unset MYSQL_PWD DB_PASSWORD',
