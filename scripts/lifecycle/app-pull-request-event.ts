@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type ConfigProblem, StackConfigError } from "../../infra/config/problems";
 import { slugForPullRequest } from "../../infra/names";
-import type { PreviewCommand } from "./github-event";
+import type { PreviewCommand } from "./preview-command";
 
 /**
  * The `repository_dispatch` event type the app repository's workflow (docs/app-repository/forward-pull-requests.yml)

@@ -1,7 +1,7 @@
 import { BASIC_AUTH_USER, slugForPullRequest } from "../../infra/names";
 import { previewStack, type StackPlan } from "../../infra/stacks";
 import { CircuitBreaker } from "./circuit-breaker";
-import type { PreviewCommand } from "./github-event";
+import type { PreviewCommand } from "./preview-command";
 import { canCommand, type PullRequest } from "./github-api";
 import type { LifecycleDeps } from "./lifecycle-deps";
 import { PreviewComments } from "./preview-comments";

@@ -4,7 +4,7 @@ import { afterEach, beforeEach } from "vitest";
 import * as path from "node:path";
 import { AutomationStackEngine } from "../../../scripts/lifecycle/automation-stack-engine";
 import type { Clock } from "../../../scripts/lifecycle/clock";
-import type { PreviewCommand } from "../../../scripts/lifecycle/github-event";
+import type { PreviewCommand } from "../../../scripts/lifecycle/preview-command";
 import type { LifecycleDeps } from "../../../scripts/lifecycle/lifecycle-deps";
 import { OctokitGitHubApi } from "../../../scripts/lifecycle/octokit-github-api";
 import { PreviewLifecycle, type PreviewResult } from "../../../scripts/lifecycle/preview-lifecycle";
