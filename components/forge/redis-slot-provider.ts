@@ -4,7 +4,7 @@ import { claimSlotWith, lookupSlotWith, releaseSlotWith, type SlotRange } from "
 import { foundOnRead, goneOnRead, stateForRead } from "../dynamic-read";
 import type { ProviderVersion } from "../dynamic-resource";
 import { changedKeys } from "./provider-support";
-import { forgeRedisCli } from "./server/redis-on-server";
+import { forgeRedisCli, refuseRangeBeyondDatabases } from "./server/redis-on-server";
 import type { ForgeServerTarget } from "./server/server-target";
 
 export interface ForgeRedisSlotInputs {
@@ -57,9 +57,12 @@ export class ForgeRedisSlotProvider implements pulumi.dynamic.ResourceProvider<F
   }
 
   async create(inputs: ForgeRedisSlotInputs): Promise<pulumi.dynamic.CreateResult<ForgeRedisSlotOutputs>> {
-    const { slot } = await withForgeServerSession(inputs.target, (shell) =>
-      claimSlotWith(forgeRedisCli(shell, inputs.redisPort), { ...inputs, where: `${inputs.target.host}'s Redis` }),
-    );
+    const where = `${inputs.target.host}'s Redis`;
+    const { slot } = await withForgeServerSession(inputs.target, async (shell) => {
+      const cli = forgeRedisCli(shell, inputs.redisPort);
+      await refuseRangeBeyondDatabases(cli, inputs.range, where);
+      return claimSlotWith(cli, { ...inputs, where });
+    });
     return { id: `${inputs.target.host}/${slot}`, outs: { ...inputs, slot } };
   }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
 import { type DokkuServer, startDokkuServer } from "../support/dokku-server";
 import { startForgeDouble } from "../doubles/forge/server";
+import { startExtraRedis } from "../support/redis-server";
 
 // A preview's data on a Forge server, driven through the serialized providers over real SSH as the `forge` user:
 // the snapshot copied with mysqldump into a database Forge made, proven identical on real MariaDB, emptied on delete;
@@ -210,6 +211,46 @@ describe("ForgeRedisSlot (serialized provider, over SSH as forge, redis-cli on r
     const first = await slots.create!(slotInputs(registry, "pr-1", 53, 53));
     await expect(slots.create!(slotInputs(registry, "pr-2", 53, 53))).rejects.toThrow(/no free Redis slot for pr-2: every slot in the range 53-53 is taken \(53: pr-1\)/);
     await slots.delete!(first.id, first.outs);
+  });
+});
+
+describe("ForgeRedisSlot's range against the Redis's databases (redis.conf's databases line)", () => {
+  it("refuses a range reaching past the test Redis's databases before handing out any slot, and takes one below", async () => {
+    const databases = Number(process.env.RESTANT_TEST_REDIS_DATABASES);
+    expect(Number.isInteger(databases)).toBe(true);
+    const registry = newRegistry();
+    await expect(slots.create!(slotInputs(registry, "pr-8", databases - 2, databases))).rejects.toThrow(
+      new RegExp(`restant:redis\\.claimRange ends at ${databases}, but 127\\.0\\.0\\.1's Redis has ${databases} databases \\(0-${databases - 1}, redis\\.conf's "databases ${databases}" line\\)`),
+    );
+    expect(redis("HLEN", registry)).toBe("0");
+    const below = await slots.create!(slotInputs(registry, "pr-8", databases - 2, databases - 1));
+    expect(redis("HGET", registry, String(below.outs.slot))).toBe("pr-8");
+    await slots.delete!(below.id, below.outs);
+  });
+
+  it("on Forge's stock Redis (databases 16) refuses the default range 1-31, and says so when CONFIG is denied", async () => {
+    const stock = await startExtraRedis({ databases: 16 });
+    try {
+      const registry = newRegistry();
+      const on = (first: number, last: number) => ({ ...slotInputs(registry, "pr-9", first, last), redisPort: stock.port });
+      await expect(slots.create!(on(1, 31))).rejects.toThrow(
+        /restant:redis\.claimRange ends at 31, but 127\.0\.0\.1's Redis has 16 databases \(0-15, redis\.conf's "databases 16" line\).*Set restant:redis\.claimRange\.last to at most 15/,
+      );
+      expect(stock.cli("HLEN", registry)).toBe("0");
+      const fits = await slots.create!(on(1, 15));
+      expect(stock.cli("HGET", registry, String(fits.outs.slot))).toBe("pr-9");
+      await slots.delete!(fits.id, fits.outs);
+      expect(stock.cli("HLEN", registry)).toBe("0");
+
+      // A server whose Redis refuses CONFIG to this connection: the claim is refused, saying why.
+      stock.cli("ACL", "SETUSER", "default", "-config");
+      await expect(slots.create!(on(1, 15))).rejects.toThrow(
+        /could not read how many databases 127\.0\.0\.1's Redis has, which restant:redis\.claimRange must stay below: CONFIG GET databases answered "NOPERM.*CONFIG is renamed or disabled there/,
+      );
+      expect(stock.cli("HLEN", registry)).toBe("0");
+    } finally {
+      await stock.stop();
+    }
   });
 });
 
