@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireBuilt } from "../support/built";
@@ -168,6 +168,27 @@ describe("ForgeDatabaseClone (serialized provider, over SSH as forge, on real Ma
     await expect(up(clones, undefined, { ...cloneInputs(OTHER_PREVIEW), snapshot: unmasked })).rejects.toThrow(/records no time its data was taken/);
     expect(await tablesOf(OTHER_PREVIEW)).toEqual([]);
     await sql(`DROP DATABASE \`${OTHER_PREVIEW}\`; DROP DATABASE \`${unmasked}\`;`);
+  });
+
+  it("says to check the forge user's ~/.my.cnf when MySQL refuses its login (ERROR 1045), copying nothing", async () => {
+    await forgeMakesDatabase(OTHER_PREVIEW);
+    const optionFile = server.forgeMysqlOptionFile!;
+    const good = readFileSync(optionFile, "utf8");
+    // A password changed in MySQL but not in the option file, as after a rotation on the server.
+    writeFileSync(optionFile, `${good.replace(/^password\s*=.*$/m, "")}\npassword=not-the-password\n`);
+    try {
+      const refused = (await up(clones, undefined, cloneInputs(OTHER_PREVIEW)).then(
+        () => new Error("the copy was made"),
+        (error: unknown) => error as Error,
+      ));
+      expect(refused.message).toMatch(/ERROR 1045 .*Access denied for user/);
+      expect(refused.message).toMatch(/MySQL refused the forge user's login on the previews' server: check the forge user's ~\/\.my\.cnf \(docs\/forge\.md\)/);
+      expect(refused.message).not.toContain("not-the-password");
+    } finally {
+      writeFileSync(optionFile, good);
+    }
+    expect(await tablesOf(OTHER_PREVIEW)).toEqual([]);
+    await sql(`DROP DATABASE \`${OTHER_PREVIEW}\`;`);
   });
 
   it("refuses to fill or empty anything but a preview's database, before any command runs", async () => {

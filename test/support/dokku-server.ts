@@ -24,6 +24,8 @@ export interface DokkuServer {
   stateDir: string;
   /** The server's $DOKKU_ROOT (apps' files, e.g. `<app>/tls/server.crt`), set for the double and for root's shell. */
   dokkuRoot: string;
+  /** With `forgeUser`: the `forge` user's MySQL option file (its ~/.my.cnf on a Forge server), for tests that break its login. */
+  forgeMysqlOptionFile?: string;
   /** Every command the double ran, in order. */
   commands(): { argv: string[]; exitCode: number; user: string }[];
   /** How many times the app restarted since the start or the last resetCounters(). */
@@ -89,7 +91,7 @@ export async function startDokkuServer(options: { forgeUser?: boolean } = {}): P
   const clientPublicKey = publicKeyOf(clientKeyFile);
   const wrapper = writeDokkuWrapper(dir, stateDir, dokkuRoot, doubleEntry);
   writeAuthorizedKeys(dir, clientKeyFile, clientPublicKey, wrapper);
-  if (options.forgeUser) writeForgeUser(dir, clientPublicKey);
+  const forgeMysqlOptionFile = options.forgeUser ? writeForgeUser(dir, clientPublicKey) : undefined;
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
 
   const { sshd, port } = await startSshd(dir, hostKeyFile, dokkuRoot);
@@ -107,6 +109,7 @@ export async function startDokkuServer(options: { forgeUser?: boolean } = {}): P
     privateKey: readFileSync(clientKeyFile, "utf8"),
     stateDir,
     dokkuRoot,
+    ...(forgeMysqlOptionFile ? { forgeMysqlOptionFile } : {}),
     commands: () => log.all().map(({ argv, exitCode, user }) => ({ argv, exitCode, user })),
     restarts: (app) => store.read().restarts[app] ?? 0,
     resetCounters: () => {
@@ -172,7 +175,7 @@ function ensureSystemUser(user: string): { uid: number; gid: number } {
  * The `forge` user: the client key with no forced command (a shell), and the variables its clients read, through
  * authorized_keys `environment=` (sshd_config permits only these two names), so no other user sees them.
  */
-function writeForgeUser(dir: string, publicKey: string): void {
+function writeForgeUser(dir: string, publicKey: string): string {
   ensureSystemUser(FORGE_USER);
   const defaults = process.env.RESTANT_TEST_MYSQL_DEFAULTS_FILE;
   const passwordFile = process.env.RESTANT_TEST_REDIS_PASSWORD_FILE;
@@ -183,6 +186,7 @@ function writeForgeUser(dir: string, publicKey: string): void {
   const redisPassword = readFileSync(passwordFile, "utf8").trim();
   const environment = `environment="MYSQL_HOME=${mysqlHome}",environment="REDISCLI_AUTH=${redisPassword}"`;
   writeFileSync(path.join(dir, "authorized_keys", FORGE_USER), `${environment},no-agent-forwarding,no-X11-forwarding,no-port-forwarding ${publicKey}\n`, { mode: 0o644 });
+  return path.join(mysqlHome, "my.cnf");
 }
 
 /** sshd runs the double as the dokku user: Node (e.g. under /root/.nvm) and the project must be reachable by it. */

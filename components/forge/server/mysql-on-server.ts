@@ -12,7 +12,23 @@ import { parseSnapshotTime, SNAPSHOT_TIME_SQL } from "../../dokku/mysql/snapshot
 /** Runs `sql` with `database` as the default database ("" for none) and resolves with the client's output. */
 export async function mysqlOn(shell: DokkuRunner, database: string, sql: string): Promise<string> {
   const args = database === "" ? ["mysql", "--batch"] : ["mysql", "--batch", database];
-  return (await shell.run(args, { stdin: sql })).stdout;
+  try {
+    return (await shell.run(args, { stdin: sql })).stdout;
+  } catch (error) {
+    throw withLoginHint(error);
+  }
+}
+
+/**
+ * A failure of the `mysql` or `mysqldump` client refused its login (ERROR 1045, Access denied) told where that login
+ * comes from: the forge user's option file, which Forge writes with the server's database password. The message
+ * gains the hint; the password is never in it (the client does not print it).
+ */
+export function withLoginHint(error: unknown): unknown {
+  if (isDokkuCommandError(error) && error.messages.some((m) => /\b1045\b.*Access denied/.test(m))) {
+    error.message = `${error.message} — MySQL refused the forge user's login on the previews' server: check the forge user's ~/.my.cnf (docs/forge.md)`;
+  }
+  return error;
 }
 
 /** Database names as Forge makes them; the only ones these operations put into SQL text. */

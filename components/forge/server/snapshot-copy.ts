@@ -2,7 +2,7 @@ import type { DokkuRunner } from "../../dokku/client/dokku-runner";
 import { mysqlCloneVerificationError, type CloneReport } from "../../dokku/mysql/mysql-operations";
 import { inventoryDifferences, inventorySummary } from "../../dokku/mysql/mysql-verification";
 import { SNAPSHOT_TIME_TABLE } from "../../dokku/mysql/snapshot-time";
-import { databaseCharset, inventoryOn, mysqlOn, plainMysqlName, snapshotTimeOn } from "./mysql-on-server";
+import { databaseCharset, inventoryOn, mysqlOn, plainMysqlName, snapshotTimeOn, withLoginHint } from "./mysql-on-server";
 
 /**
  * A preview's database on a Forge server filled from the master snapshot on the same server, proven whole the way the
@@ -45,7 +45,9 @@ export async function copySnapshotVerified(shell: DokkuRunner, snapshot: string,
     );
   }
   try {
-    await shell.run(["bash", "-c", COPY_SCRIPT, "restant-snapshot-copy", snapshot, database]);
+    await shell.run(["bash", "-c", COPY_SCRIPT, "restant-snapshot-copy", snapshot, database]).catch((failure: unknown) => {
+      throw withLoginHint(failure);
+    });
     const [source, copy] = await Promise.all([inventoryOn(shell, snapshot), inventoryOn(shell, database)]);
     const problems = inventoryDifferences(source, copy);
     if (problems.length > 0) throw mysqlCloneVerificationError(snapshot, database, problems, {
