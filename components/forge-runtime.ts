@@ -148,8 +148,7 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
       DB_USERNAME: login.user,
       DB_PASSWORD: password,
     });
-    const redisPort = this.spec.runtime.kind === "forge" ? (this.spec.runtime.previewData?.redisPort ?? 6379) : 6379;
-    const redisVariables: Record<(typeof FORGE_REDIS_VARIABLES)[number], string> = { REDIS_HOST: "127.0.0.1", REDIS_PORT: String(redisPort) };
+    const redisVariables: Record<(typeof FORGE_REDIS_VARIABLES)[number], string> = { REDIS_HOST: "127.0.0.1", REDIS_PORT: String(this.settings.redisPort) };
     const slot: pulumi.Input<number | undefined> = this.redisSlot ?? undefined;
     const content = pulumi.all([pulumi.all(config), login.password, slot]).apply(([variables, databasePassword, claimed]) =>
       dotenv({
@@ -187,7 +186,7 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
     if (previewData === undefined || redis.mode !== "slot") return undefined;
     return new ForgeRedisSlot(
       `${name}-redis-slot`,
-      { target: previewData.ssh, redisPort: previewData.redisPort, registry: redis.registry, holder: names.slug, range: redis.range },
+      { target: previewData.ssh, redisPort: this.settings.redisPort, registry: redis.registry, holder: names.slug, range: redis.range },
       { parent: this },
     );
   }

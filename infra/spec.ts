@@ -15,8 +15,6 @@ export type RuntimeSpec = { kind: "dokku"; dokku: DokkuSettings } | { kind: "for
 export interface ForgePreviewDataSpec {
   /** The previews' server over SSH as Forge's `forge` user (restant:forge.previews.ssh). */
   ssh: { host: string; port: number; user: "forge"; hostKey: string };
-  /** The port of that server's Redis on 127.0.0.1 (restant:forge.previews.redisPort; Forge installs it on 6379). */
-  redisPort: number;
   /** The server production and staging run on (restant:forge.serverId): nothing of a branch or preview may use it. */
   guardedServerId: number;
   /** That server's addresses (restant:forge.ipv4, ipv6): no SSH target of a branch's or preview's data may be one. */
@@ -390,7 +388,6 @@ function runtimeOf(config: StackConfig): RuntimeSpec | undefined {
     if ((config.kind === "branch" || config.kind === "preview") && previews !== undefined) {
       const previewData: ForgePreviewDataSpec = {
         ssh: { host: previews.ssh.host, port: previews.ssh.port, user: "forge", hostKey: previews.ssh.hostKey },
-        redisPort: previews.redisPort,
         guardedServerId: forge.serverId,
         guardedAddresses: productionAddresses(forge),
         ...(config.kind === "preview" ? { snapshotDatabase: snapshotDatabaseName(config.database.snapshotService) } : {}),
@@ -399,7 +396,14 @@ function runtimeOf(config: StackConfig): RuntimeSpec | undefined {
       return {
         kind: "forge",
         // Its own organization where it has one, so the token preview jobs hold cannot reach production's server.
-        forge: { ...shared, organization: previews.organization ?? shared.organization, serverId: previews.serverId, ipv4: previews.ipv4, ...(previews.ipv6 ? { ipv6: previews.ipv6 } : {}) },
+        forge: {
+          ...shared,
+          organization: previews.organization ?? shared.organization,
+          serverId: previews.serverId,
+          ipv4: previews.ipv4,
+          ...(previews.ipv6 ? { ipv6: previews.ipv6 } : {}),
+          redisPort: previews.redisPort,
+        },
         previewData,
       };
     }

@@ -3,6 +3,7 @@ import { sameTarget, withForgeServerSession } from "../dokku/client/target-sessi
 import { foundOnRead, goneOnRead, stateForRead } from "../dynamic-read";
 import type { ProviderVersion } from "../dynamic-resource";
 import { PREVIEW_MYSQL_DATABASE_PATTERN } from "../../infra/names";
+import { isMysqlName, MYSQL_NAME_RULE } from "./mysql-name";
 import { changedKeys } from "./provider-support";
 import { databaseCharset } from "./server/mysql-on-server";
 import type { ForgeServerTarget } from "./server/server-target";
@@ -31,8 +32,6 @@ export interface ForgeDatabaseCloneOutputs extends ForgeDatabaseCloneInputs {
   source: "copy";
 }
 
-const MYSQL_NAME = /^[a-z0-9_]{1,64}$/;
-
 /**
  * The data of a preview's database on Forge (type `pulumi-nodejs:dynamic/forge:DatabaseClone`): the master snapshot
  * on the same server copied in over SSH and proven identical, as the Dokku clone is. Forge's API makes and drops the
@@ -46,7 +45,7 @@ export class ForgeDatabaseCloneProvider implements pulumi.dynamic.ResourceProvid
     if (typeof news.database !== "string" || !new RegExp(PREVIEW_MYSQL_DATABASE_PATTERN).test(news.database)) {
       failures.push({ property: "database", reason: `must be a preview's database (${PREVIEW_MYSQL_DATABASE_PATTERN}, infra/names.ts): only previews are filled from the snapshot` });
     }
-    if (typeof news.snapshot !== "string" || !MYSQL_NAME.test(news.snapshot)) failures.push({ property: "snapshot", reason: "must be a MySQL database name: at most 64 of a-z, 0-9 and _" });
+    if (!isMysqlName(news.snapshot)) failures.push({ property: "snapshot", reason: `must be ${MYSQL_NAME_RULE}` });
     if (news.snapshot === news.database) failures.push({ property: "database", reason: "must differ from the snapshot it is copied from" });
     if (news.target?.user !== "forge") failures.push({ property: "target.user", reason: 'must be "forge", the user Forge makes on its servers' });
     return { inputs: news, failures };

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderVersion } from "../dynamic-resource";
 import { isFailedStatus } from "./client";
+import { isMysqlName, MYSQL_NAME_RULE } from "./mysql-name";
 import { changedKeys, forgeClientFor, serverRefFailures } from "./provider-support";
 import { waitFor } from "./wait-for";
 
@@ -18,8 +19,6 @@ export interface ForgeDatabaseOutputs extends ForgeDatabaseInputs {
   databaseId: string;
 }
 
-const MYSQL_NAME = /^[a-z0-9_]{1,64}$/;
-
 /**
  * A MySQL database on a Forge server (type `pulumi-nodejs:dynamic/forge:Database`). Databases belong to the server,
  * not to a site. A name already taken by a database the stack does not own is refused unless adopted.
@@ -27,7 +26,7 @@ const MYSQL_NAME = /^[a-z0-9_]{1,64}$/;
 export class ForgeDatabaseProvider implements pulumi.dynamic.ResourceProvider<ForgeDatabaseInputs, ForgeDatabaseOutputs> {
   async check(_olds: ForgeDatabaseInputs, news: ForgeDatabaseInputs): Promise<pulumi.dynamic.CheckResult<ForgeDatabaseInputs>> {
     const failures = serverRefFailures(news);
-    if (typeof news.name !== "string" || !MYSQL_NAME.test(news.name)) failures.push({ property: "name", reason: "must be a MySQL database name: at most 64 of a-z, 0-9 and _" });
+    if (!isMysqlName(news.name)) failures.push({ property: "name", reason: `must be ${MYSQL_NAME_RULE}` });
     return { inputs: news, failures };
   }
 

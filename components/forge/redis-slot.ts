@@ -10,8 +10,8 @@ const KIND: DynamicResourceKind = { module: "forge", type: "RedisSlot", deleteBe
 export interface ForgeRedisSlotArgs {
   /** The Forge server over SSH (host, port, user "forge", pinned host key). Required. */
   target: pulumi.Input<ForgeServerTarget>;
-  /** The port of the server's Redis. Default 6379, where Forge installs it. */
-  redisPort?: pulumi.Input<number>;
+  /** The port of the server's Redis (restant:forge.previews.redisPort, whose default the config schema sets). Required. */
+  redisPort: pulumi.Input<number>;
   /** The registry hash in database 0 (infra/names.ts REDIS_SLOT_REGISTRY). Required. */
   registry: pulumi.Input<string>;
   /** Who holds the slot: the environment's slug. Required. */
@@ -25,6 +25,6 @@ export class ForgeRedisSlot extends DynamicResource {
   declare readonly slot: pulumi.Output<number>;
 
   constructor(name: string, args: ForgeRedisSlotArgs, opts?: pulumi.CustomResourceOptions) {
-    super(KIND, provider, name, { redisPort: 6379, ...args, version: PROVIDER_VERSION, slot: undefined }, opts);
+    super(KIND, provider, name, { ...args, version: PROVIDER_VERSION, slot: undefined }, opts);
   }
 }

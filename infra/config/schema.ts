@@ -71,6 +71,9 @@ export const dokkuSchema = z.strictObject(
   { error: "must be an object { host, port, user, hostKey, ipv4, ipv6? }" },
 );
 
+/** A Forge server's own Redis on 127.0.0.1, where Forge installs it: the one default for its port. */
+const forgeRedisPort = wholeNumber(1, 65535, "the port of the server's own Redis on 127.0.0.1").default(6379);
+
 /**
  * The Forge server branches and previews run on: never production's or staging's (their Redis and MySQL listen on
  * 127.0.0.1 with no password for every site user there), reached over SSH as Forge's `forge` user for the snapshot
@@ -97,7 +100,7 @@ export const forgePreviewServerSchema = z.strictObject(
       },
       { error: "must be an object { host, port?, hostKey } (the forge user's SSH login; its key is FORGE_SSH_PRIVATE_KEY)" },
     ),
-    redisPort: wholeNumber(1, 65535, "the port of the server's own Redis on 127.0.0.1").default(6379),
+    redisPort: forgeRedisPort,
   },
   { error: "must be an object { organization?, serverId, ipv4, ipv6?, ssh: { host, port?, hostKey }, redisPort? }" },
 );
@@ -121,10 +124,12 @@ export const forgeSchema = z.strictObject(
         error: 'must be a list of shell lines run after the standard deploy steps, e.g. ["$FORGE_PHP artisan horizon:terminate"]',
       })
       .default([]),
+    /** The port of the server's own Redis (REDIS_PORT in the sites' .env). */
+    redisPort: forgeRedisPort,
     /** Branches and previews: a Forge server of their own (required for them on Forge). */
     previews: forgePreviewServerSchema.optional(),
   },
-  { error: "must be an object { organization, serverId, ipv4, ipv6?, phpVersion?, webDirectory?, deployScript?, previews? }" },
+  { error: "must be an object { organization, serverId, ipv4, ipv6?, phpVersion?, webDirectory?, deployScript?, redisPort?, previews? }" },
 );
 
 export const dnsSchema = z.strictObject(

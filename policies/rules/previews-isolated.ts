@@ -83,7 +83,7 @@ const CODE_INPUTS = new Set(["__provider"]);
 export const previewsIsolated: StackValidationPolicy = {
   name: "previews-isolated",
   description:
-    "No resource of a preview stack uses a name, Redis service or slot, database service or Flagsmith environment of production or staging; no branch resource links, names or claims on their Redis; on Forge no branch or preview runs on their server.",
+    "No resource of a preview stack uses a name, Redis service or slot, database service or Flagsmith environment of production or staging; no branch resource links, names or claims on their Redis; on Forge no branch or preview runs on their server or reaches its data over SSH at one of its addresses.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const spec = environmentSpecOf(args.resources);

@@ -55,6 +55,7 @@ const BAD: [string, [string, Raw], string, RegExp][] = [
   ["previews' SSH host at production's forge address", preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, ssh: { ...FORGE.previews.ssh, host: "203.0.113.5" } } }) }), "restant:forge.previews.ssh.host", /is 203\.0\.113\.5, the address of the server production and staging run on \(restant:forge\.ipv4\).*FLUSHDB.*set it to the previews' server \(restant:forge\.previews\.ipv4, 203\.0\.113\.6\)/],
   ["production sees its address given to the previews' SSH host", production({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, ssh: { ...FORGE.previews.ssh, host: "203.0.113.5" } } }) }), "restant:forge.previews.ssh.host", /the address of the server production and staging run on/],
   ["previews' SSH host an address other than the previews' server's", preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, ssh: { ...FORGE.previews.ssh, host: "203.0.113.9" } } }) }), "restant:forge.previews.ssh.host", /is the IP address 203\.0\.113\.9, not the previews' server's \(restant:forge\.previews\.ipv4: 203\.0\.113\.6\).*set it to 203\.0\.113\.6 or to the previews' server's DNS name/],
+  ["forge Redis port not a port", production({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, redisPort: 70000 }) }), "restant:forge.redisPort", /at most 65535 \(the port of the server's own Redis on 127\.0\.0\.1\)/],
   ["previews' forge server without its SSH host key", preview({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, previews: { ...FORGE.previews, ssh: { host: "previews.example.org" } } }) }), "restant:forge.previews.ssh.hostKey", /required/],
   ["forge settings with a server id that is not a number", staging({ "restant:runtime": "forge", "restant:forge": json({ organization: "acme", serverId: "web-1", ipv4: "203.0.113.5" }) }), "restant:forge.serverId", /the Forge server id/],
   ["sentry sample rate above 1", staging({ "restant:sentry": json({ organization: "o", project: "p", tracesSampleRate: 2 }) }), "restant:sentry.tracesSampleRate", /from 0 to 1/],
@@ -160,10 +161,9 @@ describe("branches and previews on Forge", () => {
     const [stack, raw] = preview({ "restant:runtime": "forge", "restant:forge": json(FORGE) });
     const spec = loadStackSpec(raw, { stack, origin: "synthesized" });
     if (spec.kind === "platform" || spec.runtime.kind !== "forge") throw new Error("expected a Forge preview");
-    expect(spec.runtime.forge).toMatchObject({ organization: "acme", serverId: 6, ipv4: "203.0.113.6" });
+    expect(spec.runtime.forge).toMatchObject({ organization: "acme", serverId: 6, ipv4: "203.0.113.6", redisPort: 6379 });
     expect(spec.runtime.previewData).toEqual({
       ssh: { host: "previews.example.org", port: 22, user: "forge", hostKey: FORGE.previews.ssh.hostKey },
-      redisPort: 6379,
       guardedServerId: 5,
       guardedAddresses: ["203.0.113.5"],
       snapshotDatabase: "restant_snapshot",
@@ -194,8 +194,12 @@ describe("branches and previews on Forge", () => {
     const [stack, raw] = production({ "restant:runtime": "forge", "restant:forge": json(FORGE) });
     const spec = loadStackSpec(raw, { stack, origin: "stacks/Pulumi.production.yaml" });
     if (spec.kind === "platform" || spec.runtime.kind !== "forge") throw new Error("expected Forge production");
-    expect(spec.runtime.forge.serverId).toBe(5);
+    expect(spec.runtime.forge).toMatchObject({ serverId: 5, redisPort: 6379 });
     expect(spec.runtime.previewData).toBeUndefined();
+    const [, moved] = production({ "restant:runtime": "forge", "restant:forge": json({ ...FORGE, redisPort: 6380 }) });
+    const onAnotherPort = loadStackSpec(moved, { stack, origin: "stacks/Pulumi.production.yaml" });
+    if (onAnotherPort.kind === "platform" || onAnotherPort.runtime.kind !== "forge") throw new Error("expected Forge production");
+    expect(onAnotherPort.runtime.forge.redisPort).toBe(6380);
     expect(spec.redis.mode).toBe("own");
   });
 });

@@ -2,6 +2,7 @@ import type { DokkuRunner } from "../../dokku/client/dokku-runner";
 import { isDokkuCommandError } from "../../dokku/client/errors/command-errors";
 import { type DatabaseInventory, INVENTORY_SQL, parseInventory } from "../../dokku/mysql/mysql-verification";
 import { parseSnapshotTime, SNAPSHOT_TIME_SQL } from "../../dokku/mysql/snapshot-time";
+import { isMysqlName, MYSQL_NAME_RULE } from "../mysql-name";
 
 /**
  * MySQL on a Forge server, run by its `forge` user's shell: the `mysql` client with the SQL on stdin (batch mode, as
@@ -31,12 +32,9 @@ export function withLoginHint(error: unknown): unknown {
   return error;
 }
 
-/** Database names as Forge makes them; the only ones these operations put into SQL text. */
-const MYSQL_NAME = /^[a-z0-9_]{1,64}$/;
-
-/** `name`, refused unless it is a plain MySQL name (never quoted or escaped: refused). */
+/** `name`, refused unless it is a plain MySQL name (mysql-name.ts: never quoted or escaped, refused). */
 export function plainMysqlName(name: string, what: string): string {
-  if (!MYSQL_NAME.test(name)) throw new Error(`${what} must be a MySQL database name of at most 64 a-z, 0-9 and _, got ${JSON.stringify(name.slice(0, 70))}`);
+  if (!isMysqlName(name)) throw new Error(`${what} must be ${MYSQL_NAME_RULE}, got ${JSON.stringify(String(name).slice(0, 70))}`);
   return name;
 }
 
