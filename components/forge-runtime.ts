@@ -98,7 +98,7 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
 
   /** Forge keeps a site at /home/<user>/<domain>. */
   private get sitePath(): string {
-    return `/home/${this.spec.names.siteUser}/${this.spec.hostname}`;
+    return `${this.spec.names.siteHome}/${this.spec.hostname}`;
   }
 
   /** A preview's repository is made with the production branch (its PR head is no branch); the deploy fetches the ref. */
@@ -200,7 +200,7 @@ export class ForgeRuntime extends pulumi.ComponentResource implements Environmen
       `${name}-queue-worker`,
       {
         ...this.server,
-        name: `${names.app}-queue`,
+        name: names.queueWorker,
         command: `${php} ${this.sitePath}/artisan queue:work redis --sleep=3 --tries=3 --max-time=3600`,
         // The site's isolated user, which Forge makes with the site (the worker waits for the .env, which waits for the site).
         user: names.siteUser,

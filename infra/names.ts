@@ -17,6 +17,10 @@ export interface EnvironmentNames {
   mysqlService: string;
   /** The Linux user a Forge site runs as (an isolated site): `restant-<slug>`, at most 32 characters. */
   siteUser: string;
+  /** That user's home on a Forge server, where Forge keeps the site and the deploy's backups: `/home/<siteUser>`. */
+  siteHome: string;
+  /** A Forge site's queue worker (a background process), unique on its server: `<app>-queue`. */
+  queueWorker: string;
   /** MySQL database, at most 64 characters of `[a-z0-9_]`. */
   mysqlDatabase: string;
   /** MySQL user, at most 32 characters of `[a-z0-9_]`. */
@@ -87,11 +91,14 @@ export function fitName(name: string, max: number, separator: "-" | "_"): string
 
 export function namesForSlug(slug: string): EnvironmentNames {
   const underscored = slug.replace(/-/g, "_");
+  const siteUser = fitName(`restant-${slug}`, 32, "-");
   return {
     slug,
     app: `restant-${slug}`,
     mysqlService: fitName(`restant-${slug}`, 63, "-"),
-    siteUser: fitName(`restant-${slug}`, 32, "-"),
+    siteUser,
+    siteHome: `/home/${siteUser}`,
+    queueWorker: `restant-${slug}-queue`,
     mysqlDatabase: fitName(`restant_${underscored}`, 64, "_"),
     mysqlUser: fitName(`restant_${underscored}`, 32, "_"),
     redisService: fitName(`restant-${slug}`, 63, "-"),

@@ -290,7 +290,7 @@ export function specOf(config: StackConfig, stack: string): StackSpec {
           backup:
             runtime.kind === "forge"
               ? // The deploy script backs up as the site's user, who can write only under its home.
-                { service: names.mysqlDatabase, directory: `/home/${names.siteUser}/backups/${names.mysqlDatabase}`, keep: config.backup.keep }
+                { service: names.mysqlDatabase, directory: `${names.siteHome}/backups/${names.mysqlDatabase}`, keep: config.backup.keep }
               : { service: databaseServiceOf(config, names), directory: `${config.backup.directory}/${databaseServiceOf(config, names)}`, keep: config.backup.keep },
         }
       : {}),

@@ -7,7 +7,7 @@ import { waitFor } from "./wait-for";
 export interface ForgeBackgroundProcessInputs {
   organization: string;
   serverId: number;
-  /** A name unique on the server: `<app>-queue`. */
+  /** A name unique on the server: `names.queueWorker` (infra/names.ts). */
   name: string;
   command: string;
   /** The Linux user it runs as: the site's isolated user. */

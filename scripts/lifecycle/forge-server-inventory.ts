@@ -4,7 +4,7 @@ import { lookupSlotWith, releaseSlotWith, type SlotRange } from "../../component
 import type { ForgeClient } from "../../components/forge/client";
 import { forgeRedisCli } from "../../components/forge/server/redis-on-server";
 import type { ForgeServerTarget } from "../../components/forge/server/server-target";
-import { type EnvironmentNames, namesForSlug } from "../../infra/names";
+import type { EnvironmentNames } from "../../infra/names";
 import { previewSlugOwning } from "./preview-owner";
 import type { ServerInventory, ServerResource } from "./server-inventory";
 
@@ -15,7 +15,7 @@ const NAME_OF: Record<ForgeKind, (names: EnvironmentNames) => string> = {
   "forge-site": (names) => names.siteUser,
   "forge-database": (names) => names.mysqlDatabase,
   "forge-database-user": (names) => names.mysqlUser,
-  "forge-background-process": (names) => `${names.app}-queue`,
+  "forge-background-process": (names) => names.queueWorker,
 };
 
 /** The previews' Forge server's Redis over SSH as forge (infra/spec.ts ForgePreviewDataSpec), and where slots are recorded. */
@@ -113,11 +113,9 @@ function isForgeKind(kind: ServerResource["kind"]): kind is ForgeKind {
   return kind in NAME_OF;
 }
 
-/** The preview whose derived name this is; a worker's name is its app's with `-queue`, checked whole. */
+/** The preview whose derived name this is, checked whole. */
 function ownerOf(kind: ForgeKind, name: string): string | undefined {
-  const stem = kind === "forge-background-process" ? name.replace(/-queue$/, "") : name;
-  const slug = previewSlugOwning(stem, kind === "forge-background-process" ? (names) => names.app : NAME_OF[kind]);
-  return slug !== undefined && NAME_OF[kind](namesForSlug(slug)) === name ? slug : undefined;
+  return previewSlugOwning(name, NAME_OF[kind]);
 }
 
 function owned(kind: ForgeKind, names: readonly string[]): ServerResource[] {

@@ -17,7 +17,7 @@ function leave(slug: string): void {
   const database = { id: state.nextId(), serverId: double.serverId, name: names.mysqlDatabase, status: "installed" };
   state.databases.push(database);
   state.databaseUsers.push({ id: state.nextId(), serverId: double.serverId, name: names.mysqlUser, password: "x", databaseIds: [database.id], status: "installed" });
-  state.backgroundProcesses.push({ id: state.nextId(), serverId: double.serverId, name: `${names.app}-queue`, command: "php artisan queue:work", user: names.siteUser, directory: "/home", processes: 1, status: "running" });
+  state.backgroundProcesses.push({ id: state.nextId(), serverId: double.serverId, name: names.queueWorker, command: "php artisan queue:work", user: names.siteUser, directory: "/home", processes: 1, status: "running" });
 }
 
 beforeEach(async () => {
